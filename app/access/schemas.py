@@ -1,0 +1,50 @@
+import uuid
+from datetime import datetime
+from typing import Self
+
+from pydantic import Field, model_validator
+
+from app.schemas import Schema
+from app.security import Permission, Role
+
+
+class ApiKeyCreate(Schema):
+    name: str = Field(min_length=1, max_length=200, examples=["Front desk tablet"])
+    role: Role = Field(examples=["staff"])
+    payer_id: str | None = Field(
+        None,
+        max_length=100,
+        description="Required for, and only for, the payer role.",
+        examples=[None],
+    )
+    expires_at: datetime | None = Field(None, description="Never expires when absent.")
+
+    @model_validator(mode="after")
+    def _payer_keys_name_their_payer(self) -> Self:
+        if (self.role == Role.payer) != (self.payer_id is not None):
+            raise ValueError("payer_id is required for payer keys and only for them")
+        return self
+
+
+class ApiKeyRead(Schema):
+    id: uuid.UUID
+    name: str
+    role: Role
+    payer_id: str | None
+    key_prefix: str = Field(description="The first characters of the key, to tell keys apart.")
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+
+class ApiKeyIssued(ApiKeyRead):
+    key: str = Field(description="The key itself. Shown once: only its hash is stored.")
+
+
+class Me(Schema):
+    key_id: uuid.UUID
+    organization_id: uuid.UUID
+    organization_name: str
+    role: Role
+    payer_id: str | None
+    permissions: list[Permission]

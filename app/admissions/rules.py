@@ -1,0 +1,319 @@
+"""Admission eligibility for IOP (ASAM level 2.1): pure rules over an assessment.
+
+Each rule returns the findings it fires; `evaluate_eligibility` runs them all, so the decision
+lists every reason, not just the first (domain reference `shared/domain/iop.md` §3). Every
+threshold comes from `ProgramSettings`; `today` is passed in, so no rule reads a clock.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal, get_args
+
+from app.admissions.assessment import Assessment, Decision, Diagnosis, Level, Outcome, Reason
+from app.programs.settings import ProgramSettings
+
+ReasonCode = Literal[
+    "diagnosis_missing",
+    "diagnosis_not_qualifying",
+    "clinician_not_licensed",
+    "drug_screen_required",
+    "drug_screen_positive",
+    "withdrawal_management_needed",
+    "ambulatory_withdrawal_monitoring",
+    "dimension_severity_high",
+    "severity_fits_iop",
+    "severity_below_iop",
+    "asam_dimensions_missing",
+    "age_missing",
+    "adolescent",
+    "guardian_consent_missing",
+    "suicide_risk",
+    "needs_24h_supervision",
+    "no_safe_housing",
+    "safety_screen_missing",
+]
+REASON_CODES: frozenset[str] = frozenset(get_args(ReasonCode))
+
+# The continuum of care, least to most intensive. Withdrawal management ranks last because
+# it comes first whenever it is needed.
+LEVEL_ORDER: tuple[Level, ...] = ("1", "2.1", "2.5", "3", "WM")
+IOP: Level = "2.1"
+DIMENSIONS = ("d1", "d2", "d3", "d4", "d5", "d6")
+
+# iop.md §3.4, a simplification of the ASAM matrix: the highest rating of D2-D6 picks the level
+# (0-1 means outpatient, level 1).
+CROSSWALK: dict[int, tuple[ReasonCode, Level, str]] = {
+    4: ("dimension_severity_high", "3", "residential or inpatient care (level 3) is needed"),
+    3: (
+        "dimension_severity_high",
+        "2.5",
+        "partial hospitalization (level 2.5), or residential if the clinician prefers",
+    ),
+    2: ("severity_fits_iop", "2.1", "IOP (level 2.1) fits"),
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A fired rule: the reason staff read, the level it asks for, the fields it needs."""
+
+    code: ReasonCode
+    message: str
+    dimension: str | None = None
+    level: Level | None = None
+    missing: tuple[str, ...] = ()
+
+
+Rule = Callable[[Assessment, ProgramSettings, date], list[Finding]]
+
+
+def _ratings(assessment: Assessment) -> dict[str, int | None]:
+    dimensions = assessment.asam.dimensions if assessment.asam else None
+    return {name: getattr(dimensions, name, None) for name in DIMENSIONS}
+
+
+def age_on(assessment: Assessment, today: date) -> int | None:
+    """Age in years: the recorded age, else from the date of birth; None if unknown."""
+    if assessment.age is not None:
+        return assessment.age
+    born = assessment.date_of_birth
+    if born is None or born > today:  # a birth date in the future is a typo, not an age
+        return None
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def check_diagnosis(
+    assessment: Assessment, settings: ProgramSettings, today: date
+) -> list[Finding]:
+    # iop.md §3.1 and the source article: a qualifying diagnosis (by default ICD-10-CM F10-F19
+    # substance use, F30-F48 mood and anxiety) made by a licensed professional whose credential
+    # the program accepts.
+    diagnoses = assessment.diagnoses
+    if not diagnoses:
+        return [Finding("diagnosis_missing", "No diagnosis is recorded.", missing=("diagnoses",))]
+    prefixes = tuple(settings.qualifying_diagnosis_prefixes)
+    qualifying = [d for d in diagnoses if d.code.startswith(prefixes)]
+    if any(not _clinician_problems(d, settings) for d in qualifying):
+        return []
+    findings = []
+    if not qualifying:
+        codes = ", ".join(d.code for d in diagnoses)
+        message = f"No recorded diagnosis ({codes}) qualifies for this program."
+        findings.append(Finding("diagnosis_not_qualifying", message, missing=("diagnoses",)))
+    # Name every clinician who stands in the way, so that staff can fix all in one pass.
+    candidates = qualifying or diagnoses
+    for index, diagnosis in enumerate(diagnoses):
+        problems = _clinician_problems(diagnosis, settings)
+        if problems and diagnosis in candidates:
+            said = " and ".join(problem for problem, _ in problems)
+            message = f"Diagnosis {diagnosis.code} by {diagnosis.diagnosed_by.name}: {said}."
+            missing = tuple(f"diagnoses.{index}.diagnosed_by.{field}" for _, field in problems)
+            findings.append(Finding("clinician_not_licensed", message, missing=missing))
+    return findings
+
+
+def _clinician_problems(diagnosis: Diagnosis, settings: ProgramSettings) -> list[tuple[str, str]]:
+    """What keeps this diagnosis's clinician from qualifying, with the field to fix."""
+    clinician = diagnosis.diagnosed_by
+    accepted = {_credential_key(credential) for credential in settings.accepted_credentials}
+    problems = []
+    if _credential_key(clinician.credential) not in accepted:
+        problems.append((f"credential {clinician.credential} is not accepted", "credential"))
+    if not (clinician.license_number or "").strip():
+        problems.append(("no license number is recorded", "license_number"))
+    return problems
+
+
+def _credential_key(credential: str) -> str:
+    # "M.D.", "md" and "MD" are the same credential.
+    return credential.replace(".", "").replace(" ", "").casefold()
+
+
+def check_drug_screen(
+    assessment: Assessment, settings: ProgramSettings, today: date
+) -> list[Finding]:
+    # iop.md §3.2: a program may require a screen at admission (program policy). A positive
+    # screen confirms use, it does not exclude: review it, do not refuse on it.
+    screen = assessment.drug_screen
+    if screen is not None and screen.result == "positive":
+        message = "Drug screen is positive: review it; it does not by itself block admission."
+        return [Finding("drug_screen_positive", message)]
+    if settings.requires_drug_screen and (screen is None or screen.result == "not_done"):
+        message = "This program requires a drug screen at admission."
+        return [Finding("drug_screen_required", message, missing=("drug_screen",))]
+    return []
+
+
+def check_withdrawal(
+    assessment: Assessment, settings: ProgramSettings, today: date
+) -> list[Finding]:
+    # ASAM Criteria (3rd ed.) dimension 1 and SAMHSA TIP 47: IOP does not manage withdrawal
+    # that needs medical care; refer to withdrawal management (WM) first. Scale cut-offs follow
+    # the CIWA-Ar (Sullivan 1989) and COWS (Wesson & Ling 2003) severity bands, per program.
+    withdrawal = assessment.withdrawal
+    d1 = _ratings(assessment)["d1"]
+    triggers: list[tuple[str, str | None]] = []
+    if withdrawal is not None and withdrawal.needs_medical_management:
+        triggers.append(("The clinician judges that medically managed withdrawal is needed", None))
+    if d1 is not None and d1 >= 3:
+        triggers.append((f"D1 is rated {d1}", "d1"))
+    ciwa_ar = withdrawal.ciwa_ar if withdrawal else None
+    if ciwa_ar is not None and ciwa_ar >= settings.ciwa_ar_withdrawal_management_at:
+        triggers.append(
+            (f"CIWA-Ar is {ciwa_ar}, at or above {settings.ciwa_ar_withdrawal_management_at}", None)
+        )
+    cows = withdrawal.cows if withdrawal else None
+    if cows is not None and cows >= settings.cows_withdrawal_management_at:
+        triggers.append(
+            (f"COWS is {cows}, at or above {settings.cows_withdrawal_management_at}", None)
+        )
+    findings = [
+        Finding(
+            "withdrawal_management_needed",
+            f"{trigger}: refer to withdrawal management before IOP.",
+            dimension=dimension,
+            level="WM",
+        )
+        for trigger, dimension in triggers
+    ]
+    if d1 == 2:
+        # iop.md §3.4: D1 = 2 does not block IOP; withdrawal is monitored as an outpatient.
+        message = "D1 is rated 2: admit with ambulatory withdrawal monitoring; IOP is not blocked."
+        findings.append(Finding("ambulatory_withdrawal_monitoring", message, dimension="d1"))
+    return findings
+
+
+def check_asam_dimensions(
+    assessment: Assessment, settings: ProgramSettings, today: date
+) -> list[Finding]:
+    # ASAM: all six dimensions are assessed before a placement is made.
+    if assessment.asam is None:
+        message = "No ASAM multidimensional assessment is recorded."
+        return [Finding("asam_dimensions_missing", message, missing=("asam",))]
+    return [
+        Finding(
+            "asam_dimensions_missing",
+            f"ASAM dimension {name.upper()} is not rated.",
+            dimension=name,
+            missing=(f"asam.dimensions.{name}",),
+        )
+        for name, rating in _ratings(assessment).items()
+        if rating is None
+    ]
+
+
+def check_severity(assessment: Assessment, settings: ProgramSettings, today: date) -> list[Finding]:
+    # ASAM: placement follows the highest-risk dimension of D2-D6, never the average.
+    rated = {name: rating for name, rating in _ratings(assessment).items() if rating is not None}
+    rated.pop("d1", None)  # D1 is judged by check_withdrawal
+    if not rated:
+        return []
+    highest = max(rated.values())
+    if highest < 3 and len(rated) < len(DIMENSIONS) - 1:
+        return []  # an unrated dimension could still raise the level
+    if highest <= 1:
+        message = f"D2-D6 are rated {highest} at most: outpatient care (level 1) is enough."
+        return [Finding("severity_below_iop", message, level="1")]
+    code, level, care = CROSSWALK[highest]
+    return [
+        Finding(code, f"{name.upper()} is rated {highest}: {care}.", dimension=name, level=level)
+        for name, rating in rated.items()
+        if rating == highest
+    ]
+
+
+def check_safety(assessment: Assessment, settings: ProgramSettings, today: date) -> list[Finding]:
+    # SAMHSA TIP 47 and iop.md §1: IOP is not for patients at risk of harming themselves, who
+    # need 24-hour supervision, or who have no safe home to return to after each session.
+    findings = []
+    if assessment.suicide_risk:
+        message = "Suicide risk is reported: refer to a higher level of care for safety."
+        findings.append(Finding("suicide_risk", message, level="3"))
+    if assessment.needs_24h_supervision:
+        message = "The patient needs 24-hour supervision, which IOP does not provide."
+        findings.append(Finding("needs_24h_supervision", message, level="3"))
+    if assessment.safe_housing is False:
+        message = "No safe housing: IOP patients live at home; consider residential care."
+        findings.append(Finding("no_safe_housing", message, level="3"))
+    # Unanswered safety questions block an IOP admission until someone asks them.
+    questions = {
+        "suicide_risk": "Suicide risk",
+        "needs_24h_supervision": "The need for 24-hour supervision",
+        "safe_housing": "Safe housing",
+    }
+    for field, question in questions.items():
+        if getattr(assessment, field) is None:
+            message = f"{question} has not been screened."
+            findings.append(Finding("safety_screen_missing", message, missing=(field,)))
+    return findings
+
+
+def check_age(assessment: Assessment, settings: ProgramSettings, today: date) -> list[Finding]:
+    # ASAM adolescent criteria and iop.md §3.6: adolescents have their own minimum hours
+    # (6 by default) and need a guardian's consent.
+    age = age_on(assessment, today)
+    if age is None:
+        return [
+            Finding("age_missing", "Age is unknown: record age or date of birth.", missing=("age",))
+        ]
+    if age >= settings.adult_age:
+        return []
+    findings = [
+        Finding(
+            "adolescent",
+            f"Age {age} is under {settings.adult_age}: adolescent minimum hours apply.",
+        )
+    ]
+    if assessment.guardian_consent is not True:
+        message = "An adolescent needs a guardian's consent before admission."
+        findings.append(Finding("guardian_consent_missing", message, missing=("guardian_consent",)))
+    return findings
+
+
+# In the order of iop.md §3, so the reasons read like the clinic's intake checklist.
+RULES: tuple[Rule, ...] = (
+    check_diagnosis,
+    check_drug_screen,
+    check_withdrawal,
+    check_asam_dimensions,
+    check_severity,
+    check_safety,
+    check_age,
+)
+
+
+def evaluate_eligibility(
+    assessment: Assessment, settings: ProgramSettings, today: date
+) -> Decision:
+    """Decide whether an assessment fits IOP, and list every reason and missing item."""
+    findings = [finding for rule in RULES for finding in rule(assessment, settings, today)]
+    missing = list(dict.fromkeys(field for f in findings for field in f.missing))
+    asked = [f.level for f in findings if f.level is not None]
+    outcome, level = _place(max(asked, key=LEVEL_ORDER.index) if asked else None, missing)
+    age = age_on(assessment, today)
+    is_adolescent = None if age is None else age < settings.adult_age
+    return Decision(
+        outcome=outcome,
+        recommended_level=level,
+        reasons=[Reason(code=f.code, message=f.message, dimension=f.dimension) for f in findings],
+        missing=missing,
+        is_adolescent=is_adolescent,
+        min_weekly_hours=_min_weekly_hours(is_adolescent, settings),
+    )
+
+
+def _place(level: Level | None, missing: list[str]) -> tuple[Outcome, Level | None]:
+    # Safety first: a need for more care than IOP stands even while data is still missing.
+    if level is not None and LEVEL_ORDER.index(level) > LEVEL_ORDER.index(IOP):
+        return "refer_higher", level
+    if missing or level is None:
+        return "incomplete", None
+    return ("refer_lower" if level == "1" else "eligible"), level
+
+
+def _min_weekly_hours(is_adolescent: bool | None, settings: ProgramSettings) -> float | None:
+    # ASAM level 2.1: 9+ hours a week for adults, 6+ for adolescents (iop.md §2).
+    if is_adolescent is None:
+        return None
+    return settings.min_weekly_hours_adolescent if is_adolescent else settings.min_weekly_hours

@@ -1,0 +1,114 @@
+"""The `iop` command: serve, migrate, manage organizations and keys, export OpenAPI, demo."""
+
+import json
+import os
+import tempfile
+import uuid
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from app.access import service as access_service
+from app.access.schemas import ApiKeyCreate
+from app.config import get_settings
+from app.db import create_db_engine, create_sessionmaker
+from app.migrations import upgrade_to_head
+from app.security import Role
+
+cli = typer.Typer(help="Run and administer the IOP API.", no_args_is_help=True)
+orgs = typer.Typer(help="Organizations (clinic operators).", no_args_is_help=True)
+keys = typer.Typer(help="API keys.", no_args_is_help=True)
+cli.add_typer(orgs, name="orgs")
+cli.add_typer(keys, name="keys")
+
+OPENAPI_PATH = Path("openapi/openapi.json")
+
+
+@cli.command()
+def migrate() -> None:
+    """Upgrade the database to the latest migration."""
+    upgrade_to_head(get_settings().database_url)
+    typer.echo("database is at the latest migration")
+
+
+@cli.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+) -> None:
+    """Apply migrations, then serve the API."""
+    settings = get_settings()
+    settings.require_production_secret()
+    upgrade_to_head(settings.database_url)
+    if workers > 1 and "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
+        # Each worker keeps its own counters; /metrics adds them up from this folder.
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="iop-metrics-")
+    uvicorn.run(
+        "app.main:create_app", factory=True, host=host, port=port, workers=workers,
+        log_config=None, access_log=False,
+    )  # fmt: skip
+
+
+@orgs.command("create")
+def create_org(name: Annotated[str, typer.Argument(help="The organization's name.")]) -> None:
+    """Create an organization; prints its id as the last line."""
+    sessionmaker = create_sessionmaker(create_db_engine(get_settings()))
+    with sessionmaker.begin() as session:
+        organization = access_service.create_organization(session, name)
+        typer.echo(f"created organization {name!r}")
+        typer.echo(str(organization.id))
+
+
+@keys.command("create")
+def create_key(
+    org: Annotated[uuid.UUID, typer.Option(help="Organization id.")],
+    role: Annotated[Role, typer.Option(help="What the key may do.")],
+    payer_id: Annotated[str | None, typer.Option(help="The payer a payer key acts for.")] = None,
+    name: Annotated[str, typer.Option(help="A label for the key.")] = "command line key",
+) -> None:
+    """Create an API key; prints the key as the last line (shown once, stored hashed)."""
+    settings = get_settings()
+    request = ApiKeyCreate(name=name, role=role, payer_id=payer_id)
+    sessionmaker = create_sessionmaker(create_db_engine(settings))
+    with sessionmaker.begin() as session:
+        key, raw_key = access_service.issue_key(
+            session, org, request, settings.key_secret.get_secret_value()
+        )
+        typer.echo(f"created {role} key {key.id} ({key.key_prefix}…); it is shown only once:")
+        typer.echo(raw_key)
+
+
+@cli.command()
+def openapi(
+    path: Annotated[Path, typer.Option(help="Where to write the document.")] = OPENAPI_PATH,
+) -> None:
+    """Write the OpenAPI document generated from the app."""
+    from app.main import create_app
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_openapi(create_app().openapi()))
+    typer.echo(f"wrote {path}")
+
+
+def render_openapi(document: dict[str, object]) -> str:
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+@cli.command()
+def demo() -> None:
+    """Load a small, realistic demo data set and print API keys to try it with."""
+    from app.demo import load_demo
+
+    settings = get_settings()
+    upgrade_to_head(settings.database_url)
+    sessionmaker = create_sessionmaker(create_db_engine(settings))
+    with sessionmaker.begin() as session:
+        for line in load_demo(session, settings.key_secret.get_secret_value()):
+            typer.echo(line)
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,66 @@
+"""Service settings: environment variables prefixed `IOP_` and an optional `.env` file."""
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///./iop.db"
+
+# Only for the embedded default: a production deployment must set IOP_KEY_SECRET, which
+# `Settings.require_production_secret` enforces for every non-SQLite database.
+_DEVELOPMENT_KEY_SECRET = "development-only-secret-change-me"  # noqa: S105
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="IOP_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    database_url: str = Field(DEFAULT_DATABASE_URL, description="SQLAlchemy URL.")
+    key_secret: SecretStr = Field(
+        SecretStr(_DEVELOPMENT_KEY_SECRET),
+        description="Server secret of the HMAC-SHA256 that API keys are stored under.",
+        min_length=16,
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    cors_origins: list[str] = Field(default_factory=list)
+    rate_limit: str = Field("600/minute", description="Per API key, in `limits` notation.")
+    rate_limit_storage_url: str = Field(
+        "memory://", description="`memory://` for one process, `redis://host:6379` when scaled out."
+    )
+    max_body_bytes: int = Field(1_048_576, gt=0, description="Larger request bodies get 413.")
+    problem_base_uri: str = "https://iop.example/problems/"
+    db_pool_size: int = Field(10, gt=0)
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, url: str) -> str:
+        if url.startswith("postgresql://"):
+            # One driver for PostgreSQL: psycopg 3.
+            return "postgresql+psycopg://" + url.removeprefix("postgresql://")
+        if not url.startswith(("sqlite://", "postgresql+psycopg://")):
+            raise ValueError("IOP_DATABASE_URL must be a sqlite:// or postgresql:// URL")
+        return url
+
+    @field_validator("rate_limit")
+    @classmethod
+    def _parseable_rate_limit(cls, value: str) -> str:
+        from limits import parse
+
+        parse(value)
+        return value
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def require_production_secret(self) -> None:
+        if not self.is_sqlite and self.key_secret.get_secret_value() == _DEVELOPMENT_KEY_SECRET:
+            raise ValueError("IOP_KEY_SECRET must be set when the database is not the embedded one")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

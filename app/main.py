@@ -1,0 +1,77 @@
+"""The application factory: settings, database, middleware, error handlers and routers."""
+
+from collections.abc import Callable
+from datetime import datetime
+
+from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from limits.storage import storage_from_string
+from limits.strategies import FixedWindowRateLimiter
+
+from app.access.router import router as access_router
+from app.audit.router import router as audit_router
+from app.config import Settings, get_settings
+from app.db import create_db_engine, create_sessionmaker, utcnow
+from app.errors import install_error_handlers
+from app.logging import configure_logging
+from app.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from app.openapi import API_ERRORS, install_openapi, operation_id
+from app.ops.router import router as ops_router
+
+DESCRIPTION = """
+The open API that runs an addiction **Intensive Outpatient Program**: patients and their
+admission eligibility, programs and treatment plans, therapy groups, and the audit trail.
+
+Authenticate with an API key: `Authorization: Bearer iop_…`. Every error is an RFC 9457
+`application/problem+json` document whose `type` is stable.
+"""
+
+TAGS = [
+    {"name": "access", "description": "API keys and the calling client."},
+    {"name": "audit", "description": "The append-only record of patient data access."},
+    {"name": "operations", "description": "Health, readiness and metrics."},
+]
+
+DOMAIN_ROUTERS: list[APIRouter] = [access_router, audit_router]
+
+
+def create_app(settings: Settings | None = None, clock: Callable[[], datetime] = utcnow) -> FastAPI:
+    settings = settings or get_settings()
+    settings.require_production_secret()
+    configure_logging(settings.log_level)
+
+    app = FastAPI(
+        title="IOP API",
+        version="1.0.0",
+        summary="Admissions, scheduling and therapy groups of an Intensive Outpatient Program.",
+        description=DESCRIPTION,
+        openapi_tags=TAGS,
+        generate_unique_id_function=operation_id,
+    )
+    app.state.settings = settings
+    app.state.clock = clock
+    app.state.engine = create_db_engine(settings)
+    app.state.sessionmaker = create_sessionmaker(app.state.engine)
+    app.state.rate_limiter = FixedWindowRateLimiter(
+        storage_from_string(settings.rate_limit_storage_url)
+    )
+
+    install_error_handlers(app)
+    install_openapi(app)
+    app.include_router(ops_router)
+    api = APIRouter(prefix="/v1", responses=API_ERRORS)
+    for router in DOMAIN_ROUTERS:
+        api.include_router(router)
+    app.include_router(api)
+
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["*"],
+            allow_headers=["Authorization", "Content-Type", "If-Match", "X-Request-ID"],
+            expose_headers=["ETag", "X-Request-ID", "Retry-After"],
+        )
+    app.add_middleware(RequestContextMiddleware)
+    return app

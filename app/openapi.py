@@ -1,0 +1,91 @@
+"""OpenAPI details shared by every route: error responses, operation ids, problem+json."""
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute
+
+from app.errors import PROBLEM_MEDIA_TYPE, Problem
+
+_EXAMPLES: dict[int, tuple[str, str, str]] = {
+    400: ("malformed-json", "The body is not valid JSON", "The request body could not be parsed."),
+    401: ("unauthorized", "Missing or invalid API key", "The API key is unknown or revoked."),
+    403: ("forbidden", "Not allowed for this role", "The ehr role may not do this."),
+    404: ("not-found", "Not found", "No record with this id in your organization."),
+    409: ("conflict", "Conflict with the current state", "The change conflicts with a record."),
+    412: ("precondition-failed", "If-Match does not match", "The record is at version 3."),
+    413: ("body-too-large", "The request body is too large", "Bodies are limited to 1 MiB."),
+    422: ("validation-error", "The request is not valid", "Some fields are missing or invalid."),
+    429: ("rate-limited", "Too many requests", "This key may make 600/minute requests."),
+}
+
+
+def problem_example(status: int, slug: str, title: str, detail: str, **extra: Any) -> Any:
+    example = {
+        "type": f"https://iop.example/problems/{slug}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": "/v1/…",
+        "request_id": "5f0c1b8e2a4d4c7f9e3b6a1d2c8e7f90",
+    }
+    if status == 422 and slug == "validation-error":
+        example["errors"] = [
+            {"field": "date_of_birth", "code": "date_from_datetime_parsing",
+             "message": "Input should be a valid date"},
+        ]  # fmt: skip
+    return example | extra
+
+
+def problem_responses(*statuses: int, **custom: dict[str, Any]) -> dict[int | str, Any]:
+    """Error responses for a route; `custom` maps a status (as `r409`) to its own examples."""
+    responses: dict[int | str, Any] = {}
+    for status in statuses:
+        slug, title, detail = _EXAMPLES[status]
+        examples = custom.get(f"r{status}") or {
+            slug: {"value": problem_example(status, slug, title, detail)}
+        }
+        responses[status] = {
+            "model": Problem,
+            "description": title,
+            "content": {PROBLEM_MEDIA_TYPE: {"examples": examples}},
+        }
+    return responses
+
+
+API_ERRORS = problem_responses(400, 401, 403, 413, 422, 429)
+
+
+def operation_id(route: APIRoute) -> str:
+    return f"{route.tags[0]}-{route.name}" if route.tags else route.name
+
+
+def install_openapi(app: FastAPI) -> None:
+    def build() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = get_openapi(
+            title=app.title,
+            version=app.version,
+            summary=app.summary,
+            description=app.description,
+            routes=app.routes,
+            tags=app.openapi_tags,
+        )
+        _errors_as_problem_json(schema)
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = build  # type: ignore[method-assign]
+
+
+def _errors_as_problem_json(schema: dict[str, Any]) -> None:
+    """Error bodies are `application/problem+json`, not the `application/json` FastAPI assumes."""
+    for path in schema.get("paths", {}).values():
+        for operation in path.values():
+            for status, response in operation.get("responses", {}).items():
+                content = response.get("content", {})
+                if status[0] in "45" and "application/json" in content:
+                    problem = content.setdefault(PROBLEM_MEDIA_TYPE, {})
+                    problem["schema"] = content.pop("application/json")["schema"]

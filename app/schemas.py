@@ -1,0 +1,31 @@
+"""Shared schema base and the one pagination shape."""
+
+from decimal import Decimal
+from typing import Annotated, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+
+# One money type: exact cents, serialized as a string so no client parses it as a float.
+Money = Annotated[
+    Decimal,
+    Field(max_digits=12, decimal_places=2),
+    PlainSerializer(lambda value: f"{value:.2f}", return_type=str, when_used="json"),
+]
+
+
+class Schema(BaseModel):
+    """Base of every request and response body: unknown fields are rejected, not ignored."""
+
+    model_config = ConfigDict(extra="forbid", from_attributes=True, populate_by_name=True)
+
+
+ItemT = TypeVar("ItemT")
+
+
+class Page(Schema, Generic[ItemT]):
+    """One page of a list: `items`, the `total` that match, and the window asked for."""
+
+    items: list[ItemT]
+    total: int = Field(description="How many items match the filters, over all pages.")
+    limit: int
+    offset: int

@@ -1,0 +1,137 @@
+"""API keys, roles and permissions: who is calling, and what that client may do."""
+
+import hashlib
+import hmac
+import secrets
+import uuid
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from limits import parse
+from sqlalchemy import select
+
+from app.access.models import ApiKey
+from app.db import SessionDep, utcnow
+from app.errors import Forbidden, RateLimited, Unauthorized
+
+KEY_PREFIX = "iop_"
+
+
+class Role(StrEnum):
+    admin = "admin"
+    staff = "staff"
+    clinician = "clinician"
+    ehr = "ehr"
+    payer = "payer"
+
+
+class Permission(StrEnum):
+    audit_read = "audit:read"
+    keys_manage = "keys:manage"
+    programs_read = "programs:read"
+    programs_write = "programs:write"
+    patients_read = "patients:read"
+    patients_write = "patients:write"
+    patients_delete = "patients:delete"
+    eligibility_evaluate = "eligibility:evaluate"
+    admissions_read = "admissions:read"
+    admissions_write = "admissions:write"
+    admissions_approve = "admissions:approve"
+    groups_read = "groups:read"
+    groups_write = "groups:write"
+    schedules_read = "schedules:read"
+    schedules_write = "schedules:write"
+
+
+_READ_CLINIC = {
+    Permission.programs_read, Permission.patients_read, Permission.admissions_read,
+    Permission.groups_read, Permission.schedules_read,
+}  # fmt: skip
+_RUN_CLINIC = _READ_CLINIC | {
+    Permission.patients_write, Permission.eligibility_evaluate, Permission.admissions_write,
+    Permission.groups_write, Permission.schedules_write,
+}  # fmt: skip
+
+# Minimum necessary (HIPAA): a payer's verification partner sees no clinical record at all in
+# this release; an EHR integration reads and writes patients and reads the schedule; only a
+# clinician approves clinical documentation; only an admin manages keys, settings and audit.
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.admin: frozenset(Permission) - {Permission.admissions_approve},
+    Role.staff: frozenset(_RUN_CLINIC),
+    Role.clinician: frozenset(_RUN_CLINIC | {Permission.admissions_approve}),
+    Role.ehr: frozenset(_READ_CLINIC | {Permission.patients_write}),
+    Role.payer: frozenset(),
+}
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The authenticated client of one request."""
+
+    key_id: uuid.UUID
+    organization_id: uuid.UUID
+    role: Role
+    payer_id: str | None
+
+    def can(self, permission: Permission) -> bool:
+        return permission in ROLE_PERMISSIONS[self.role]
+
+
+def new_api_key() -> str:
+    return KEY_PREFIX + secrets.token_urlsafe(32)
+
+
+def hash_api_key(key: str, secret: str) -> str:
+    return hmac.new(secret.encode(), key.encode(), hashlib.sha256).hexdigest()
+
+
+_bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer iop_…`")
+
+
+def authenticate(
+    request: Request,
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthorized("Send an API key as `Authorization: Bearer <key>`.")
+    secret = request.app.state.settings.key_secret.get_secret_value()
+    key = session.scalar(
+        select(ApiKey).where(ApiKey.key_hash == hash_api_key(credentials.credentials, secret))
+    )
+    if key is None or key.revoked_at is not None:
+        raise Unauthorized("The API key is unknown or revoked.")
+    if key.expires_at is not None and key.expires_at <= utcnow():
+        raise Unauthorized("The API key has expired.")
+    principal = Principal(key.id, key.organization_id, Role(key.role), key.payer_id)
+    _enforce_rate_limit(request, principal)
+    request.state.principal = principal
+    return principal
+
+
+def _enforce_rate_limit(request: Request, principal: Principal) -> None:
+    settings, limiter = request.app.state.settings, request.app.state.rate_limiter
+    limit = parse(settings.rate_limit)
+    if not limiter.hit(limit, "api-key", str(principal.key_id)):
+        reset_at, _remaining = limiter.get_window_stats(limit, "api-key", str(principal.key_id))
+        retry_after = max(1, int(reset_at - utcnow().timestamp()))
+        raise RateLimited(
+            f"This key may make {settings.rate_limit} requests.", retry_after=retry_after
+        )
+
+
+PrincipalDep = Annotated[Principal, Depends(authenticate)]
+
+
+def require(permission: Permission) -> Any:
+    """A dependency that admits only principals whose role grants `permission`."""
+
+    def check(principal: PrincipalDep) -> Principal:
+        if not principal.can(permission):
+            raise Forbidden(f"The {principal.role} role may not do this ({permission}).")
+        return principal
+
+    return Depends(check)

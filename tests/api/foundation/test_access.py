@@ -1,0 +1,89 @@
+"""API keys: 401 without a valid key, 403 when the role may not act, 404 across clinics."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from app.access.models import ApiKey
+from app.security import Role
+from tests.factories import Clinic, client_for, make_key
+
+
+def test_a_request_without_a_key_is_401(client: TestClient) -> None:
+    response = client.get("/v1/me")
+    assert response.status_code == 401
+    assert response.json()["type"].endswith("/unauthorized")
+
+
+@pytest.mark.parametrize("header", ["Bearer iop_not-a-real-key", "Basic dXNlcjpwYXNz", "iop_x"])
+def test_a_wrong_key_is_401(client: TestClient, header: str) -> None:
+    assert client.get("/v1/me", headers={"Authorization": header}).status_code == 401
+
+
+def test_a_key_tells_its_organization_role_and_permissions(clinic: Clinic) -> None:
+    me = clinic.clinician.get("/v1/me").json()
+    assert me["organization_id"] == str(clinic.organization_id)
+    assert me["role"] == "clinician"
+    assert "admissions:approve" in me["permissions"]
+    assert "keys:manage" not in me["permissions"]
+
+
+def test_an_admin_issues_a_key_that_works_at_once_and_is_shown_only_once(
+    clinic: Clinic, app: FastAPI
+) -> None:
+    issued = clinic.admin.post("/v1/api-keys", json={"name": "EHR bridge", "role": "ehr"})
+    assert issued.status_code == 201
+    key = issued.json()["key"]
+    assert client_for(app, key).get("/v1/me").json()["role"] == "ehr"
+    listed = clinic.admin.get("/v1/api-keys").json()
+    assert all("key" not in item for item in listed["items"])
+    assert issued.json()["id"] in {item["id"] for item in listed["items"]}
+
+
+def test_keys_are_stored_only_as_keyed_hashes(clinic: Clinic, app: FastAPI) -> None:
+    key = clinic.admin.post("/v1/api-keys", json={"name": "tablet", "role": "staff"}).json()["key"]
+    with app.state.sessionmaker() as session:
+        stored = session.scalars(select(ApiKey.key_hash)).all()
+    assert key not in stored
+    assert all(len(digest) == 64 for digest in stored)
+
+
+def test_a_revoked_key_stops_working(clinic: Clinic, app: FastAPI) -> None:
+    issued = clinic.admin.post("/v1/api-keys", json={"name": "lost", "role": "staff"}).json()
+    assert clinic.admin.delete(f"/v1/api-keys/{issued['id']}").json()["revoked_at"] is not None
+    assert client_for(app, issued["key"]).get("/v1/me").status_code == 401
+
+
+def test_an_expired_key_is_401(app: FastAPI, clinic: Clinic, clock) -> None:  # type: ignore[no-untyped-def]
+    key = make_key(
+        app, clinic.organization_id, Role.staff, expires_at=datetime.now(UTC) - timedelta(seconds=1)
+    )
+    response = client_for(app, key).get("/v1/me")
+    assert response.status_code == 401
+    assert "expired" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("role", [Role.staff, Role.clinician, Role.ehr, Role.payer])
+def test_only_admins_manage_keys(clinic: Clinic, role: Role) -> None:
+    response = clinic.as_role(role).post("/v1/api-keys", json={"name": "x", "role": "staff"})
+    assert response.status_code == 403
+    assert response.json()["type"].endswith("/forbidden")
+
+
+def test_a_key_never_reaches_another_organizations_keys(
+    clinic: Clinic, other_clinic: Clinic
+) -> None:
+    theirs = other_clinic.admin.post("/v1/api-keys", json={"name": "t", "role": "staff"}).json()
+    assert clinic.admin.delete(f"/v1/api-keys/{theirs['id']}").status_code == 404
+    assert theirs["id"] not in {k["id"] for k in clinic.admin.get("/v1/api-keys").json()["items"]}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"name": "partner", "role": "payer"}, {"name": "desk", "role": "staff", "payer_id": "aetna"}],
+)
+def test_payer_keys_and_only_payer_keys_name_a_payer(clinic: Clinic, body: dict) -> None:  # type: ignore[type-arg]
+    assert clinic.admin.post("/v1/api-keys", json=body).status_code == 422

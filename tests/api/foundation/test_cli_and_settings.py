@@ -1,0 +1,92 @@
+"""The `iop` command and start-up settings."""
+
+import json
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from pydantic import ValidationError
+from typer.testing import CliRunner
+
+from app.cli import cli
+from app.config import Settings, get_settings
+from app.main import create_app
+from tests.factories import client_for
+
+
+@pytest.fixture
+def runner(database_url: str, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.setenv("IOP_DATABASE_URL", database_url)
+    monkeypatch.setenv("IOP_KEY_SECRET", "cli-test-secret-0123456789")
+    get_settings.cache_clear()
+    yield CliRunner()  # type: ignore[misc]
+    get_settings.cache_clear()
+
+
+def last_line(output: str) -> str:
+    return output.strip().splitlines()[-1]
+
+
+def test_orgs_and_keys_created_on_the_command_line_work_through_the_api(runner: CliRunner) -> None:
+    org = runner.invoke(cli, ["orgs", "create", "Hillside Clinic"])
+    assert org.exit_code == 0, org.output
+    key = runner.invoke(
+        cli, ["keys", "create", "--org", last_line(org.output), "--role", "clinician"]
+    )
+    assert key.exit_code == 0, key.output
+    me = client_for(create_app(get_settings()), last_line(key.output)).get("/v1/me").json()
+    assert me["organization_name"] == "Hillside Clinic"
+    assert me["role"] == "clinician"
+
+
+def test_a_payer_key_needs_its_payer(runner: CliRunner) -> None:
+    org = last_line(runner.invoke(cli, ["orgs", "create", "Hillside"]).output)
+    assert runner.invoke(cli, ["keys", "create", "--org", org, "--role", "payer"]).exit_code != 0
+    ok = runner.invoke(
+        cli, ["keys", "create", "--org", org, "--role", "payer", "--payer-id", "aetna"]
+    )
+    assert ok.exit_code == 0
+
+
+def test_migrate_is_idempotent(runner: CliRunner) -> None:
+    assert runner.invoke(cli, ["migrate"]).exit_code == 0
+    assert runner.invoke(cli, ["migrate"]).exit_code == 0
+
+
+def test_openapi_command_writes_the_document(runner: CliRunner, tmp_path: Path) -> None:
+    target = tmp_path / "openapi.json"
+    assert runner.invoke(cli, ["openapi", "--path", str(target)]).exit_code == 0
+    assert json.loads(target.read_text())["info"]["title"] == "IOP API"
+
+
+def test_demo_prints_keys_that_work(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["demo"])
+    assert result.exit_code == 0, result.output
+    admin_key = next(
+        line.split(": ")[1] for line in result.output.splitlines() if line.startswith("admin key")
+    )
+    response = client_for(create_app(get_settings()), admin_key).get("/v1/me")
+    assert response.json()["organization_name"].startswith("Riverbend")
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"database_url": "mysql://localhost/iop"}, "sqlite:// or postgresql://"),
+        ({"rate_limit": "often"}, "rate_limit"),
+        ({"max_body_bytes": 0}, "max_body_bytes"),
+        ({"key_secret": "short"}, "key_secret"),
+    ],
+)
+def test_invalid_settings_stop_start_up_with_a_clear_message(overrides: dict, message: str) -> None:  # type: ignore[type-arg]
+    with pytest.raises(ValidationError, match=message):
+        Settings(**overrides)
+
+
+def test_a_production_database_needs_its_own_key_secret() -> None:
+    with pytest.raises(ValueError, match="IOP_KEY_SECRET"):
+        create_app(Settings(database_url="postgresql://127.0.0.1:5432/test"))
+
+
+def test_the_docs_page_is_served(client: TestClient) -> None:
+    assert "swagger" in client.get("/docs").text.lower()

@@ -1,0 +1,97 @@
+"""Bad input always gets a 4xx problem document, never a 500 or a stack trace."""
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.factories import Clinic
+
+PROBLEM = "application/problem+json"
+
+
+def assert_problem(response, status: int, slug: str) -> dict:  # type: ignore[no-untyped-def]
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == PROBLEM
+    body = response.json()
+    assert body["type"].endswith(f"/{slug}")
+    assert body["status"] == status
+    assert {"title", "detail", "instance"} <= body.keys()
+    assert "Traceback" not in response.text
+    return body
+
+
+def test_malformed_json_is_a_400_problem(clinic: Clinic) -> None:
+    response = clinic.admin.post(
+        "/v1/api-keys", content=b'{"name": "x", ', headers={"content-type": "application/json"}
+    )
+    assert_problem(response, 400, "malformed-json")
+
+
+def test_wrong_types_name_the_field_code_and_message(clinic: Clinic) -> None:
+    response = clinic.admin.post("/v1/api-keys", json={"name": 42, "role": "wizard"})
+    body = assert_problem(response, 422, "validation-error")
+    fields = {error["field"]: error for error in body["errors"]}
+    assert fields["role"]["code"] == "enum"
+    assert fields["name"]["code"] == "string_type"
+    assert all(error["message"] for error in body["errors"])
+
+
+def test_unknown_fields_are_rejected_not_ignored(clinic: Clinic) -> None:
+    response = clinic.admin.post(
+        "/v1/api-keys", json={"name": "tablet", "role": "staff", "is_superuser": True}
+    )
+    body = assert_problem(response, 422, "validation-error")
+    assert body["errors"] == [
+        {
+            "field": "is_superuser",
+            "code": "extra_forbidden",
+            "message": "Extra inputs are not permitted",
+        }
+    ]
+
+
+def test_bad_query_parameters_are_named_with_their_source(clinic: Clinic) -> None:
+    body = assert_problem(clinic.admin.get("/v1/api-keys?limit=0"), 422, "validation-error")
+    assert body["errors"][0]["field"] == "query.limit"
+
+
+def test_oversized_body_is_a_413_problem(clinic: Clinic) -> None:
+    big = {"name": "x" * 2_000_000, "role": "staff"}
+    assert_problem(clinic.admin.post("/v1/api-keys", json=big), 413, "body-too-large")
+
+
+def test_oversized_streamed_body_without_length_is_a_413_problem(clinic: Clinic) -> None:
+    def chunks():  # type: ignore[no-untyped-def]
+        for _ in range(4):
+            yield b" " * 1_000_000
+
+    response = clinic.admin.post(
+        "/v1/api-keys", content=chunks(), headers={"content-type": "application/json"}
+    )
+    assert_problem(response, 413, "body-too-large")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status", "slug"),
+    [
+        ("GET", "/v1/no-such-thing", 404, "not-found"),
+        ("GET", "/nowhere", 404, "not-found"),
+        ("PUT", "/v1/api-keys", 405, "method-not-allowed"),
+    ],
+)
+def test_unknown_routes_and_methods_are_problems(
+    client: TestClient, method: str, path: str, status: int, slug: str
+) -> None:
+    assert_problem(client.request(method, path), status, slug)
+
+
+def test_every_response_carries_a_request_id_and_echoes_a_clients_own(client: TestClient) -> None:
+    assert len(client.get("/healthz").headers["x-request-id"]) == 32
+    response = client.get("/healthz", headers={"X-Request-ID": "front-desk-0001"})
+    assert response.headers["x-request-id"] == "front-desk-0001"
+
+
+def test_a_problem_document_names_the_request_it_answers(client: TestClient) -> None:
+    response = client.get("/v1/me", headers={"X-Request-ID": "front-desk-0002"})
+    body = assert_problem(response, 401, "unauthorized")
+    assert body["request_id"] == "front-desk-0002"
+    assert body["instance"] == "/v1/me"

@@ -1,0 +1,53 @@
+"""Test databases: SQLite by default, PostgreSQL when `IOP_TEST_DATABASE_URL` names a server.
+
+Each test session builds its database with the real migrations. On PostgreSQL it is a fresh
+database created on that server and dropped at the end, so runs never share state.
+"""
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.exc import OperationalError
+
+DEFAULT_POSTGRES_URL = "postgresql+psycopg://127.0.0.1:5432/test"
+
+
+def postgres_required() -> bool:
+    """In CI a test that needs PostgreSQL fails when it is unreachable; locally it skips."""
+    return os.environ.get("IOP_TEST_REQUIRE_POSTGRES") == "1" or os.environ.get("CI") == "true"
+
+
+def server_url() -> str:
+    url = os.environ.get("IOP_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
+    return url.replace("postgresql://", "postgresql+psycopg://", 1)
+
+
+def reachable_postgres_or_skip() -> str:
+    url = server_url()
+    try:
+        with create_engine(url).connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except OperationalError as error:
+        if postgres_required():
+            pytest.fail(f"PostgreSQL is required here but unreachable at {url}: {error}")
+        pytest.skip(f"PostgreSQL unreachable at {url}")
+    return url
+
+
+@contextmanager
+def fresh_postgres_database(server: str) -> Iterator[str]:
+    """A new, empty database on `server`, dropped afterwards."""
+    name = f"iop_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
