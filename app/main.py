@@ -9,6 +9,8 @@ from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
 from app.access.router import router as access_router
+from app.admissions.router import eligibility_router
+from app.admissions.router import router as admissions_router
 from app.audit.router import router as audit_router
 from app.config import Settings, get_settings
 from app.db import create_db_engine, create_sessionmaker, utcnow
@@ -17,6 +19,9 @@ from app.logging import configure_logging
 from app.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from app.openapi import API_ERRORS, install_openapi, operation_id
 from app.ops.router import router as ops_router
+from app.patients.router import router as patients_router
+from app.programs.router import rooms_router, staff_router
+from app.programs.router import router as programs_router
 
 DESCRIPTION = """
 The open API that runs an addiction **Intensive Outpatient Program**: patients and their
@@ -28,11 +33,26 @@ Authenticate with an API key: `Authorization: Bearer iop_…`. Every error is an
 
 TAGS = [
     {"name": "access", "description": "API keys and the calling client."},
+    {"name": "patients", "description": "Patients, their identifiers and Part 2 consents."},
+    {"name": "eligibility", "description": "Stateless admission decisions (ASAM crosswalk)."},
+    {"name": "admissions", "description": "Admissions, their lifecycle and re-assessments."},
+    {"name": "programs", "description": "Day and evening tracks and their versioned settings."},
+    {"name": "staff", "description": "Clinicians and counselors, and what they may lead."},
+    {"name": "rooms", "description": "Rooms and their capacity."},
     {"name": "audit", "description": "The append-only record of patient data access."},
     {"name": "operations", "description": "Health, readiness and metrics."},
 ]
 
-DOMAIN_ROUTERS: list[APIRouter] = [access_router, audit_router]
+DOMAIN_ROUTERS: list[APIRouter] = [
+    access_router,
+    patients_router,
+    eligibility_router,
+    admissions_router,
+    programs_router,
+    staff_router,
+    rooms_router,
+    audit_router,
+]
 
 
 def create_app(settings: Settings | None = None, clock: Callable[[], datetime] = utcnow) -> FastAPI:

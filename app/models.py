@@ -1,7 +1,28 @@
 """Every table, imported in one place so Alembic and the tests see the whole schema."""
 
 from app.access.models import ApiKey, Organization
+from app.admissions.models import Admission, AdmissionAssessment, AdmissionTransition
 from app.audit.models import AuditEvent
 from app.db import Base
+from app.groups.models import GroupMembership, TherapyGroup
+from app.patients.models import ConsentRecord, Patient, PatientIdentifier
+from app.programs.models import Program, ProgramSettingsVersion, Room, StaffMember
 
-__all__ = ["ApiKey", "AuditEvent", "Base", "Organization"]
+__all__ = [
+    "Admission",
+    "AdmissionAssessment",
+    "AdmissionTransition",
+    "ApiKey",
+    "AuditEvent",
+    "Base",
+    "ConsentRecord",
+    "GroupMembership",
+    "Organization",
+    "Patient",
+    "PatientIdentifier",
+    "Program",
+    "ProgramSettingsVersion",
+    "Room",
+    "StaffMember",
+    "TherapyGroup",
+]

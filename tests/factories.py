@@ -2,7 +2,7 @@
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -56,3 +56,96 @@ def make_clinic(app: FastAPI, *, name: str = "Riverbend Recovery") -> Clinic:
         organization_id = access_service.create_organization(session, name).id
     clients = {role.value: client_for(app, make_key(app, organization_id, role)) for role in Role}
     return Clinic(organization_id=organization_id, **clients)
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
+
+
+def make_program(clinic: Clinic, **overrides: object) -> dict:  # type: ignore[type-arg]
+    """A program through the API; defaults to an evening track open Monday to Friday."""
+    evening = {day: {"opens": "17:00", "closes": "21:00"} for day in WEEKDAYS}
+    body = {
+        "name": "Adult IOP – Evening",
+        "track": "evening",
+        "time_zone": "America/New_York",
+        "operating_hours": evening,
+        "country": "US",
+        "subdivision": "MA",
+    } | overrides
+    response = clinic.admin.post("/v1/programs", json=body)
+    assert response.status_code == 201, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def make_staff(clinic: Clinic, **overrides: object) -> dict:  # type: ignore[type-arg]
+    body = {
+        "name": "Dana Whitfield",
+        "credential": "LPC",
+        "license_number": "LPC-20417",
+        "session_kinds": ["group", "individual", "family", "education"],
+    } | overrides
+    response = clinic.admin.post("/v1/staff", json=body)
+    assert response.status_code == 201, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def make_room(clinic: Clinic, **overrides: object) -> dict:  # type: ignore[type-arg]
+    response = clinic.admin.post(
+        "/v1/rooms", json={"name": "Group room B", "capacity": 16} | overrides
+    )
+    assert response.status_code == 201, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def make_patient(app: FastAPI, clinic: Clinic, **overrides: object) -> uuid.UUID:
+    """A patient stored directly, for tests of other domains."""
+    from app.patients.models import Patient
+
+    fields: dict[str, object] = {
+        "given_name": "Alex",
+        "family_name": "Rivera",
+        "date_of_birth": date(1990, 5, 17),
+        "sex": "male",
+        "gender_identity": None,
+        "is_veteran": False,
+        "tags": [],
+    } | overrides
+    fields["given_name_folded"] = str(fields["given_name"]).casefold()
+    fields["family_name_folded"] = str(fields["family_name"]).casefold()
+    with app.state.sessionmaker.begin() as session:
+        patient = Patient(organization_id=clinic.organization_id, **fields)
+        session.add(patient)
+        session.flush()
+        return patient.id
+
+
+def make_admission(
+    app: FastAPI,
+    clinic: Clinic,
+    *,
+    patient_id: uuid.UUID,
+    program_id: uuid.UUID | str,
+    status: str = "approved",
+    **overrides: object,
+) -> uuid.UUID:
+    """An admission stored directly in `status`, for tests of other domains."""
+    from app.admissions.models import Admission
+
+    fields: dict[str, object] = {
+        "outcome": "eligible",
+        "recommended_level": "2.1",
+        "settings_version": 1,
+        "is_adolescent": False,
+        "is_step_down": False,
+    } | overrides
+    with app.state.sessionmaker.begin() as session:
+        admission = Admission(
+            organization_id=clinic.organization_id,
+            patient_id=patient_id,
+            program_id=uuid.UUID(str(program_id)),
+            status=status,
+            **fields,
+        )
+        session.add(admission)
+        session.flush()
+        return admission.id

@@ -1,0 +1,131 @@
+import uuid
+from datetime import date, datetime
+from typing import Literal, Self
+
+from pydantic import Field, model_validator
+
+from app.admissions.assessment import Assessment, Decision
+from app.admissions.lifecycle import AdmissionAction, AdmissionStatus
+from app.schemas import Schema
+
+DischargeType = Literal[
+    "completed", "step_down", "step_up", "against_advice", "dropped_out", "administrative", "other"
+]
+
+
+class EvaluationRequest(Assessment):
+    program_id: uuid.UUID | None = Field(
+        None, description="Evaluate with this program's settings; the defaults otherwise."
+    )
+
+
+class Evaluation(Decision):
+    program_id: uuid.UUID | None
+    settings_version: int | None = Field(description="The program settings version applied.")
+    evaluated_on: date
+
+
+class AdmissionCreate(Schema):
+    patient_id: uuid.UUID
+    program_id: uuid.UUID
+    assessment: Assessment
+    assessed_on: date | None = Field(None, description="Defaults to today in the program.")
+    is_step_down: bool = Field(
+        False, description="Stepping down from a higher level: may sit below the weekly minimum "
+        "for the program's step-down grace weeks.",
+    )  # fmt: skip
+    part2_notice_given_on: date | None = Field(
+        None, description="When the 42 CFR Part 2 notice was given; required before approval."
+    )
+
+
+class Approval(Schema):
+    """A clinician approves the clinical documentation and records the authorization."""
+
+    authorized_days: int = Field(ge=1, le=366, examples=[30])
+    authorization_starts_on: date = Field(examples=["2026-03-09"])
+    authorization_ends_on: date = Field(examples=["2026-04-30"])
+    next_review_on: date = Field(examples=["2026-04-06"])
+    reason: str | None = Field(None, max_length=1000, examples=["Documentation complete."])
+
+    @model_validator(mode="after")
+    def _consistent_dates(self) -> Self:
+        span = (self.authorization_ends_on - self.authorization_starts_on).days + 1
+        if span < 1:
+            raise ValueError("authorization_ends_on must not be before authorization_starts_on")
+        if self.authorized_days > span:
+            raise ValueError(f"{self.authorized_days} authorized days do not fit in {span} days")
+        if not self.authorization_starts_on <= self.next_review_on <= self.authorization_ends_on:
+            raise ValueError("next_review_on must fall within the authorization period")
+        return self
+
+
+class Start(Schema):
+    started_on: date | None = Field(None, description="Defaults to today in the program.")
+    reason: str | None = Field(None, max_length=1000)
+
+
+class StatusChange(Schema):
+    reason: str = Field(min_length=1, max_length=1000, examples=["Patient hospitalized."])
+
+
+class Discharge(Schema):
+    type: DischargeType = Field(examples=["completed"])
+    discharged_on: date | None = Field(None, description="Defaults to today in the program.")
+    reason: str = Field(min_length=1, max_length=1000, examples=["Completed the program."])
+
+
+class Reassessment(Schema):
+    assessment: Assessment
+    assessed_on: date | None = Field(None, description="Defaults to today in the program.")
+
+
+class Authorization(Schema):
+    authorized_days: int
+    starts_on: date
+    ends_on: date
+    next_review_on: date | None
+
+
+class DischargeRead(Schema):
+    type: DischargeType
+    discharged_on: date
+    reason: str | None
+
+
+class AdmissionRead(Schema):
+    id: uuid.UUID
+    patient_id: uuid.UUID
+    program_id: uuid.UUID
+    status: AdmissionStatus
+    allowed_actions: list[AdmissionAction]
+    decision: Decision = Field(description="The latest assessment's decision.")
+    settings_version: int
+    is_adolescent: bool
+    is_step_down: bool
+    part2_notice_given_on: date | None
+    authorization: Authorization | None
+    started_on: date | None
+    discharge: DischargeRead | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class AssessmentRead(Schema):
+    id: uuid.UUID
+    assessed_on: date
+    assessment: Assessment
+    decision: Decision
+    level_change_recommended: bool = Field(
+        description="The decision recommends another level than the program's."
+    )
+    created_at: datetime
+
+
+class TransitionRead(Schema):
+    from_status: AdmissionStatus | None
+    to_status: AdmissionStatus
+    occurred_at: datetime
+    by_key_id: uuid.UUID | None
+    reason: str | None

@@ -1,0 +1,358 @@
+"""Eligibility evaluations and the admission lifecycle. Every admission access is audited."""
+
+import uuid
+from datetime import date
+
+from sqlalchemy import select
+
+from app.admissions.assessment import Assessment, Decision
+from app.admissions.lifecycle import (
+    OPEN,
+    AdmissionAction,
+    AdmissionStatus,
+    allowed_actions,
+    initial_status,
+    next_status,
+)
+from app.admissions.models import Admission, AdmissionAssessment, AdmissionTransition
+from app.admissions.rules import evaluate_eligibility
+from app.admissions.schemas import (
+    AdmissionCreate,
+    AdmissionRead,
+    Approval,
+    AssessmentRead,
+    Authorization,
+    Discharge,
+    DischargeRead,
+    Evaluation,
+    EvaluationRequest,
+    Reassessment,
+    Start,
+    TransitionRead,
+)
+from app.context import AuditAction, Context
+from app.errors import Conflict, InvalidTransition
+from app.pagination import PageParams, fetch_page
+from app.patients.models import Patient
+from app.patients.service import get_live_patient
+from app.programs import service as programs_service
+from app.programs.models import Program
+from app.programs.settings import ProgramSettings
+
+
+class AdmissionExists(Conflict):
+    slug, title = "admission-exists", "The patient already has an open admission in this program"
+
+
+class NotEligible(Conflict):
+    slug, title = "not-eligible", "The latest assessment does not support IOP"
+
+
+class Part2NoticeMissing(Conflict):
+    slug, title = "part2-notice-missing", "The 42 CFR Part 2 notice has not been recorded"
+
+
+def evaluate(ctx: Context, request: EvaluationRequest) -> Evaluation:
+    """A stateless decision: nothing is stored, so nothing is audited."""
+    assessment = Assessment.model_validate(request.model_dump(exclude={"program_id"}))
+    if request.program_id is None:
+        decision = evaluate_eligibility(assessment, ProgramSettings(), ctx.now.date())
+        return Evaluation(
+            **decision.model_dump(), program_id=None, settings_version=None,
+            evaluated_on=ctx.now.date(),
+        )  # fmt: skip
+    program = ctx.get(Program, request.program_id)
+    today = programs_service.program_today(program, ctx.now)
+    decision = evaluate_eligibility(assessment, programs_service.settings_for(ctx, program), today)
+    return Evaluation(
+        **decision.model_dump(), program_id=program.id,
+        settings_version=program.settings_version, evaluated_on=today,
+    )  # fmt: skip
+
+
+def create_admission(ctx: Context, body: AdmissionCreate) -> AdmissionRead:
+    patient = get_live_patient(ctx, body.patient_id)
+    program = ctx.get(Program, body.program_id)
+    open_admission = ctx.session.scalar(
+        select(Admission.id).where(
+            Admission.patient_id == patient.id,
+            Admission.program_id == program.id,
+            Admission.status.in_(OPEN),
+        )
+    )
+    if open_admission is not None:
+        raise AdmissionExists(
+            f"Admission {open_admission} is still open for this patient in this program.",
+            admission_id=str(open_admission),
+        )
+    today = programs_service.program_today(program, ctx.now)
+    decision = _decide(ctx, program, patient, body.assessment, program.settings_version, today)
+    admission = Admission(
+        organization_id=ctx.organization_id,
+        patient_id=patient.id,
+        program_id=program.id,
+        status=initial_status(decision.outcome),
+        settings_version=program.settings_version,
+        outcome=decision.outcome,
+        recommended_level=decision.recommended_level,
+        is_adolescent=bool(decision.is_adolescent),
+        is_step_down=body.is_step_down,
+        part2_notice_given_on=body.part2_notice_given_on,
+    )
+    ctx.session.add(admission)
+    ctx.session.flush()
+    _record_assessment(ctx, admission, body.assessment, decision, body.assessed_on or today)
+    _record_transition(ctx, admission, None, "Admission assessed.")
+    ctx.audit(AuditAction.create, "admission", admission.id, patient_id=patient.id)
+    return _read(ctx, admission, decision)
+
+
+def read_admission(ctx: Context, admission_id: uuid.UUID) -> AdmissionRead:
+    admission = ctx.get(Admission, admission_id)
+    ctx.audit(AuditAction.read, "admission", admission.id, patient_id=admission.patient_id)
+    return _read(ctx, admission)
+
+
+def list_admissions(
+    ctx: Context,
+    params: PageParams,
+    *,
+    patient_id: uuid.UUID | None,
+    program_id: uuid.UUID | None,
+    status: AdmissionStatus | None,
+) -> tuple[list[AdmissionRead], int]:
+    statement = select(Admission).where(Admission.organization_id == ctx.organization_id)
+    if patient_id is not None:
+        statement = statement.where(Admission.patient_id == patient_id)
+    if program_id is not None:
+        statement = statement.where(Admission.program_id == program_id)
+    if status is not None:
+        statement = statement.where(Admission.status == status)
+    statement = statement.order_by(Admission.created_at.desc(), Admission.id)
+    admissions, total = fetch_page(ctx.session, statement, params)
+    for admission in admissions:
+        ctx.audit(AuditAction.list, "admission", admission.id, patient_id=admission.patient_id)
+    return [_read(ctx, admission) for admission in admissions], total
+
+
+def approve(ctx: Context, admission_id: uuid.UUID, body: Approval) -> AdmissionRead:
+    admission = _for_action(ctx, admission_id, AdmissionAction.approve)
+    if admission.outcome != "eligible":
+        raise NotEligible(
+            f"The latest assessment's outcome is {admission.outcome}: re-assess before approving.",
+            outcome=admission.outcome,
+        )
+    if admission.part2_notice_given_on is None:
+        raise Part2NoticeMissing("Record when the Part 2 notice was given before approving.")
+    admission.authorized_days = body.authorized_days
+    admission.authorization_starts_on = body.authorization_starts_on
+    admission.authorization_ends_on = body.authorization_ends_on
+    admission.next_review_on = body.next_review_on
+    return _move(ctx, admission, AdmissionAction.approve, body.reason)
+
+
+def start(ctx: Context, admission_id: uuid.UUID, body: Start) -> AdmissionRead:
+    admission = _for_action(ctx, admission_id, AdmissionAction.start)
+    admission.started_on = body.started_on or _today(ctx, admission)
+    return _move(ctx, admission, AdmissionAction.start, body.reason)
+
+
+def change_status(
+    ctx: Context, admission_id: uuid.UUID, action: AdmissionAction, reason: str
+) -> AdmissionRead:
+    """hold, resume and cancel: a move that records only who, when and why."""
+    return _move(ctx, _for_action(ctx, admission_id, action), action, reason)
+
+
+def discharge(ctx: Context, admission_id: uuid.UUID, body: Discharge) -> AdmissionRead:
+    admission = _for_action(ctx, admission_id, AdmissionAction.discharge)
+    admission.discharge_type = body.type
+    admission.discharged_on = body.discharged_on or _today(ctx, admission)
+    admission.discharge_reason = body.reason
+    return _move(ctx, admission, AdmissionAction.discharge, body.reason)
+
+
+def reassess(ctx: Context, admission_id: uuid.UUID, body: Reassessment) -> AssessmentRead:
+    """A new rating during treatment, kept as history; it may recommend another level."""
+    admission = _for_action(ctx, admission_id, AdmissionAction.reassess)
+    program = ctx.session.get_one(Program, admission.program_id)
+    patient = ctx.session.get_one(Patient, admission.patient_id)
+    today = programs_service.program_today(program, ctx.now)
+    decision = _decide(ctx, program, patient, body.assessment, admission.settings_version, today)
+    row = _record_assessment(ctx, admission, body.assessment, decision, body.assessed_on or today)
+    admission.outcome = decision.outcome
+    admission.recommended_level = decision.recommended_level
+    if decision.is_adolescent is not None:
+        admission.is_adolescent = decision.is_adolescent
+    ctx.session.flush()
+    ctx.audit(AuditAction.update, "admission", admission.id, patient_id=admission.patient_id)
+    return _assessment_read(row)
+
+
+def list_assessments(ctx: Context, admission_id: uuid.UUID) -> list[AssessmentRead]:
+    admission = ctx.get(Admission, admission_id)
+    ctx.audit(AuditAction.read, "admission", admission.id, patient_id=admission.patient_id)
+    rows = ctx.session.scalars(
+        select(AdmissionAssessment)
+        .where(AdmissionAssessment.admission_id == admission.id)
+        .order_by(AdmissionAssessment.created_at, AdmissionAssessment.id)
+    )
+    return [_assessment_read(row) for row in rows]
+
+
+def list_transitions(ctx: Context, admission_id: uuid.UUID) -> list[TransitionRead]:
+    admission = ctx.get(Admission, admission_id)
+    ctx.audit(AuditAction.read, "admission", admission.id, patient_id=admission.patient_id)
+    rows = ctx.session.scalars(
+        select(AdmissionTransition)
+        .where(AdmissionTransition.admission_id == admission.id)
+        .order_by(AdmissionTransition.occurred_at, AdmissionTransition.created_at)
+    )
+    return [TransitionRead.model_validate(row) for row in rows]
+
+
+def _decide(
+    ctx: Context,
+    program: Program,
+    patient: Patient,
+    assessment: Assessment,
+    settings_version: int,
+    today: date,
+) -> Decision:
+    """The patient record completes the assessment: its date of birth gives the age, and a
+    guardian's consent counts only when a guardian is on record."""
+    if assessment.age is None and assessment.date_of_birth is None:
+        assessment = assessment.model_copy(update={"date_of_birth": patient.date_of_birth})
+    if patient.guardian is None and assessment.guardian_consent:
+        assessment = assessment.model_copy(update={"guardian_consent": None})
+    settings = programs_service.settings_for(ctx, program, settings_version)
+    return evaluate_eligibility(assessment, settings, today)
+
+
+def _for_action(ctx: Context, admission_id: uuid.UUID, action: AdmissionAction) -> Admission:
+    admission = ctx.get(Admission, admission_id)
+    current = AdmissionStatus(admission.status)
+    if next_status(current, action) is None:
+        allowed = [a.value for a in allowed_actions(current)]
+        raise InvalidTransition(
+            f"An admission that is {current} cannot {action};"
+            f" allowed: {', '.join(allowed) or 'none'}.",
+            current_state=current.value,
+            allowed_actions=allowed,
+        )
+    return admission
+
+
+def _move(
+    ctx: Context, admission: Admission, action: AdmissionAction, reason: str | None
+) -> AdmissionRead:
+    previous = AdmissionStatus(admission.status)
+    target = next_status(previous, action)
+    assert target is not None  # checked by _for_action
+    admission.status = target
+    ctx.session.flush()
+    _record_transition(ctx, admission, previous, reason)
+    ctx.audit(AuditAction.transition, "admission", admission.id, patient_id=admission.patient_id)
+    return _read(ctx, admission)
+
+
+def _record_transition(
+    ctx: Context, admission: Admission, previous: AdmissionStatus | None, reason: str | None
+) -> None:
+    ctx.session.add(
+        AdmissionTransition(
+            organization_id=ctx.organization_id,
+            admission_id=admission.id,
+            from_status=previous,
+            to_status=admission.status,
+            occurred_at=ctx.now,
+            by_key_id=ctx.principal.key_id,
+            reason=reason,
+        )
+    )
+    ctx.session.flush()
+
+
+def _record_assessment(
+    ctx: Context, admission: Admission, assessment: Assessment, decision: Decision, on: date
+) -> AdmissionAssessment:
+    row = AdmissionAssessment(
+        organization_id=ctx.organization_id,
+        admission_id=admission.id,
+        assessed_on=on,
+        asam_edition=assessment.asam.edition if assessment.asam else None,
+        assessment=assessment.model_dump(mode="json"),
+        decision=decision.model_dump(mode="json"),
+        outcome=decision.outcome,
+        recommended_level=decision.recommended_level,
+        by_key_id=ctx.principal.key_id,
+    )
+    ctx.session.add(row)
+    ctx.session.flush()
+    return row
+
+
+def _today(ctx: Context, admission: Admission) -> date:
+    return programs_service.program_today(
+        ctx.session.get_one(Program, admission.program_id), ctx.now
+    )
+
+
+def _latest_decision(ctx: Context, admission: Admission) -> Decision:
+    row = ctx.session.scalars(
+        select(AdmissionAssessment)
+        .where(AdmissionAssessment.admission_id == admission.id)
+        .order_by(AdmissionAssessment.created_at.desc(), AdmissionAssessment.id.desc())
+        .limit(1)
+    ).one()
+    return Decision.model_validate(row.decision)
+
+
+def _read(ctx: Context, admission: Admission, decision: Decision | None = None) -> AdmissionRead:
+    authorization = None
+    if admission.authorized_days is not None:
+        assert admission.authorization_starts_on is not None
+        assert admission.authorization_ends_on is not None
+        authorization = Authorization(
+            authorized_days=admission.authorized_days,
+            starts_on=admission.authorization_starts_on,
+            ends_on=admission.authorization_ends_on,
+            next_review_on=admission.next_review_on,
+        )
+    discharged = None
+    if admission.discharge_type is not None and admission.discharged_on is not None:
+        discharged = DischargeRead(
+            type=admission.discharge_type,
+            discharged_on=admission.discharged_on,
+            reason=admission.discharge_reason,
+        )
+    status = AdmissionStatus(admission.status)
+    return AdmissionRead(
+        id=admission.id,
+        patient_id=admission.patient_id,
+        program_id=admission.program_id,
+        status=status,
+        allowed_actions=allowed_actions(status),
+        decision=decision or _latest_decision(ctx, admission),
+        settings_version=admission.settings_version,
+        is_adolescent=admission.is_adolescent,
+        is_step_down=admission.is_step_down,
+        part2_notice_given_on=admission.part2_notice_given_on,
+        authorization=authorization,
+        started_on=admission.started_on,
+        discharge=discharged,
+        version=admission.version,
+        created_at=admission.created_at,
+        updated_at=admission.updated_at,
+    )
+
+
+def _assessment_read(row: AdmissionAssessment) -> AssessmentRead:
+    return AssessmentRead(
+        id=row.id,
+        assessed_on=row.assessed_on,
+        assessment=Assessment.model_validate(row.assessment),
+        decision=Decision.model_validate(row.decision),
+        level_change_recommended=row.recommended_level not in (None, "2.1"),
+        created_at=row.created_at,
+    )

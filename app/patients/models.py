@@ -1,0 +1,62 @@
+"""Patients, their external identifiers and their 42 CFR Part 2 consents."""
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db import OrganizationScoped
+
+
+class Patient(OrganizationScoped):
+    __tablename__ = "patient"
+    __table_args__ = (
+        Index("ix_patient_organization_id_family_name", "organization_id", "family_name_folded"),
+    )
+
+    given_name: Mapped[str] = mapped_column(String(100))
+    family_name: Mapped[str] = mapped_column(String(100))
+    # Lower-cased copy for indexed, case-insensitive search on every database.
+    family_name_folded: Mapped[str] = mapped_column(String(100))
+    given_name_folded: Mapped[str] = mapped_column(String(100))
+    date_of_birth: Mapped[date] = mapped_column(index=True)
+    sex: Mapped[str | None] = mapped_column(String(20))
+    gender_identity: Mapped[str | None] = mapped_column(String(40))
+    is_veteran: Mapped[bool | None]
+    # Free attributes that specialized groups may ask for: "lgbtq", "trauma_survivor", …
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(200))
+    address: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    guardian: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Soft delete: clinical records are never silently lost.
+    deleted_at: Mapped[datetime | None]
+
+
+class PatientIdentifier(OrganizationScoped):
+    __tablename__ = "patient_identifier"
+    __table_args__ = (UniqueConstraint("organization_id", "system", "value"),)
+
+    patient_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("patient.id", ondelete="CASCADE"), index=True
+    )
+    system: Mapped[str] = mapped_column(String(200))
+    value: Mapped[str] = mapped_column(String(100))
+
+
+class ConsentRecord(OrganizationScoped):
+    """A Part 2 consent: who may receive which information, for what, until when."""
+
+    __tablename__ = "consent_record"
+
+    patient_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("patient.id", ondelete="CASCADE"), index=True
+    )
+    recipient: Mapped[str] = mapped_column(String(200))
+    purposes: Mapped[list[str]] = mapped_column(JSON)
+    information: Mapped[str] = mapped_column(String(500))
+    signed_on: Mapped[date]
+    expires_on: Mapped[date | None]
+    revoked_at: Mapped[datetime | None]

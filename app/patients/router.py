@@ -1,0 +1,119 @@
+import uuid
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+
+from app.context import Context, context_with
+from app.openapi import problem_responses
+from app.pagination import PageDep, page_body
+from app.patients import service
+from app.patients.schemas import (
+    ConsentCreate,
+    ConsentRead,
+    PatientCreate,
+    PatientRead,
+    PatientUpdate,
+)
+from app.schemas import Page
+from app.security import Permission
+from app.versioning import IfMatch, expected_version, set_etag
+
+router = APIRouter(tags=["patients"])
+
+Reader = Annotated[Context, context_with(Permission.patients_read)]
+Writer = Annotated[Context, context_with(Permission.patients_write)]
+Deleter = Annotated[Context, context_with(Permission.patients_delete)]
+NOT_FOUND = problem_responses(404)
+UPDATE_ERRORS = problem_responses(404, 409, 412)
+
+
+@router.post(
+    "/patients",
+    status_code=status.HTTP_201_CREATED,
+    summary="Register a patient",
+    responses=problem_responses(409),
+)
+def create_patient(body: PatientCreate, ctx: Writer, response: Response) -> PatientRead:
+    patient = service.create_patient(ctx, body)
+    set_etag(response, patient.version)
+    return patient
+
+
+@router.get("/patients", summary="Search patients by name, date of birth or identifier")
+def list_patients(
+    ctx: Reader,
+    page: PageDep,
+    name: Annotated[
+        str | None, Query(max_length=100, description="Prefixes of given or family name.")
+    ] = None,
+    date_of_birth: date | None = None,
+    identifier: Annotated[
+        str | None,
+        Query(
+            max_length=301, description="`system|value` or a bare value.", examples=["MRN-004512"]
+        ),
+    ] = None,
+) -> Page[PatientRead]:
+    patients, total = service.search_patients(
+        ctx, page, name=name, date_of_birth=date_of_birth, identifier=identifier
+    )
+    return Page[PatientRead].model_validate(page_body(patients, total, page))
+
+
+@router.get("/patients/{patient_id}", summary="Read a patient", responses=NOT_FOUND)
+def get_patient(patient_id: uuid.UUID, ctx: Reader, response: Response) -> PatientRead:
+    patient = service.read_patient(ctx, patient_id)
+    set_etag(response, patient.version)
+    return patient
+
+
+@router.patch("/patients/{patient_id}", summary="Update a patient", responses=UPDATE_ERRORS)
+def update_patient(
+    patient_id: uuid.UUID,
+    body: PatientUpdate,
+    ctx: Writer,
+    response: Response,
+    if_match: IfMatch = None,
+) -> PatientRead:
+    patient = service.update_patient(ctx, patient_id, body, expected_version(if_match))
+    set_etag(response, patient.version)
+    return patient
+
+
+@router.delete(
+    "/patients/{patient_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete a patient (soft: the record is kept, hidden from reads and lists)",
+    responses=UPDATE_ERRORS,
+)
+def delete_patient(patient_id: uuid.UUID, ctx: Deleter, if_match: IfMatch = None) -> None:
+    service.delete_patient(ctx, patient_id, expected_version(if_match))
+
+
+@router.post(
+    "/patients/{patient_id}/consents",
+    status_code=status.HTTP_201_CREATED,
+    summary="Record a 42 CFR Part 2 consent to disclose",
+    responses=NOT_FOUND,
+)
+def create_consent(patient_id: uuid.UUID, body: ConsentCreate, ctx: Writer) -> ConsentRead:
+    return service.add_consent(ctx, patient_id, body)
+
+
+@router.get(
+    "/patients/{patient_id}/consents",
+    summary="A patient's Part 2 consents, newest first",
+    responses=NOT_FOUND,
+)
+def list_consents(patient_id: uuid.UUID, ctx: Reader) -> list[ConsentRead]:
+    return service.list_consents(ctx, patient_id)
+
+
+@router.post(
+    "/patients/{patient_id}/consents/{consent_id}/revoke",
+    summary="Revoke a consent from now on",
+    responses=NOT_FOUND,
+)
+def revoke_consent(patient_id: uuid.UUID, consent_id: uuid.UUID, ctx: Writer) -> ConsentRead:
+    return service.revoke_consent(ctx, patient_id, consent_id)

@@ -1,0 +1,166 @@
+import uuid
+import zoneinfo
+from datetime import date, datetime, time
+from typing import Literal, Self
+
+import holidays
+from pydantic import Field, field_validator, model_validator
+
+from app.programs.settings import ProgramSettings
+from app.scheduling.plan import SessionKind, Weekday
+from app.schemas import Schema
+
+Track = Literal["day", "evening"]
+
+
+class DayHours(Schema):
+    opens: time = Field(examples=["09:00"])
+    closes: time = Field(examples=["13:00"])
+
+    @model_validator(mode="after")
+    def _opens_before_closing(self) -> Self:
+        if self.opens >= self.closes:
+            raise ValueError("opens must be before closes")
+        return self
+
+
+class Closure(Schema):
+    date: date
+    reason: str = Field(min_length=1, max_length=200, examples=["Staff training day"])
+
+
+class _ProgramFields(Schema):
+    @field_validator("time_zone", check_fields=False)
+    @classmethod
+    def _known_time_zone(cls, value: str | None) -> str | None:
+        if value is not None and value not in zoneinfo.available_timezones():
+            raise ValueError(f"unknown IANA time zone {value!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _known_holiday_calendar(self) -> Self:
+        country = getattr(self, "country", None)
+        subdivision = getattr(self, "subdivision", None)
+        if country is None:
+            if subdivision is not None:
+                raise ValueError("a subdivision needs its country")
+            return self
+        supported = holidays.list_supported_countries()
+        if country not in supported:
+            raise ValueError(f"no public holiday calendar for country {country!r}")
+        if subdivision is not None and subdivision not in supported[country]:
+            raise ValueError(f"{country} has no subdivision {subdivision!r}")
+        return self
+
+
+OPERATING_HOURS_EXAMPLE = {
+    day: {"opens": "09:00", "closes": "13:00"}
+    for day in ("monday", "tuesday", "wednesday", "thursday", "friday")
+}
+
+
+class ProgramCreate(_ProgramFields):
+    name: str = Field(min_length=1, max_length=200, examples=["Adult IOP – Evening"])
+    level: Literal["2.1"] = Field("2.1", description="ASAM level of care of the program.")
+    track: Track = Field(examples=["evening"])
+    time_zone: str = Field(examples=["America/New_York"])
+    operating_hours: dict[Weekday, DayHours] = Field(
+        min_length=1, examples=[OPERATING_HOURS_EXAMPLE]
+    )
+    country: str | None = Field(
+        None, examples=["US"], description="ISO country whose public holidays close the program."
+    )
+    subdivision: str | None = Field(
+        None, examples=["MA"], description="State or province adding its own public holidays."
+    )
+    closures: list[Closure] = Field(default_factory=list)
+    settings: ProgramSettings = Field(default_factory=ProgramSettings)
+
+
+class ProgramUpdate(_ProgramFields):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    time_zone: str | None = None
+    operating_hours: dict[Weekday, DayHours] | None = Field(None, min_length=1)
+    country: str | None = None
+    subdivision: str | None = None
+    closures: list[Closure] | None = None
+    is_active: bool | None = None
+
+
+class ProgramRead(Schema):
+    id: uuid.UUID
+    name: str
+    level: str
+    track: Track
+    time_zone: str
+    operating_hours: dict[Weekday, DayHours]
+    country: str | None
+    subdivision: str | None
+    closures: list[Closure]
+    is_active: bool
+    settings_version: int
+    settings: ProgramSettings
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class SettingsVersionRead(Schema):
+    number: int
+    settings: ProgramSettings
+    created_at: datetime
+    changed_by_key_id: uuid.UUID | None
+
+
+class StaffCreate(Schema):
+    name: str = Field(min_length=1, max_length=200, examples=["Dana Whitfield"])
+    title: str | None = Field(None, max_length=100, examples=["Licensed counselor"])
+    credential: str | None = Field(None, max_length=40, examples=["LPC"])
+    license_number: str | None = Field(None, max_length=60, examples=["LPC-20417"])
+    session_kinds: list[SessionKind] = Field(
+        default_factory=list,
+        examples=[["group", "individual"]],
+        description="Kinds of session this person may lead.",
+    )
+    therapies: list[str] = Field(
+        default_factory=list,
+        examples=[["music"]],
+        description="Complementary therapies this person is trained for (music, art, equine…).",
+    )
+    email: str | None = Field(None, max_length=200)
+
+
+class StaffUpdate(Schema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    title: str | None = None
+    credential: str | None = None
+    license_number: str | None = None
+    session_kinds: list[SessionKind] | None = None
+    therapies: list[str] | None = None
+    email: str | None = None
+    is_active: bool | None = None
+
+
+class StaffRead(StaffCreate):
+    id: uuid.UUID
+    is_active: bool
+    version: int
+
+
+class RoomCreate(Schema):
+    name: str = Field(min_length=1, max_length=100, examples=["Group room B"])
+    capacity: int = Field(ge=1, le=500, examples=[16])
+    location: str | None = Field(None, max_length=200, examples=["2nd floor"])
+
+
+class RoomUpdate(Schema):
+    name: str | None = Field(None, min_length=1, max_length=100)
+    capacity: int | None = Field(None, ge=1, le=500)
+    location: str | None = None
+    is_active: bool | None = None
+
+
+class RoomRead(RoomCreate):
+    id: uuid.UUID
+    is_active: bool
+    version: int

@@ -1,0 +1,163 @@
+"""Programs and their versioned settings, staff and rooms."""
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from app.context import Context
+from app.errors import NotFound
+from app.pagination import PageParams, fetch_page
+from app.programs.models import Program, ProgramSettingsVersion, Room, StaffMember
+from app.programs.schemas import (
+    ProgramCreate,
+    ProgramRead,
+    ProgramUpdate,
+    RoomCreate,
+    RoomUpdate,
+    StaffCreate,
+    StaffUpdate,
+)
+from app.programs.settings import ProgramSettings
+from app.versioning import check_version
+
+
+def create_program(ctx: Context, body: ProgramCreate) -> Program:
+    program = Program(
+        organization_id=ctx.organization_id,
+        **body.model_dump(mode="json", exclude={"settings"}),
+        settings_version=1,
+    )
+    ctx.session.add(program)
+    ctx.session.flush()
+    _store_settings(ctx, program, body.settings)
+    return program
+
+
+def update_program(
+    ctx: Context, program_id: uuid.UUID, body: ProgramUpdate, expected_version: int | None
+) -> Program:
+    program = ctx.get(Program, program_id)
+    check_version(program.version, expected_version)
+    for name, value in body.model_dump(mode="json", exclude_unset=True).items():
+        setattr(program, name, value)
+    ctx.session.flush()
+    return program
+
+
+def list_programs(
+    ctx: Context, params: PageParams, track: str | None, is_active: bool | None
+) -> tuple[list[Program], int]:
+    statement = select(Program).where(Program.organization_id == ctx.organization_id)
+    if track is not None:
+        statement = statement.where(Program.track == track)
+    if is_active is not None:
+        statement = statement.where(Program.is_active == is_active)
+    return fetch_page(ctx.session, statement.order_by(Program.name, Program.id), params)
+
+
+def replace_settings(
+    ctx: Context, program_id: uuid.UUID, settings: ProgramSettings, expected_version: int | None
+) -> Program:
+    """Settings changes make a new version; what was decided under an old one keeps it."""
+    program = ctx.get(Program, program_id)
+    check_version(program.version, expected_version)
+    program.settings_version += 1
+    _store_settings(ctx, program, settings)
+    ctx.session.flush()
+    return program
+
+
+def _store_settings(ctx: Context, program: Program, settings: ProgramSettings) -> None:
+    ctx.session.add(
+        ProgramSettingsVersion(
+            organization_id=ctx.organization_id,
+            program_id=program.id,
+            number=program.settings_version,
+            settings=settings.model_dump(mode="json"),
+            changed_by_key_id=ctx.principal.key_id,
+        )
+    )
+    ctx.session.flush()
+
+
+def settings_version(
+    ctx: Context, program: Program, number: int | None = None
+) -> ProgramSettingsVersion:
+    row = ctx.session.scalar(
+        select(ProgramSettingsVersion).where(
+            ProgramSettingsVersion.program_id == program.id,
+            ProgramSettingsVersion.number == (number or program.settings_version),
+        )
+    )
+    if row is None:
+        raise NotFound(f"Program {program.id} has no settings version {number}.")
+    return row
+
+
+def settings_for(ctx: Context, program: Program, number: int | None = None) -> ProgramSettings:
+    """The program's settings: the current ones, or the version a plan was made under."""
+    return ProgramSettings.model_validate(settings_version(ctx, program, number).settings)
+
+
+def list_settings_versions(ctx: Context, program_id: uuid.UUID) -> list[ProgramSettingsVersion]:
+    program = ctx.get(Program, program_id)
+    return list(
+        ctx.session.scalars(
+            select(ProgramSettingsVersion)
+            .where(ProgramSettingsVersion.program_id == program.id)
+            .order_by(ProgramSettingsVersion.number.desc())
+        )
+    )
+
+
+def program_read(ctx: Context, program: Program) -> ProgramRead:
+    fields: dict[str, Any] = {
+        name: getattr(program, name) for name in ProgramRead.model_fields if name != "settings"
+    }
+    return ProgramRead.model_validate({**fields, "settings": settings_for(ctx, program)})
+
+
+def create_staff(ctx: Context, body: StaffCreate) -> StaffMember:
+    staff = StaffMember(organization_id=ctx.organization_id, **body.model_dump(mode="json"))
+    ctx.session.add(staff)
+    ctx.session.flush()
+    return staff
+
+
+def create_room(ctx: Context, body: RoomCreate) -> Room:
+    room = Room(organization_id=ctx.organization_id, **body.model_dump(mode="json"))
+    ctx.session.add(room)
+    ctx.session.flush()
+    return room
+
+
+def update_record(
+    ctx: Context,
+    model: type[StaffMember] | type[Room],
+    record_id: uuid.UUID,
+    body: StaffUpdate | RoomUpdate,
+    expected_version: int | None,
+) -> StaffMember | Room:
+    record = ctx.get(model, record_id)
+    check_version(record.version, expected_version)
+    for name, value in body.model_dump(mode="json", exclude_unset=True).items():
+        setattr(record, name, value)
+    ctx.session.flush()
+    return record
+
+
+def list_records(
+    ctx: Context, model: type[StaffMember] | type[Room], params: PageParams, is_active: bool | None
+) -> tuple[list[Any], int]:
+    statement: Any = select(model).where(model.organization_id == ctx.organization_id)
+    if is_active is not None:
+        statement = statement.where(model.is_active == is_active)
+    return fetch_page(ctx.session, statement.order_by(model.name, model.id), params)
+
+
+def program_today(program: Program, now: datetime) -> date:
+    """Today's date where the program is: a clinic's day does not end at midnight UTC."""
+    return now.astimezone(ZoneInfo(program.time_zone)).date()

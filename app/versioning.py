@@ -1,0 +1,41 @@
+"""ETags and If-Match over each record's `version`: no update silently overwrites another."""
+
+from typing import Annotated
+
+from fastapi import Header, Response
+
+from app.errors import PreconditionFailed, Unprocessable
+
+IfMatch = Annotated[
+    str | None,
+    Header(
+        description='The ETag the client read, e.g. `W/"3"`. When sent, the update applies only '
+        "if the record is still at that version (else 412).",
+        examples=['W/"1"'],
+    ),
+]
+
+
+def etag(version: int) -> str:
+    return f'W/"{version}"'
+
+
+def set_etag(response: Response, version: int) -> None:
+    response.headers["ETag"] = etag(version)
+
+
+def expected_version(if_match: str | None) -> int | None:
+    if if_match is None:
+        return None
+    value = if_match.strip().removeprefix("W/").strip('"')
+    if not value.isdigit():
+        raise Unprocessable('If-Match must be an ETag from this API, such as W/"3".')
+    return int(value)
+
+
+def check_version(current: int, expected: int | None) -> None:
+    if expected is not None and expected != current:
+        raise PreconditionFailed(
+            f"The record is at version {current}, not {expected}; read it again.",
+            current_version=current,
+        )

@@ -1,0 +1,150 @@
+"""Patients: records, search, concurrency-safe updates, soft delete, Part 2 consents, audit."""
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.factories import Clinic
+
+MRN = "urn:oid:2.16.840.1.113883.19.5.99999.1"
+
+
+def register(client: TestClient, **overrides: object) -> dict:  # type: ignore[type-arg]
+    body = {
+        "given_name": "Alex",
+        "family_name": "Rivera",
+        "date_of_birth": "1990-05-17",
+        "sex": "male",
+        "is_veteran": True,
+        "tags": ["trauma_survivor"],
+        "identifiers": [{"system": MRN, "value": "MRN-004512"}],
+    } | overrides
+    response = client.post("/v1/patients", json=body)
+    assert response.status_code == 201, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def audit_actions(clinic: Clinic, patient_id: str) -> list[str]:
+    events = clinic.admin.get("/v1/audit-events", params={"patient_id": patient_id}).json()
+    return sorted(event["action"] for event in events["items"])
+
+
+def test_a_registered_patient_reads_back_with_identifiers_and_an_etag(clinic: Clinic) -> None:
+    patient = register(clinic.staff)
+    response = clinic.clinician.get(f"/v1/patients/{patient['id']}")
+    assert response.headers["etag"] == 'W/"1"'
+    assert response.json()["identifiers"] == [{"system": MRN, "value": "MRN-004512"}]
+    assert response.json()["tags"] == ["trauma_survivor"]
+
+
+def test_every_read_and_change_of_a_patient_is_audited(clinic: Clinic) -> None:
+    patient = register(clinic.staff)
+    clinic.clinician.get(f"/v1/patients/{patient['id']}")
+    clinic.ehr.patch(f"/v1/patients/{patient['id']}", json={"phone": "+1 413 555 0100"})
+    clinic.staff.get("/v1/patients", params={"name": "riv"})
+    assert audit_actions(clinic, patient["id"]) == ["create", "list", "read", "update"]
+
+
+def test_search_by_name_prefix_date_of_birth_or_identifier(clinic: Clinic) -> None:
+    alex = register(clinic.staff)
+    register(
+        clinic.staff, given_name="Jordan", family_name="Lee", date_of_birth="2001-01-02",
+        identifiers=[{"system": MRN, "value": "MRN-777"}],
+    )  # fmt: skip
+
+    def found(**params: str) -> list[str]:
+        return [p["id"] for p in clinic.staff.get("/v1/patients", params=params).json()["items"]]
+
+    assert found(name="RIV") == [alex["id"]]
+    assert found(name="alex riv") == [alex["id"]]
+    assert found(date_of_birth="1990-05-17") == [alex["id"]]
+    assert found(identifier=f"{MRN}|MRN-004512") == [alex["id"]]
+    assert found(identifier="MRN-004512") == [alex["id"]]
+    assert found(name="%") == []
+    assert len(found()) == 2
+
+
+def test_an_identifier_belongs_to_one_patient_per_organization(
+    clinic: Clinic, other_clinic: Clinic
+) -> None:
+    register(clinic.staff)
+    duplicate = clinic.staff.post(
+        "/v1/patients",
+        json={"given_name": "Sam", "family_name": "Ortiz", "date_of_birth": "1985-01-01",
+              "identifiers": [{"system": MRN, "value": "MRN-004512"}]},
+    )  # fmt: skip
+    assert duplicate.status_code == 409
+    assert duplicate.json()["type"].endswith("/identifier-taken")
+    register(other_clinic.staff)  # the same MRN in another organization is another patient
+
+
+def test_a_stale_if_match_is_refused_and_nothing_changes(clinic: Clinic) -> None:
+    patient = register(clinic.staff)
+    url = f"/v1/patients/{patient['id']}"
+    ok = clinic.staff.patch(url, json={"family_name": "Rivera-Diaz"}, headers={"If-Match": 'W/"1"'})
+    assert ok.headers["etag"] == 'W/"2"'
+    stale = clinic.staff.patch(url, json={"family_name": "Other"}, headers={"If-Match": 'W/"1"'})
+    assert stale.status_code == 412
+    assert clinic.staff.get(url).json()["family_name"] == "Rivera-Diaz"
+
+
+def test_replacing_identifiers_bumps_the_version(clinic: Clinic) -> None:
+    patient = register(clinic.staff)
+    url = f"/v1/patients/{patient['id']}"
+    updated = clinic.staff.patch(url, json={"identifiers": [{"system": MRN, "value": "MRN-9"}]})
+    assert updated.json()["identifiers"] == [{"system": MRN, "value": "MRN-9"}]
+    assert updated.json()["version"] == 2
+
+
+def test_a_deleted_patient_disappears_but_only_admins_delete(clinic: Clinic) -> None:
+    patient = register(clinic.staff)
+    url = f"/v1/patients/{patient['id']}"
+    assert clinic.staff.delete(url).status_code == 403
+    assert clinic.admin.delete(url).status_code == 204
+    assert clinic.staff.get(url).status_code == 404
+    assert clinic.staff.get("/v1/patients").json()["total"] == 0
+    assert "delete" in audit_actions(clinic, patient["id"])
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"date_of_birth": "2999-01-01"},
+        {"sex": "robot"},
+        {"tags": ["Not A Tag"]},
+        {"guardian": {"name": "Maria"}},
+        {"shoe_size": 44},
+    ],
+)
+def test_invalid_patient_details_are_422_with_the_field(clinic: Clinic, change: dict) -> None:  # type: ignore[type-arg]
+    body = {"given_name": "A", "family_name": "B", "date_of_birth": "1990-01-01"} | change
+    response = clinic.staff.post("/v1/patients", json=body)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"].split(".")[0].split("[")[0] in change
+
+
+def test_another_organization_and_payers_never_see_the_patient(
+    clinic: Clinic, other_clinic: Clinic
+) -> None:
+    patient = register(clinic.staff)
+    url = f"/v1/patients/{patient['id']}"
+    assert other_clinic.admin.get(url).status_code == 404
+    assert other_clinic.staff.patch(url, json={"phone": "1"}).status_code == 404
+    assert other_clinic.staff.get("/v1/patients").json()["total"] == 0
+    assert clinic.payer.get(url).status_code == 403
+    assert clinic.payer.get("/v1/patients").status_code == 403
+
+
+def test_part_2_consents_are_recorded_listed_and_revoked(clinic: Clinic, clock) -> None:  # type: ignore[no-untyped-def]
+    patient = register(clinic.staff)
+    url = f"/v1/patients/{patient['id']}/consents"
+    consent = clinic.clinician.post(
+        url,
+        json={"recipient": "Blue Harbor Health Plan", "purposes": ["payment"],
+              "information": "Dates of service and level of care", "signed_on": "2026-03-01",
+              "expires_on": "2027-03-01"},
+    ).json()  # fmt: skip
+    assert consent["is_in_force"] is True
+    revoked = clinic.clinician.post(f"{url}/{consent['id']}/revoke").json()
+    assert revoked["is_in_force"] is False
+    assert revoked["revoked_at"] is not None
+    assert [c["id"] for c in clinic.staff.get(url).json()] == [consent["id"]]

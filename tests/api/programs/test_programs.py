@@ -1,0 +1,120 @@
+"""Programs, their versioned settings, staff and rooms."""
+
+import pytest
+
+from tests.factories import Clinic, make_program, make_room, make_staff
+
+
+def test_a_new_program_carries_the_domain_defaults(clinic: Clinic) -> None:
+    program = make_program(clinic)
+    settings = program["settings"]
+    assert (settings["min_days_per_week"], settings["max_days_per_week"]) == (3, 5)
+    assert (settings["min_weekly_hours"], settings["max_weekly_hours"]) == (9, 19)
+    assert settings["min_weekly_hours_adolescent"] == 6
+    assert settings["min_hours_per_day"] is None
+    assert settings["planned_duration_days"] == 90
+    assert (settings["group_min_size"], settings["group_max_size"]) == (8, 15)
+    assert settings["price_per_day"] == "300.00"
+    assert program["level"] == "2.1"
+    assert program["settings_version"] == 1
+
+
+def test_settings_changes_are_versioned_and_the_old_version_is_kept(clinic: Clinic) -> None:
+    program = make_program(clinic)
+    changed = program["settings"] | {"min_hours_per_day": 3, "max_weekly_hours": 18}
+    response = clinic.admin.put(f"/v1/programs/{program['id']}/settings", json=changed)
+    assert response.status_code == 200, response.text
+    assert response.json()["settings_version"] == 2
+    versions = clinic.admin.get(f"/v1/programs/{program['id']}/settings/versions").json()
+    assert [v["number"] for v in versions] == [2, 1]
+    assert versions[1]["settings"]["min_hours_per_day"] is None
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"min_days_per_week": 6, "max_days_per_week": 5},
+        {"min_weekly_hours": 20},
+        {"min_days_per_week": 5, "min_hours_per_day": 4},
+        {"group_min_size": 16},
+    ],
+)
+def test_inconsistent_settings_are_rejected(clinic: Clinic, change: dict) -> None:  # type: ignore[type-arg]
+    program = make_program(clinic)
+    response = clinic.admin.put(
+        f"/v1/programs/{program['id']}/settings", json=program["settings"] | change
+    )
+    assert response.status_code == 422
+    assert clinic.admin.get(f"/v1/programs/{program['id']}").json()["settings_version"] == 1
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"time_zone": "Mars/Olympus"},
+        {"country": "ZZ"},
+        {"subdivision": "XX"},
+        {"operating_hours": {"monday": {"opens": "18:00", "closes": "17:00"}}},
+        {"operating_hours": {"someday": {"opens": "09:00", "closes": "12:00"}}},
+    ],
+)
+def test_invalid_program_details_are_rejected(clinic: Clinic, change: dict) -> None:  # type: ignore[type-arg]
+    body = {
+        "name": "Day track",
+        "track": "day",
+        "time_zone": "America/Chicago",
+        "operating_hours": {"monday": {"opens": "09:00", "closes": "12:00"}},
+        "country": "US",
+        "subdivision": "IL",
+    } | change
+    assert clinic.admin.post("/v1/programs", json=body).status_code == 422
+
+
+def test_updates_honour_if_match(clinic: Clinic) -> None:
+    program = make_program(clinic)
+    url = f"/v1/programs/{program['id']}"
+    etag = clinic.staff.get(url).headers["etag"]
+    assert etag == 'W/"1"'
+    first = clinic.admin.patch(url, json={"name": "Evening A"}, headers={"If-Match": etag})
+    assert first.status_code == 200
+    assert first.headers["etag"] == 'W/"2"'
+    stale = clinic.admin.patch(url, json={"name": "Evening B"}, headers={"If-Match": etag})
+    assert stale.status_code == 412
+    assert stale.json()["type"].endswith("/precondition-failed")
+    assert clinic.staff.get(url).json()["name"] == "Evening A"
+
+
+def test_only_admins_change_programs_and_other_clinics_see_nothing(
+    clinic: Clinic, other_clinic: Clinic
+) -> None:
+    program = make_program(clinic)
+    url = f"/v1/programs/{program['id']}"
+    assert clinic.staff.patch(url, json={"name": "x"}).status_code == 403
+    assert clinic.payer.get(url).status_code == 403
+    assert other_clinic.admin.get(url).status_code == 404
+    assert other_clinic.admin.get("/v1/programs").json()["total"] == 0
+
+
+def test_programs_filter_by_track(clinic: Clinic) -> None:
+    make_program(clinic)
+    day_hours = {"monday": {"opens": "09:00", "closes": "12:00"}}
+    make_program(clinic, name="Day", track="day", operating_hours=day_hours)
+    names = [p["name"] for p in clinic.staff.get("/v1/programs?track=day").json()["items"]]
+    assert names == ["Day"]
+
+
+def test_staff_record_what_they_may_lead(clinic: Clinic, other_clinic: Clinic) -> None:
+    staff = make_staff(clinic, session_kinds=["complementary"], therapies=["music"])
+    assert staff["therapies"] == ["music"]
+    url = f"/v1/staff/{staff['id']}"
+    assert clinic.admin.patch(url, json={"is_active": False}).json()["is_active"] is False
+    assert clinic.staff.get("/v1/staff?is_active=true").json()["total"] == 0
+    assert other_clinic.admin.get(url).status_code == 404
+    bad = clinic.admin.post("/v1/staff", json={"name": "X", "session_kinds": ["yoga"]})
+    assert bad.status_code == 422
+
+
+def test_rooms_have_a_positive_capacity(clinic: Clinic) -> None:
+    room = make_room(clinic, capacity=12)
+    assert clinic.staff.get(f"/v1/rooms/{room['id']}").json()["capacity"] == 12
+    assert clinic.admin.post("/v1/rooms", json={"name": "Closet", "capacity": 0}).status_code == 422
