@@ -1,18 +1,109 @@
-"""A small, realistic data set so a newcomer can see the service working."""
+"""A small, realistic data set so a newcomer can see the service working.
+
+Everything goes through the same services the API uses, acting as the demo admin key, so the
+demo data is valid by the same rules and its creation is audited like any other."""
 
 from collections.abc import Iterator
+from datetime import UTC, date, datetime
 
 from sqlalchemy.orm import Session
 
 from app.access import service as access_service
 from app.access.schemas import ApiKeyCreate
-from app.security import Role
+from app.admissions import service as admissions_service
+from app.admissions.assessment import Assessment
+from app.admissions.examples import REQUESTS
+from app.admissions.schemas import AdmissionCreate, Approval, Start
+from app.context import Context
+from app.patients import service as patients_service
+from app.patients.schemas import PatientCreate
+from app.programs import service as programs_service
+from app.programs.schemas import ProgramCreate, RoomCreate, StaffCreate
+from app.security import Principal, Role
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
+
+PATIENTS = [
+    {"given_name": "Alex", "family_name": "Rivera", "date_of_birth": "1990-05-17", "sex": "male",
+     "is_veteran": True, "tags": ["trauma_survivor"]},
+    {"given_name": "Jordan", "family_name": "Lee", "date_of_birth": "1985-11-02", "sex": "female",
+     "gender_identity": "woman", "tags": ["co_occurring"]},
+    {"given_name": "Sam", "family_name": "Okafor", "date_of_birth": "1978-01-23", "sex": "male",
+     "is_veteran": True},
+    {"given_name": "Casey", "family_name": "Nguyen", "date_of_birth": "1996-07-09", "sex": "female",
+     "gender_identity": "woman", "tags": ["lgbtq"]},
+    {"given_name": "Riley", "family_name": "Martins", "date_of_birth": "2001-03-30", "sex": "other",
+     "gender_identity": "non-binary", "tags": ["lgbtq", "trauma_survivor"]},
+    {"given_name": "Morgan", "family_name": "Shaw", "date_of_birth": "1969-09-14", "sex": "male"},
+]  # fmt: skip
 
 
 def load_demo(session: Session, secret: str) -> Iterator[str]:
     organization = access_service.create_organization(session, "Riverbend Recovery (demo)")
     yield f"organization {organization.name}: {organization.id}"
-    for role in (Role.admin, Role.staff, Role.clinician, Role.ehr):
-        request = ApiKeyCreate(name=f"demo {role} key", role=role)
-        _key, raw_key = access_service.issue_key(session, organization.id, request, secret)
+    key_ids = {}
+    for role in Role:
+        payer_id = "demo-health-plan" if role == Role.payer else None
+        request = ApiKeyCreate(name=f"demo {role} key", role=role, payer_id=payer_id)
+        key, raw_key = access_service.issue_key(session, organization.id, request, secret)
+        key_ids[role] = key.id
         yield f"{role} key: {raw_key}"
+    now = datetime.now(UTC)
+
+    def acting_as(role: Role) -> Context:
+        return Context(session, Principal(key_ids[role], organization.id, role, None), None, now)
+
+    ctx = acting_as(Role.admin)
+
+    evening = programs_service.create_program(
+        ctx,
+        ProgramCreate.model_validate({
+            "name": "Adult IOP – Evening", "track": "evening", "time_zone": "America/New_York",
+            "operating_hours": {day: {"opens": "17:30", "closes": "21:00"} for day in WEEKDAYS},
+            "country": "US", "subdivision": "MA",
+        }),
+    )  # fmt: skip
+    programs_service.create_program(
+        ctx,
+        ProgramCreate.model_validate({
+            "name": "Adult IOP – Day", "track": "day", "time_zone": "America/New_York",
+            "operating_hours": {day: {"opens": "09:00", "closes": "13:00"} for day in WEEKDAYS},
+            "country": "US", "subdivision": "MA",
+        }),
+    )  # fmt: skip
+    yield f"programs: day and evening tracks; evening program id {evening.id}"
+
+    for staff in (
+        {"name": "Dana Whitfield", "credential": "LPC", "license_number": "LPC-20417",
+         "session_kinds": ["group", "individual", "education"]},
+        {"name": "Dr. Ada Reyes", "credential": "MD", "license_number": "A12345",
+         "session_kinds": ["individual", "family"]},
+        {"name": "Theo Brandt", "credential": "MT-BC", "session_kinds": ["complementary"],
+         "therapies": ["music"]},
+    ):  # fmt: skip
+        programs_service.create_staff(ctx, StaffCreate.model_validate(staff))
+    for room in ({"name": "Group room A", "capacity": 16}, {"name": "Office 2", "capacity": 3}):
+        programs_service.create_room(ctx, RoomCreate.model_validate(room))
+
+    patients = [
+        patients_service.create_patient(ctx, PatientCreate.model_validate(fields))
+        for fields in PATIENTS
+    ]
+    eligible = Assessment.model_validate(REQUESTS["eligible"][1] | {"age": None})
+    today = programs_service.program_today(evening, now)
+    for patient in patients[:4]:
+        admission = admissions_service.create_admission(
+            ctx,
+            AdmissionCreate(
+                patient_id=patient.id, program_id=evening.id, assessment=eligible,
+                part2_notice_given_on=today,
+            ),
+        )  # fmt: skip
+        approval = Approval(
+            authorized_days=30, authorization_starts_on=today,
+            authorization_ends_on=date.fromordinal(today.toordinal() + 60),
+            next_review_on=date.fromordinal(today.toordinal() + 30),
+        )  # fmt: skip
+        admissions_service.approve(acting_as(Role.clinician), admission.id, approval)
+        admissions_service.start(ctx, admission.id, Start(started_on=today))
+    yield f"patients: {len(patients)}, four of them active in the evening program"

@@ -132,7 +132,8 @@ def list_admissions(
     admissions, total = fetch_page(ctx.session, statement, params)
     for admission in admissions:
         ctx.audit(AuditAction.list, "admission", admission.id, patient_id=admission.patient_id)
-    return [_read(ctx, admission) for admission in admissions], total
+    decisions = _latest_decisions(ctx, [admission.id for admission in admissions])
+    return [_read(ctx, admission, decisions[admission.id]) for admission in admissions], total
 
 
 def approve(ctx: Context, admission_id: uuid.UUID, body: Approval) -> AdmissionRead:
@@ -298,14 +299,14 @@ def _today(ctx: Context, admission: Admission) -> date:
     )
 
 
-def _latest_decision(ctx: Context, admission: Admission) -> Decision:
-    row = ctx.session.scalars(
-        select(AdmissionAssessment)
-        .where(AdmissionAssessment.admission_id == admission.id)
-        .order_by(AdmissionAssessment.created_at.desc(), AdmissionAssessment.id.desc())
-        .limit(1)
-    ).one()
-    return Decision.model_validate(row.decision)
+def _latest_decisions(ctx: Context, admission_ids: list[uuid.UUID]) -> dict[uuid.UUID, Decision]:
+    """The latest decision of each admission, in one query for a whole page."""
+    rows = ctx.session.execute(
+        select(AdmissionAssessment.admission_id, AdmissionAssessment.decision)
+        .where(AdmissionAssessment.admission_id.in_(admission_ids))
+        .order_by(AdmissionAssessment.created_at, AdmissionAssessment.id)
+    )
+    return {admission_id: Decision.model_validate(decision) for admission_id, decision in rows}
 
 
 def _read(ctx: Context, admission: Admission, decision: Decision | None = None) -> AdmissionRead:
@@ -333,7 +334,7 @@ def _read(ctx: Context, admission: Admission, decision: Decision | None = None) 
         program_id=admission.program_id,
         status=status,
         allowed_actions=allowed_actions(status),
-        decision=decision or _latest_decision(ctx, admission),
+        decision=decision or _latest_decisions(ctx, [admission.id])[admission.id],
         settings_version=admission.settings_version,
         is_adolescent=admission.is_adolescent,
         is_step_down=admission.is_step_down,
