@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(1_048_576, gt=0, description="Larger request bodies get 413.")
     problem_base_uri: str = "https://iop.example/problems/"
     db_pool_size: int = Field(10, gt=0)
+    max_concurrent_requests: int = Field(
+        32, gt=0, le=1000, description="Requests one process works on at once; others queue."
+    )
 
     @field_validator("database_url")
     @classmethod

@@ -14,7 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, ValidationError
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -134,6 +134,21 @@ def field_errors(errors: Sequence[Any]) -> list[FieldError]:
     ]
 
 
+class Busy(DomainError):
+    status, slug, title = 503, "busy", "Busy with concurrent changes; retry"
+
+
+# PostgreSQL: deadlock detected, serialization failure, lock not available.
+_RETRYABLE_SQLSTATES = {"40P01", "40001", "55P03"}
+
+
+def is_retryable(error: DBAPIError) -> bool:
+    """A conflict between concurrent transactions that a retry resolves; nothing was stored."""
+    if getattr(error.orig, "sqlstate", None) in _RETRYABLE_SQLSTATES:
+        return True
+    return "database is locked" in str(error.orig)
+
+
 class MalformedJson(DomainError):
     status, slug, title = 400, "malformed-json", "The body is not valid JSON"
 
@@ -194,6 +209,16 @@ def install_error_handlers(app: FastAPI) -> None:
         # Constraint names are ours, never patient data, so they are safe to log.
         log.warning("integrity_error", constraint=_constraint_name(error))
         return problem_response(request, Conflict("The change conflicts with an existing record."))
+
+    @app.exception_handler(DBAPIError)
+    async def _database(request: Request, error: DBAPIError) -> JSONResponse:
+        if isinstance(error, IntegrityError):
+            return await _integrity(request, error)
+        if is_retryable(error):
+            log.warning("retryable_database_error", error_type=type(error.orig).__name__)
+            busy = Busy("Another request changed the same records; retry shortly.", retry_after=1)
+            return problem_response(request, busy)
+        return await _unexpected(request, error)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, error: Exception) -> JSONResponse:

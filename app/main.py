@@ -15,13 +15,19 @@ from app.audit.router import router as audit_router
 from app.config import Settings, get_settings
 from app.db import create_db_engine, create_sessionmaker, utcnow
 from app.errors import install_error_handlers
+from app.groups.router import router as groups_router
 from app.logging import configure_logging
-from app.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from app.middleware import (
+    BodySizeLimitMiddleware,
+    ConcurrencyLimitMiddleware,
+    RequestContextMiddleware,
+)
 from app.openapi import API_ERRORS, install_openapi, operation_id
 from app.ops.router import router as ops_router
 from app.patients.router import router as patients_router
 from app.programs.router import rooms_router, staff_router
 from app.programs.router import router as programs_router
+from app.scheduling.router import appointments_router, plans_router
 
 DESCRIPTION = """
 The open API that runs an addiction **Intensive Outpatient Program**: patients and their
@@ -39,6 +45,9 @@ TAGS = [
     {"name": "programs", "description": "Day and evening tracks and their versioned settings."},
     {"name": "staff", "description": "Clinicians and counselors, and what they may lead."},
     {"name": "rooms", "description": "Rooms and their capacity."},
+    {"name": "groups", "description": "Therapy groups, their members, waitlists and sizing."},
+    {"name": "treatment-plans", "description": "Weekly treatment plans, checked and booked."},
+    {"name": "appointments", "description": "Dated sessions, day sheets and calendar feeds."},
     {"name": "audit", "description": "The append-only record of patient data access."},
     {"name": "operations", "description": "Health, readiness and metrics."},
 ]
@@ -51,6 +60,9 @@ DOMAIN_ROUTERS: list[APIRouter] = [
     programs_router,
     staff_router,
     rooms_router,
+    groups_router,
+    plans_router,
+    appointments_router,
     audit_router,
 ]
 
@@ -85,6 +97,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     app.include_router(api)
 
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(ConcurrencyLimitMiddleware, limit=settings.max_concurrent_requests)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -1,9 +1,13 @@
 """ASGI middleware: request ids, access logs and metrics; the request body size limit."""
 
+import asyncio
 import re
 import time
 import uuid
+import weakref
 
+import anyio
+import anyio.to_thread
 import structlog
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -106,3 +110,40 @@ class BodySizeLimitMiddleware:
             return message
 
         await self.app(scope, counting_receive, send)
+
+
+class ConcurrencyLimitMiddleware:
+    """Admits at most `limit` requests at once per process; the rest wait on the event loop.
+
+    Sync routes and their session dependency run in the thread pool. If every pool thread were
+    taken by requests waiting for a database row lock (a rush on a group's last seats), the
+    request holding the lock could not get the thread it needs to send its answer and commit,
+    and everything would stall until the connection pool timed out. Keeping admitted requests
+    below the pool's size leaves that thread free, for every route that locks rows."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app, self.limit = app, limit
+        # One semaphore per event loop: a server process has one loop, but a test client may
+        # run each request on a loop of its own, and a semaphore belongs to its loop.
+        self._semaphores: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.Semaphore]
+        self._semaphores = weakref.WeakKeyDictionary()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        async with self._semaphore():
+            await self.app(scope, receive, send)
+
+    def _semaphore(self) -> anyio.Semaphore:
+        loop = asyncio.get_running_loop()
+        if loop not in self._semaphores:
+            self._semaphores[loop] = anyio.Semaphore(self.limit)
+            # The pool must stay larger than the admitted requests, whatever its default.
+            threads = anyio.to_thread.current_default_thread_limiter()
+            threads.total_tokens = max(threads.total_tokens, self.limit + THREADS_SPARE)
+        return self._semaphores[loop]
+
+
+# Threads kept free beyond the admitted requests: for answers, commits and background work.
+THREADS_SPARE = 8

@@ -7,12 +7,14 @@ from app.db import Base
 from app.groups.models import GroupMembership, TherapyGroup
 from app.patients.models import ConsentRecord, Patient, PatientIdentifier
 from app.programs.models import Program, ProgramSettingsVersion, Room, StaffMember
+from app.scheduling.models import Appointment, TreatmentPlan, TreatmentPlanSession
 
 __all__ = [
     "Admission",
     "AdmissionAssessment",
     "AdmissionTransition",
     "ApiKey",
+    "Appointment",
     "AuditEvent",
     "Base",
     "ConsentRecord",
@@ -25,4 +27,6 @@ __all__ = [
     "Room",
     "StaffMember",
     "TherapyGroup",
+    "TreatmentPlan",
+    "TreatmentPlanSession",
 ]

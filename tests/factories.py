@@ -128,8 +128,13 @@ def make_admission(
     status: str = "approved",
     **overrides: object,
 ) -> uuid.UUID:
-    """An admission stored directly in `status`, for tests of other domains."""
-    from app.admissions.models import Admission
+    """An admission stored directly in `status`, with the eligible assessment it was decided
+    on, for tests of other domains."""
+    from app.admissions.assessment import Assessment
+    from app.admissions.examples import REQUESTS
+    from app.admissions.models import Admission, AdmissionAssessment
+    from app.admissions.rules import evaluate_eligibility
+    from app.programs.settings import ProgramSettings
 
     fields: dict[str, object] = {
         "outcome": "eligible",
@@ -148,4 +153,19 @@ def make_admission(
         )
         session.add(admission)
         session.flush()
+        assessment = Assessment.model_validate(REQUESTS["eligible"][1])
+        decision = evaluate_eligibility(assessment, ProgramSettings(), date(2026, 3, 2))
+        session.add(
+            AdmissionAssessment(
+                organization_id=clinic.organization_id,
+                admission_id=admission.id,
+                assessed_on=date(2026, 3, 2),
+                asam_edition=3,
+                assessment=assessment.model_dump(mode="json"),
+                decision=decision.model_dump(mode="json"),
+                outcome=decision.outcome,
+                recommended_level=decision.recommended_level,
+                by_key_id=None,
+            )
+        )
         return admission.id

@@ -32,12 +32,14 @@ from app.admissions.schemas import (
 )
 from app.context import AuditAction, Context
 from app.errors import Conflict, InvalidTransition
+from app.groups import membership as groups_membership
 from app.pagination import PageParams, fetch_page
 from app.patients.models import Patient
 from app.patients.service import get_live_patient
 from app.programs import service as programs_service
 from app.programs.models import Program
 from app.programs.settings import ProgramSettings
+from app.scheduling import service as scheduling_service
 
 
 class AdmissionExists(Conflict):
@@ -250,6 +252,11 @@ def _move(
     previous = AdmissionStatus(admission.status)
     target = next_status(previous, action)
     assert target is not None  # checked by _for_action
+    if target not in OPEN:
+        # Before the admission row changes: groups are locked before admissions everywhere.
+        note = f"Admission {target}: {reason}" if reason else f"Admission {target}."
+        groups_membership.release_admission(ctx, admission, note)
+        scheduling_service.end_treatment(ctx, admission, note)
     admission.status = target
     ctx.session.flush()
     _record_transition(ctx, admission, previous, reason)

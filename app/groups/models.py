@@ -18,6 +18,9 @@ class TherapyGroup(OrganizationScoped):
     program_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("program.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     topic: Mapped[str] = mapped_column(String(60))
+    # Which complementary therapy (music, art, equine…) a complementary group offers: its
+    # facilitator must be trained in it (§4).
+    therapy: Mapped[str | None] = mapped_column(String(60))
     specialization: Mapped[str | None] = mapped_column(String(60), index=True)
     facilitator_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff_member.id"))
     room_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("room.id"))

@@ -1,0 +1,65 @@
+"""Who may take a seat in a group: an admission to its program and a profile meeting its
+criteria (domain reference §4)."""
+
+import uuid
+from collections.abc import Callable
+from datetime import date
+
+from sqlalchemy import select
+
+from app.admissions.models import Admission
+from app.context import Context
+from app.groups.criteria import Criterion, Profile
+from app.groups.models import TherapyGroup
+from app.patients.models import Patient
+from app.programs.models import Program
+from app.programs.service import program_today, settings_for
+
+# Only a patient admitted to the group's program, approved or already in treatment, takes part
+# in its groups; a pending, held or discharged admission does not.
+ADMITTED_STATUSES = ("approved", "active")
+
+# Everything a group's criteria may ask of a patient (the keys of `profiles_for`'s profiles):
+# criteria on anything else could never be met, so a group asking for it is refused.
+PROFILE_ATTRIBUTES = ("age", "is_adolescent", "sex", "gender_identity", "is_veteran", "tags")
+
+
+def criteria_of(group: TherapyGroup) -> list[Criterion]:
+    return [Criterion.model_validate(criterion) for criterion in group.criteria]
+
+
+def admission_in_program(
+    ctx: Context, patient_id: uuid.UUID, program_id: uuid.UUID
+) -> Admission | None:
+    return ctx.session.scalar(
+        select(Admission).where(
+            Admission.organization_id == ctx.organization_id,
+            Admission.patient_id == patient_id,
+            Admission.program_id == program_id,
+            Admission.status.in_(ADMITTED_STATUSES),
+        )
+    )
+
+
+def profiles_for(ctx: Context, program_id: uuid.UUID) -> Callable[[Patient], Profile]:
+    """What group criteria may ask of a patient: age on the program's local date today, and
+    whether that makes them an adolescent under the program's settings."""
+    program = ctx.session.get_one(Program, program_id)
+    today, adult_age = program_today(program, ctx.now), settings_for(ctx, program).adult_age
+
+    def profile(patient: Patient) -> Profile:
+        age = age_on(patient.date_of_birth, today)
+        return {
+            "age": age,
+            "is_adolescent": age < adult_age,
+            "sex": patient.sex,
+            "gender_identity": patient.gender_identity,
+            "is_veteran": patient.is_veteran,
+            "tags": list(patient.tags),
+        }
+
+    return profile
+
+
+def age_on(born: date, today: date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))

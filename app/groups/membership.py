@@ -1,0 +1,265 @@
+"""Who is in a group: enrollment under the group's row lock, leaving, and the member list
+(domain reference §4: the maximum is a hard ceiling, overflow goes to the waitlist)."""
+
+import uuid
+
+from sqlalchemy import case, select
+from sqlalchemy.exc import IntegrityError
+
+from app.admissions.models import Admission
+from app.context import AuditAction, Context
+from app.errors import Conflict, FieldError, NotFound, Unprocessable
+from app.groups.criteria import unmet_criteria
+from app.groups.eligibility import admission_in_program, criteria_of, profiles_for
+from app.groups.models import GroupMembership, TherapyGroup
+from app.groups.rules import enrollment_outcome
+from app.groups.schemas import (
+    OPEN_STATUSES,
+    MembershipCreate,
+    MembershipRead,
+    MembershipRemoval,
+    MembershipStatus,
+)
+from app.groups.waitlist import (
+    Promotion,
+    arrival_time,
+    enrolled_count,
+    positions,
+    promote_waitlisted,
+)
+from app.pagination import PageParams, fetch_page
+from app.patients import service as patients_service
+from app.scheduling import service as scheduling_service
+
+
+class GroupFull(Conflict):
+    slug, title = "group-full", "The group is full"
+
+
+class AlreadyMember(Conflict):
+    slug, title = "already-member", "Already a member of the group or on its waitlist"
+
+
+class AdmissionRequired(Conflict):
+    slug, title = "admission-required", "No approved or active admission in the group's program"
+
+
+class GroupClosed(Conflict):
+    slug, title = "group-closed", "The group is closed"
+
+
+class CriteriaNotMet(Unprocessable):
+    slug, title = "criteria-not-met", "The patient does not meet the group's criteria"
+
+
+def lock_group(ctx: Context, group_id: uuid.UUID) -> TherapyGroup:
+    """The group, with its row locked until the request's transaction ends. Every change of
+    membership goes through here first, so seat counts are read and written by one request
+    at a time: on PostgreSQL a row lock; SQLite's BEGIN IMMEDIATE already holds the write lock."""
+    group = ctx.session.scalar(
+        select(TherapyGroup)
+        .where(TherapyGroup.id == group_id, TherapyGroup.organization_id == ctx.organization_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if group is None:
+        raise NotFound(f"No therapy group with id {group_id} in your organization.")
+    return group
+
+
+def enroll(ctx: Context, group_id: uuid.UUID, body: MembershipCreate) -> MembershipRead:
+    group = lock_group(ctx, group_id)
+    if group.closed_at is not None:
+        raise GroupClosed(f"The group {group.name!r} is closed.")
+    patient = patients_service.get_live_patient(ctx, body.patient_id)
+    if _open_membership(ctx, group.id, patient.id) is not None:
+        raise AlreadyMember("The patient is already a member of this group or on its waitlist.")
+    admission = admission_in_program(ctx, patient.id, group.program_id)
+    if admission is None:
+        raise AdmissionRequired(
+            "The patient has no approved or active admission in the group's program."
+        )
+    profile = profiles_for(ctx, group.program_id)(patient)
+    unmet = unmet_criteria(criteria_of(group), profile)
+    if unmet:
+        raise CriteriaNotMet(
+            "The patient does not meet the group's criteria.",
+            errors=[
+                FieldError(field="patient_id", code="criteria_not_met", message=m) for m in unmet
+            ],
+        )
+    outcome = enrollment_outcome(enrolled_count(ctx, group), group.max_size, body.waitlist_if_full)
+    if outcome == "full":
+        raise GroupFull(
+            f"All {group.max_size} seats are taken; ask with waitlist_if_full to join the"
+            " waitlist.",
+            max_size=group.max_size,
+        )
+    membership = GroupMembership(
+        organization_id=ctx.organization_id,
+        group_id=group.id,
+        patient_id=patient.id,
+        admission_id=admission.id,
+        status=outcome,
+        requested_at=arrival_time(ctx, group) if outcome == "waitlisted" else ctx.now,
+        enrolled_at=ctx.now if outcome == "enrolled" else None,
+    )
+    _insert(ctx, membership)
+    if outcome == "enrolled":
+        scheduling_service.add_group_to_plan(ctx, admission, group)
+    ctx.audit(AuditAction.create, "group_membership", membership.id, patient_id=patient.id)
+    return membership_read(ctx, membership)
+
+
+def remove_member(
+    ctx: Context, group_id: uuid.UUID, patient_id: uuid.UUID, reason: str
+) -> MembershipRemoval:
+    group = lock_group(ctx, group_id)
+    membership = _open_membership(ctx, group.id, patient_id)
+    if membership is None:
+        raise NotFound("The patient is neither a member of this group nor on its waitlist.")
+    was_enrolled = membership.status == MembershipStatus.enrolled
+    _end(ctx, group, membership, reason)
+    promotion = promote_waitlisted(ctx, group) if was_enrolled else Promotion()
+    return MembershipRemoval(
+        removed=membership_read(ctx, membership),
+        promoted=membership_read(ctx, promotion.promoted[0]) if promotion.promoted else None,
+        passed_over=promotion.passed_over,
+    )
+
+
+def release_admission(ctx: Context, admission: Admission, reason: str) -> None:
+    """The admission closed: the patient leaves its groups and waitlists, and each freed seat
+    goes to the next waitlisted patient. Groups are taken in id order, so two requests that
+    lock several groups always lock them in the same order."""
+    group_ids = ctx.session.scalars(
+        select(GroupMembership.group_id)
+        .where(
+            GroupMembership.admission_id == admission.id,
+            GroupMembership.status.in_(OPEN_STATUSES),
+        )
+        .order_by(GroupMembership.group_id)
+    ).all()
+    for group_id in group_ids:
+        remove_member(ctx, group_id, admission.patient_id, reason)
+
+
+def end_all(ctx: Context, group: TherapyGroup, reason: str) -> None:
+    """End every open membership of a group that closes."""
+    for membership in _open_memberships(ctx, group.id):
+        _end(ctx, group, membership, reason)
+
+
+def take_meetings_off_plans(ctx: Context, group: TherapyGroup) -> None:
+    for admission in _admissions_of_members(ctx, group):
+        scheduling_service.remove_group_from_plan(ctx, admission, group)
+
+
+def put_meetings_on_plans(ctx: Context, group: TherapyGroup) -> None:
+    for admission in _admissions_of_members(ctx, group):
+        scheduling_service.add_group_to_plan(ctx, admission, group)
+
+
+def list_members(
+    ctx: Context, group_id: uuid.UUID, statuses: list[MembershipStatus], params: PageParams
+) -> tuple[list[MembershipRead], int]:
+    group = ctx.get(TherapyGroup, group_id)
+    rank = case(
+        (GroupMembership.status == MembershipStatus.enrolled, 0),
+        (GroupMembership.status == MembershipStatus.waitlisted, 1),
+        else_=2,
+    )
+    statement = (
+        select(GroupMembership)
+        .where(GroupMembership.group_id == group.id, GroupMembership.status.in_(statuses))
+        .order_by(rank, GroupMembership.requested_at, GroupMembership.patient_id)
+    )
+    memberships, total = fetch_page(ctx.session, statement, params)
+    places = positions(ctx, group.id)
+    for membership in memberships:
+        ctx.audit(
+            AuditAction.list, "group_membership", membership.id, patient_id=membership.patient_id
+        )
+    return [_read(m, places.get(m.id)) for m in memberships], total
+
+
+def membership_read(ctx: Context, membership: GroupMembership) -> MembershipRead:
+    return _read(membership, positions(ctx, membership.group_id).get(membership.id))
+
+
+def _end(ctx: Context, group: TherapyGroup, membership: GroupMembership, reason: str) -> None:
+    was_enrolled = membership.status == MembershipStatus.enrolled
+    membership.status = MembershipStatus.left if was_enrolled else MembershipStatus.removed
+    membership.ended_at, membership.end_reason = ctx.now, reason
+    ctx.session.flush()
+    if was_enrolled and membership.admission_id is not None:
+        scheduling_service.remove_group_from_plan(
+            ctx, ctx.session.get_one(Admission, membership.admission_id), group
+        )
+    ctx.audit(
+        AuditAction.transition, "group_membership", membership.id, patient_id=membership.patient_id
+    )
+
+
+def _insert(ctx: Context, membership: GroupMembership) -> None:
+    ctx.session.add(membership)
+    try:
+        ctx.session.flush()
+    except IntegrityError as error:
+        # The duplicate check runs under the group's lock, so this only fires if a membership
+        # was written without it; the partial unique index still answers for the database.
+        if "uq_group_membership_open" in str(error.orig) or "group_membership.group_id" in str(
+            error.orig
+        ):
+            raise AlreadyMember(
+                "The patient is already a member of this group or on its waitlist."
+            ) from error
+        raise
+
+
+def _read(membership: GroupMembership, position: int | None) -> MembershipRead:
+    return MembershipRead.model_validate(
+        {
+            **{
+                name: getattr(membership, name)
+                for name in MembershipRead.model_fields
+                if name != "position"
+            },
+            "position": position,
+        }
+    )
+
+
+def _open_membership(
+    ctx: Context, group_id: uuid.UUID, patient_id: uuid.UUID
+) -> GroupMembership | None:
+    return ctx.session.scalar(
+        select(GroupMembership).where(
+            GroupMembership.group_id == group_id,
+            GroupMembership.patient_id == patient_id,
+            GroupMembership.status.in_(OPEN_STATUSES),
+        )
+    )
+
+
+def _open_memberships(ctx: Context, group_id: uuid.UUID) -> list[GroupMembership]:
+    return list(
+        ctx.session.scalars(
+            select(GroupMembership).where(
+                GroupMembership.group_id == group_id, GroupMembership.status.in_(OPEN_STATUSES)
+            )
+        )
+    )
+
+
+def _admissions_of_members(ctx: Context, group: TherapyGroup) -> list[Admission]:
+    return list(
+        ctx.session.scalars(
+            select(Admission)
+            .join(GroupMembership, GroupMembership.admission_id == Admission.id)
+            .where(
+                GroupMembership.group_id == group.id,
+                GroupMembership.status == MembershipStatus.enrolled,
+            )
+        )
+    )

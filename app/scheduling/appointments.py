@@ -1,0 +1,235 @@
+"""Appointments: a patient's list, the clinic's day sheet, rescheduling and cancelling."""
+
+import datetime as dt
+import uuid
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, or_, select
+
+from app.context import AuditAction, Context
+from app.errors import FieldError, InvalidTransition, Unprocessable
+from app.groups.models import TherapyGroup
+from app.pagination import PageParams, fetch_page
+from app.patients.models import Patient
+from app.programs.models import Program
+from app.programs.service import settings_for
+from app.scheduling.errors import AppointmentConflicts
+from app.scheduling.models import Appointment, TreatmentPlan, TreatmentPlanSession
+from app.scheduling.plan import Modality, PlanSession, SessionKind, Weekday
+from app.scheduling.plan import ViolationCode as Code
+from app.scheduling.plan_context import (
+    Meeting,
+    Subject,
+    assemble_context,
+    closed_days,
+    meeting_key,
+    operating_hours,
+)
+from app.scheduling.references import load_references, with_group_seats
+from app.scheduling.rules import validate_plan
+from app.scheduling.schemas import AppointmentUpdate
+from app.versioning import check_version
+
+# What a single moved appointment can break; the week's intensity is its plan's business.
+CONFLICT_CODES = frozenset({
+    Code.OUTSIDE_OPERATING_HOURS, Code.STAFF_NOT_QUALIFIED, Code.STAFF_DOUBLE_BOOKED,
+    Code.ROOM_OVER_CAPACITY, Code.PATIENT_DOUBLE_BOOKED,
+})  # fmt: skip
+
+
+def list_patient_appointments(
+    ctx: Context,
+    patient_id: uuid.UUID,
+    dates: tuple[dt.date | None, dt.date | None],
+    status: str | None,
+    params: PageParams,
+) -> tuple[list[Appointment], int]:
+    """A patient's appointments between two local dates (inclusive), in time order."""
+    patient = ctx.get(Patient, patient_id)
+    statement = _scoped(ctx, status).where(Appointment.patient_id == patient.id)
+    first, last = dates
+    if first is not None:
+        statement = statement.where(Appointment.local_date >= first)
+    if last is not None:
+        statement = statement.where(Appointment.local_date <= last)
+    appointments, total = fetch_page(ctx.session, statement, params)
+    ctx.audit(AuditAction.list, "appointment", [a.id for a in appointments], patient_id=patient.id)
+    return appointments, total
+
+
+def day_sheet(
+    ctx: Context,
+    day: dt.date,
+    filters: dict[str, uuid.UUID | None],
+    status: str | None,
+    params: PageParams,
+) -> tuple[list[Appointment], int]:
+    """The clinic's appointments on one local date, by staff member, room or program."""
+    statement = _scoped(ctx, status).where(Appointment.local_date == day)
+    for name, value in filters.items():
+        if value is not None:
+            statement = statement.where(getattr(Appointment, name) == value)
+    appointments, total = fetch_page(ctx.session, statement, params)
+    audit_by_patient(ctx, AuditAction.list, appointments)
+    return appointments, total
+
+
+def get_appointment(ctx: Context, appointment_id: uuid.UUID) -> Appointment:
+    appointment = ctx.get(Appointment, appointment_id)
+    ctx.audit(AuditAction.read, "appointment", appointment.id, patient_id=appointment.patient_id)
+    return appointment
+
+
+def update_appointment(
+    ctx: Context, appointment_id: uuid.UUID, body: AppointmentUpdate, expected: int | None
+) -> Appointment:
+    appointment = ctx.get(Appointment, appointment_id)
+    check_version(appointment.version, expected)
+    if appointment.status != "booked":
+        raise InvalidTransition(f"The appointment is {appointment.status}; it cannot change.")
+    if body.status == "cancelled":
+        appointment.status, appointment.cancel_reason = "cancelled", body.cancel_reason
+        appointment.cancel_note, appointment.cancelled_at = body.note, ctx.now
+        action = AuditAction.transition
+    else:
+        _reschedule(ctx, appointment, body)
+        action = AuditAction.update
+    ctx.session.flush()
+    ctx.audit(action, "appointment", appointment.id, patient_id=appointment.patient_id)
+    return appointment
+
+
+def _reschedule(ctx: Context, appointment: Appointment, body: AppointmentUpdate) -> None:
+    if appointment.starts_at <= ctx.now:
+        raise InvalidTransition("The appointment has started; record its attendance instead.")
+    fields = body.model_fields_set
+    starts_at = body.starts_at or appointment.starts_at
+    if starts_at <= ctx.now:
+        raise Unprocessable(
+            "An appointment moves to the future only.",
+            errors=[FieldError(field="starts_at", code="in_the_past", message="in the past")],
+        )
+    program = ctx.get(Program, appointment.program_id)
+    local = starts_at.astimezone(ZoneInfo(program.time_zone))
+    session = replace(
+        _as_session(appointment, local, Weekday.of(local.date())),
+        staff_id=body.staff_id if "staff_id" in fields else appointment.staff_id,
+        room_id=body.room_id if "room_id" in fields else appointment.room_id,
+        therapy=_therapy(ctx, appointment),
+    )
+    if session.modality is Modality.TELEHEALTH and session.room_id is not None:
+        raise Unprocessable("A telehealth appointment has no room.")
+    _check_conflicts(ctx, appointment, program, session, local)
+    if starts_at != appointment.starts_at:
+        appointment.is_rescheduled = True
+    appointment.ends_at = starts_at + (appointment.ends_at - appointment.starts_at)
+    appointment.starts_at, appointment.local_date = starts_at, local.date()
+    appointment.staff_id, appointment.room_id = session.staff_id, session.room_id
+
+
+def _therapy(ctx: Context, appointment: Appointment) -> str | None:
+    """Which complementary therapy: the plan session knows (its staff must be trained in it)."""
+    if appointment.plan_session_id is None:
+        return None
+    return ctx.session.scalar(
+        select(TreatmentPlanSession.therapy).where(
+            TreatmentPlanSession.id == appointment.plan_session_id
+        )
+    )
+
+
+def _check_conflicts(
+    ctx: Context,
+    appointment: Appointment,
+    program: Program,
+    session: PlanSession,
+    starts_at: dt.datetime,
+) -> None:
+    """The same rules as a plan's, for one session at one time against concrete bookings."""
+    day = starts_at.date()  # local
+    references = load_references(ctx, [session], lock=True, where="")
+    [session] = with_group_seats([session], references)
+    plan = ctx.get(TreatmentPlan, appointment.plan_id) if appointment.plan_id else None
+    settings = settings_for(ctx, program, plan.settings_version if plan else None)
+    hours = operating_hours(program)
+    if day in closed_days(program, day, day):
+        hours.pop(session.weekday, None)  # a holiday or closure: closed all day
+    context = assemble_context(
+        Subject(program, appointment.admission_id, appointment.patient_id),
+        [session],
+        references,
+        _meetings_then(ctx, appointment, session, starts_at),
+        settings,
+        hours=hours,
+        weeks=1,
+    )
+    check = validate_plan([session], context, settings)
+    conflicts = [v for v in check.violations if v.code in CONFLICT_CODES]
+    if conflicts:
+        raise AppointmentConflicts(conflicts)
+
+
+def _meetings_then(
+    ctx: Context, appointment: Appointment, session: PlanSession, starts_at: dt.datetime
+) -> Iterator[Meeting]:
+    """Booked appointments overlapping the new time that share its staff, room or patient."""
+    new_start, zone = starts_at.astimezone(dt.UTC), starts_at.tzinfo
+    new_end = new_start + dt.timedelta(minutes=session.duration_minutes)
+    shares = [Appointment.patient_id == appointment.patient_id]
+    if session.staff_id is not None:
+        shares.append(Appointment.staff_id == session.staff_id)
+    if session.room_id is not None:
+        shares.append(Appointment.room_id == session.room_id)
+    rows = ctx.session.execute(
+        select(Appointment, TherapyGroup.max_size)
+        .outerjoin(TherapyGroup, TherapyGroup.id == Appointment.group_id)
+        .where(
+            Appointment.organization_id == ctx.organization_id,
+            Appointment.id != appointment.id,
+            Appointment.status == "booked",
+            Appointment.starts_at < new_end,
+            Appointment.ends_at > new_start,
+            or_(*shares),
+        )
+    )
+    for other, group_seats in rows:
+        local = other.starts_at.astimezone(zone)
+        # Overlapping, so the same day (or one that ran past midnight, which no program opens).
+        booked = replace(_as_session(other, local, session.weekday), seats=group_seats)
+        key = meeting_key(booked) or ("appointment", other.id)
+        yield key, booked, other.patient_id, f"another appointment at {local:%H:%M}"
+
+
+def _as_session(appointment: Appointment, local: dt.datetime, weekday: Weekday) -> PlanSession:
+    """An appointment as a session of a one-day plan, at its local wall-clock time."""
+    minutes = int((appointment.ends_at - appointment.starts_at).total_seconds() // 60)
+    return PlanSession(
+        weekday=weekday,
+        start_time=local.time().replace(second=0, microsecond=0),
+        duration_minutes=max(1, minutes),
+        kind=SessionKind(appointment.kind),
+        modality=Modality(appointment.modality),
+        group_id=appointment.group_id,
+        staff_id=appointment.staff_id,
+        room_id=appointment.room_id,
+    )
+
+
+def _scoped(ctx: Context, status: str | None) -> Select[Appointment]:
+    statement = select(Appointment).where(Appointment.organization_id == ctx.organization_id)
+    if status is not None:
+        statement = statement.where(Appointment.status == status)
+    return statement.order_by(Appointment.starts_at, Appointment.id)
+
+
+def audit_by_patient(
+    ctx: Context, action: AuditAction, appointments: Sequence[Appointment]
+) -> None:
+    by_patient: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
+    for appointment in appointments:
+        by_patient[appointment.patient_id].append(appointment.id)
+    for patient_id, ids in by_patient.items():
+        ctx.audit(action, "appointment", ids, patient_id=patient_id)

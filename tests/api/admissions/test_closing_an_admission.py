@@ -1,0 +1,54 @@
+"""Closing an admission ends what hangs on it: group seats go on, future bookings are cancelled."""
+
+from datetime import UTC, datetime
+
+import pytest
+from fastapi import FastAPI
+
+from tests.api.groups.factories import join, make_group, make_plan
+from tests.api.scheduling.factories import admit, make_track, session
+from tests.factories import Clinic
+
+
+@pytest.mark.parametrize(
+    ("action", "body"),
+    [
+        ("discharge", {"type": "dropped_out", "reason": "No contact for three weeks."}),
+        ("cancel", {"reason": "Moved out of state."}),
+    ],
+)
+def test_closing_an_admission_frees_the_seat_and_cancels_only_future_bookings(
+    app: FastAPI,
+    clinic: Clinic,
+    clock,
+    action: str,
+    body: dict,  # type: ignore[no-untyped-def,type-arg]
+) -> None:
+    program = make_track(clinic)
+    group = make_group(clinic, program, min_size=1, max_size=1)
+    leaving, waiting = admit(app, clinic, program, status="active"), admit(app, clinic, program)
+    make_plan(
+        clinic, leaving.admission_id, [session(day) for day in ("tuesday", "thursday", "friday")]
+    )
+    assert join(clinic.staff, group, leaving.patient_id).status_code == 201
+    assert join(clinic.staff, group, waiting.patient_id, waitlist=True).status_code == 202
+
+    clock.now = datetime(2026, 3, 10, 15, 0, tzinfo=UTC)
+    response = clinic.clinician.post(f"/v1/admissions/{leaving.admission_id}/{action}", json=body)
+    assert response.status_code == 200, response.text
+
+    members = clinic.staff.get(f"/v1/groups/{group['id']}/members").json()["items"]
+    assert [(m["patient_id"], m["status"]) for m in members] == [
+        (str(waiting.patient_id), "enrolled")
+    ]
+    booked = clinic.staff.get(
+        f"/v1/patients/{leaving.patient_id}/appointments", params={"limit": 200}
+    ).json()["items"]
+    past = [a for a in booked if a["starts_at"] < "2026-03-10T15:00:00Z"]
+    future = [a for a in booked if a["starts_at"] > "2026-03-10T15:00:00Z"]
+    assert past
+    assert all(a["status"] == "booked" for a in past)
+    assert future
+    assert all(a["status"] == "cancelled" for a in future)
+    plan = clinic.staff.get(f"/v1/admissions/{leaving.admission_id}/treatment-plans").json()
+    assert plan["items"][0]["status"] == "ended"
