@@ -5,6 +5,7 @@ demo data is valid by the same rules and its creation is audited like any other.
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -15,13 +16,29 @@ from app.admissions.assessment import Assessment
 from app.admissions.examples import REQUESTS
 from app.admissions.schemas import AdmissionCreate, Approval, Start
 from app.context import Context
+from app.groups import membership as groups_membership
+from app.groups import service as groups_service
+from app.groups.schemas import GroupCreate, MembershipCreate
+from app.pagination import PageParams
 from app.patients import service as patients_service
 from app.patients.schemas import PatientCreate
 from app.programs import service as programs_service
 from app.programs.schemas import ProgramCreate, RoomCreate, StaffCreate
+from app.scheduling import service as scheduling_service
+from app.scheduling.schemas import TreatmentPlanCreate
 from app.security import Principal, Role
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
+
+GROUPS: list[dict[str, Any]] = [
+    {"name": "Evening process group", "topic": "process"},
+    {"name": "Women's relapse prevention", "topic": "relapse_prevention", "specialization": "women",
+     "criteria": [{"attribute": "gender_identity", "operator": "in", "value": ["woman"]}],
+     "weekdays": ["monday"], "start_time": "19:30", "duration_minutes": 90, "max_size": 12},
+    {"name": "Veterans process group", "topic": "process", "specialization": "veterans",
+     "criteria": [{"attribute": "is_veteran", "operator": "is_true"}], "weekdays": ["wednesday"],
+     "start_time": "19:30", "duration_minutes": 90, "max_size": 12},
+]  # fmt: skip
 
 PATIENTS = [
     {"given_name": "Alex", "family_name": "Rivera", "date_of_birth": "1990-05-17", "sex": "male",
@@ -73,6 +90,7 @@ def load_demo(session: Session, secret: str) -> Iterator[str]:
     )  # fmt: skip
     yield f"programs: day and evening tracks; evening program id {evening.id}"
 
+    staff_ids = []
     for staff in (
         {"name": "Dana Whitfield", "credential": "LPC", "license_number": "LPC-20417",
          "session_kinds": ["group", "individual", "education"]},
@@ -81,9 +99,14 @@ def load_demo(session: Session, secret: str) -> Iterator[str]:
         {"name": "Theo Brandt", "credential": "MT-BC", "session_kinds": ["complementary"],
          "therapies": ["music"]},
     ):  # fmt: skip
-        programs_service.create_staff(ctx, StaffCreate.model_validate(staff))
-    for room in ({"name": "Group room A", "capacity": 16}, {"name": "Office 2", "capacity": 3}):
-        programs_service.create_room(ctx, RoomCreate.model_validate(room))
+        staff_ids.append(programs_service.create_staff(ctx, StaffCreate.model_validate(staff)).id)
+    room_ids = [
+        programs_service.create_room(ctx, RoomCreate.model_validate(room)).id
+        for room in (
+            {"name": "Group room A", "capacity": 16},
+            {"name": "Group room B", "capacity": 12},
+        )
+    ]
 
     patients = [
         patients_service.create_patient(ctx, PatientCreate.model_validate(fields))
@@ -107,3 +130,25 @@ def load_demo(session: Session, secret: str) -> Iterator[str]:
         admissions_service.approve(acting_as(Role.clinician), admission.id, approval)
         admissions_service.start(ctx, admission.id, Start(started_on=today))
     yield f"patients: {len(patients)}, four of them active in the evening program"
+
+    general, *specialized = (
+        groups_service.create_group(ctx, GroupCreate.model_validate({
+            "program_id": evening.id, "facilitator_id": staff_ids[0], "room_id": room,
+            "weekdays": ["monday", "wednesday"], "start_time": "18:00", "duration_minutes": 90,
+        } | fields))
+        for room, fields in zip([room_ids[0], room_ids[1], room_ids[1]], GROUPS, strict=True)
+    )  # fmt: skip
+    for patient in patients[:4]:
+        admission = admissions_service.list_admissions(
+            ctx, PageParams(1, 0), patient_id=patient.id, program_id=evening.id, status=None
+        )[0][0]
+        # Three evenings of a shared education class (9 h), then the process group on top.
+        sessions = [
+            {"weekday": day, "start_time": "17:30", "duration_minutes": 180, "kind": "education",
+             "staff_id": staff_ids[0], "room_id": room_ids[0]}
+            for day in ("tuesday", "thursday", "friday")
+        ]  # fmt: skip
+        plan = TreatmentPlanCreate.model_validate({"start_date": today, "sessions": sessions})
+        scheduling_service.save_treatment_plan(ctx, admission.id, plan)
+        groups_membership.enroll(ctx, general.id, MembershipCreate(patient_id=patient.id))
+    yield f"groups: {general.name!r} with four members, and {len(specialized)} specialized groups"

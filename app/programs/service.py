@@ -2,7 +2,7 @@
 
 import uuid
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -33,17 +33,6 @@ def create_program(ctx: Context, body: ProgramCreate) -> Program:
     ctx.session.add(program)
     ctx.session.flush()
     _store_settings(ctx, program, body.settings)
-    return program
-
-
-def update_program(
-    ctx: Context, program_id: uuid.UUID, body: ProgramUpdate, expected_version: int | None
-) -> Program:
-    program = ctx.get(Program, program_id)
-    check_version(program.version, expected_version)
-    for name, value in body.model_dump(mode="json", exclude_unset=True).items():
-        setattr(program, name, value)
-    ctx.session.flush()
     return program
 
 
@@ -134,13 +123,17 @@ def create_room(ctx: Context, body: RoomCreate) -> Room:
     return room
 
 
+RecordT = TypeVar("RecordT", Program, StaffMember, Room)
+
+
 def update_record(
     ctx: Context,
-    model: type[StaffMember] | type[Room],
+    model: type[RecordT],
     record_id: uuid.UUID,
-    body: StaffUpdate | RoomUpdate,
+    body: ProgramUpdate | StaffUpdate | RoomUpdate,
     expected_version: int | None,
-) -> StaffMember | Room:
+) -> RecordT:
+    """Apply the fields a PATCH sent, if the record is still at the version the client read."""
     record = ctx.get(model, record_id)
     check_version(record.version, expected_version)
     for name, value in body.model_dump(mode="json", exclude_unset=True).items():

@@ -65,8 +65,11 @@ def test_demo_prints_keys_that_work(runner: CliRunner) -> None:
     admin_key = next(
         line.split(": ")[1] for line in result.output.splitlines() if line.startswith("admin key")
     )
-    response = client_for(create_app(get_settings()), admin_key).get("/v1/me")
-    assert response.json()["organization_name"].startswith("Riverbend")
+    admin = client_for(create_app(get_settings()), admin_key)
+    assert admin.get("/v1/me").json()["organization_name"].startswith("Riverbend")
+    groups = admin.get("/v1/groups").json()["items"]
+    assert sorted(g["enrolled_count"] for g in groups) == [0, 0, 4]
+    assert admin.get("/v1/patients").json()["total"] == 6
 
 
 @pytest.mark.parametrize(
