@@ -47,7 +47,7 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send_with_id)
         finally:
             seconds = time.perf_counter() - started
-            route = route_template(scope)
+            route = route_template(scope, status)
             record_request(scope["method"], route, status, seconds)
             log.info(
                 "request",
@@ -59,16 +59,21 @@ class RequestContextMiddleware:
             structlog.contextvars.unbind_contextvars("request_id")
 
 
-def route_template(scope: Scope) -> str:
+def route_template(scope: Scope, status: int) -> str:
     """`/v1/patients/{patient_id}` for `/v1/patients/8d2e…`: a bounded label with no ids.
 
-    Built from the matched path parameters, which holds however routers are nested."""
+    Built from the matched path parameters, which holds however routers are nested. Paths no
+    route matched are one label, so probes for random URLs cannot grow the metrics."""
     if "route" not in scope:
-        return "unmatched"
+        # The documentation pages are served without a route object; their paths hold no ids.
+        return scope["path"] if status < 400 and scope["path"] in _FIXED_PATHS else "unmatched"
     path: str = scope["path"]
     for name, value in scope.get("path_params", {}).items():
         path = path.replace(f"/{value}", f"/{{{name}}}", 1)
     return path
+
+
+_FIXED_PATHS = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"})
 
 
 def _request_id(scope: Scope) -> str:
