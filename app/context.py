@@ -39,14 +39,16 @@ class Context:
     def organization_id(self) -> uuid.UUID:
         return self.principal.organization_id
 
-    def get(self, model: type[ScopedT], record_id: uuid.UUID) -> ScopedT:
+    def get(
+        self, model: type[ScopedT], record_id: uuid.UUID, *, for_update: bool = False
+    ) -> ScopedT:
         """Load a record of the caller's organization. Another organization's record answers
-        404 like a missing one, so ids reveal nothing across tenants."""
-        record = self.session.scalar(
-            select(model).where(
-                model.id == record_id, model.organization_id == self.organization_id
-            )
+        404 like a missing one, so ids reveal nothing across tenants. `for_update` locks the
+        row until the request's transaction ends."""
+        statement = select(model).where(
+            model.id == record_id, model.organization_id == self.organization_id
         )
+        record = self.session.scalar(statement.with_for_update() if for_update else statement)
         if record is None:
             label = model.__tablename__.replace("_", " ")
             raise NotFound(f"No {label} with id {record_id} in your organization.")

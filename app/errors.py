@@ -210,6 +210,12 @@ def install_error_handlers(app: FastAPI) -> None:
         log.warning("integrity_error", constraint=_constraint_name(error))
         return problem_response(request, Conflict("The change conflicts with an existing record."))
 
+    @app.exception_handler(OverflowError)
+    async def _overflow(request: Request, _error: OverflowError) -> JSONResponse:
+        # Date arithmetic past year 9999, or a number too large for its column.
+        problem = Unprocessable("A date or number is beyond the range this service supports.")
+        return problem_response(request, problem)
+
     @app.exception_handler(DBAPIError)
     async def _database(request: Request, error: DBAPIError) -> JSONResponse:
         if isinstance(error, IntegrityError):

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from app.admissions.assessment import Assessment, Decision
 from app.admissions.lifecycle import (
     OPEN,
+    TRANSITIONS,
     AdmissionAction,
     AdmissionStatus,
     allowed_actions,
@@ -233,7 +234,12 @@ def _decide(
 
 
 def _for_action(ctx: Context, admission_id: uuid.UUID, action: AdmissionAction) -> Admission:
-    admission = ctx.get(Admission, admission_id)
+    if TRANSITIONS[action][1] not in OPEN | {None}:
+        # Closing: its groups first, as every request locks groups before admissions.
+        groups_membership.lock_groups_of(ctx, admission_id)
+    # Locked: an enrollment checking this admission (group, then admission) waits for the
+    # move to commit, and then sees the admission closed instead of joining it.
+    admission = ctx.get(Admission, admission_id, for_update=True)
     current = AdmissionStatus(admission.status)
     if next_status(current, action) is None:
         allowed = [a.value for a in allowed_actions(current)]
@@ -253,7 +259,6 @@ def _move(
     target = next_status(previous, action)
     assert target is not None  # checked by _for_action
     if target not in OPEN:
-        # Before the admission row changes: groups are locked before admissions everywhere.
         note = f"Admission {target}: {reason}" if reason else f"Admission {target}."
         groups_membership.release_admission(ctx, admission, note)
         scheduling_service.end_treatment(ctx, admission, note)

@@ -31,13 +31,20 @@ def criteria_of(group: TherapyGroup) -> list[Criterion]:
 def admission_in_program(
     ctx: Context, patient_id: uuid.UUID, program_id: uuid.UUID
 ) -> Admission | None:
+    """The patient's admission that lets them take a seat, its row locked until the request's
+    transaction ends, so a discharge (which locks the admission before changing its status)
+    either waits for this enrollment or is seen by it. Callers hold the group's lock first:
+    group row, then admission row, everywhere."""
     return ctx.session.scalar(
-        select(Admission).where(
+        select(Admission)
+        .where(
             Admission.organization_id == ctx.organization_id,
             Admission.patient_id == patient_id,
             Admission.program_id == program_id,
             Admission.status.in_(ADMITTED_STATUSES),
         )
+        .with_for_update()
+        .execution_options(populate_existing=True)
     )
 
 

@@ -128,19 +128,33 @@ def remove_member(
     )
 
 
-def release_admission(ctx: Context, admission: Admission, reason: str) -> None:
-    """The admission closed: the patient leaves its groups and waitlists, and each freed seat
-    goes to the next waitlisted patient. Groups are taken in id order, so two requests that
-    lock several groups always lock them in the same order."""
-    group_ids = ctx.session.scalars(
+def lock_groups_of(ctx: Context, admission_id: uuid.UUID) -> list[uuid.UUID]:
+    """Lock the groups an admission is in or waiting for, in id order, before anything locks
+    the admission itself: groups are always locked before admissions, and several groups in one
+    order, so closing an admission never deadlocks with an enrollment or a promotion."""
+    open_groups = (
         select(GroupMembership.group_id)
         .where(
-            GroupMembership.admission_id == admission.id,
+            GroupMembership.organization_id == ctx.organization_id,
+            GroupMembership.admission_id == admission_id,
             GroupMembership.status.in_(OPEN_STATUSES),
         )
-        .order_by(GroupMembership.group_id)
-    ).all()
-    for group_id in group_ids:
+        .scalar_subquery()
+    )
+    return list(
+        ctx.session.scalars(
+            select(TherapyGroup.id)
+            .where(TherapyGroup.id.in_(open_groups))
+            .order_by(TherapyGroup.id)
+            .with_for_update()
+        )
+    )
+
+
+def release_admission(ctx: Context, admission: Admission, reason: str) -> None:
+    """The admission closed: the patient leaves its groups and waitlists, and each freed seat
+    goes to the next waitlisted patient. The caller locked the groups (`lock_groups_of`)."""
+    for group_id in lock_groups_of(ctx, admission.id):
         remove_member(ctx, group_id, admission.patient_id, reason)
 
 

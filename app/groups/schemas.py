@@ -97,7 +97,8 @@ class GroupCreate(Schema):
     )
     weekdays: list[Weekday] = Field(min_length=1, max_length=7, examples=[["monday", "wednesday"]])
     start_time: time = Field(examples=["18:00"], description="Local time of the program.")
-    duration_minutes: int = Field(ge=15, le=480, examples=[90])
+    # The program's `min_session_minutes` (5 or more) decides the shortest group (checks.py).
+    duration_minutes: int = Field(ge=5, le=480, examples=[90])
     track: Track | None = Field(None, description="Defaults to the program's track.")
     admission_type: AdmissionType = Field(
         "open", description="`open`: rolling admission; `closed`: a cohort that starts together."
@@ -148,6 +149,14 @@ class GroupCreate(Schema):
         return self
 
 
+# The fields of GroupUpdate that a group always has: sent, they may not be null (only therapy,
+# specialization, facilitator_id and room_id may be emptied).
+REQUIRED_ON_UPDATE = (
+    "name", "topic", "modality", "weekdays", "start_time", "duration_minutes", "track",
+    "admission_type", "criteria", "min_size", "max_size",
+)  # fmt: skip
+
+
 class GroupUpdate(Schema):
     """Fields to change; the program of a group never changes."""
 
@@ -160,12 +169,20 @@ class GroupUpdate(Schema):
     room_id: uuid.UUID | None = None
     weekdays: list[Weekday] | None = Field(None, min_length=1, max_length=7)
     start_time: time | None = None
-    duration_minutes: int | None = Field(None, ge=15, le=480)
+    duration_minutes: int | None = Field(None, ge=5, le=480)
     track: Track | None = None
     admission_type: AdmissionType | None = None
     criteria: list[Criterion] | None = Field(None, max_length=20)
     min_size: int | None = Field(None, ge=1, le=100)
     max_size: int | None = Field(None, ge=1, le=100)
+
+    @field_validator(*REQUIRED_ON_UPDATE)
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        # Leaving a field out keeps it; null is only for the fields a group may lack.
+        if value is None:
+            raise ValueError("may not be null; leave the field out to keep its value")
+        return value
 
 
 class GroupRead(Schema):

@@ -30,16 +30,22 @@ class Promotion:
 def promote_waitlisted(ctx: Context, group: TherapyGroup) -> Promotion:
     """Fill free seats from the waitlist, first come, first served, with patients who still
     qualify; the others keep their place. The caller holds the group's lock."""
+    promotion = Promotion()
+    seats = group.max_size - enrolled_count(ctx, group)
+    if seats <= 0:
+        return promotion  # no seat to give: no patient record is read
     waiting = {str(m.patient_id): m for m in waitlisted(ctx, group.id)}
     patients = _patients(ctx, [m.patient_id for m in waiting.values()])
     profile = profiles_for(ctx, group.program_id)
+    # A patient deleted while waiting is no longer one of the clinic's: never promoted, and not
+    # named among the passed over either (a deleted record leaves every list and read).
     entries = [
         WaitlistEntry(key, m.requested_at, profile(patients[m.patient_id]))
         for key, m in waiting.items()
+        if m.patient_id in patients
     ]
     entries.sort(key=lambda entry: (entry.joined_at, entry.patient_id))  # the rule's order
-    criteria, promotion = criteria_of(group), Promotion()
-    seats = group.max_size - enrolled_count(ctx, group)
+    criteria = criteria_of(group)
     while seats > 0 and (entry := next_to_promote(entries, criteria)) is not None:
         for skipped in entries[: entries.index(entry)]:
             promotion.passed_over.append(_unfit(skipped, criteria))
@@ -53,6 +59,15 @@ def promote_waitlisted(ctx: Context, group: TherapyGroup) -> Promotion:
             promotion.passed_over.append(refusal)
     if seats > 0:
         promotion.passed_over.extend(_unfit(entry, criteria) for entry in entries)
+    # Their records were read to judge them (and a removal's answer names them): an access to
+    # audit. The promoted have their transition; those never reached were not judged.
+    for passed in promotion.passed_over:
+        ctx.audit(
+            AuditAction.read,
+            "group_membership",
+            waiting[str(passed.patient_id)].id,
+            patient_id=passed.patient_id,
+        )
     return promotion
 
 
@@ -141,5 +156,11 @@ def enrolled_count(ctx: Context, group: TherapyGroup) -> int:
 def _patients(ctx: Context, patient_ids: list[uuid.UUID]) -> dict[uuid.UUID, Patient]:
     if not patient_ids:
         return {}
-    patients = ctx.session.scalars(select(Patient).where(Patient.id.in_(patient_ids)))
+    patients = ctx.session.scalars(
+        select(Patient).where(
+            Patient.id.in_(patient_ids),
+            Patient.organization_id == ctx.organization_id,
+            Patient.deleted_at.is_(None),
+        )
+    )
     return {patient.id: patient for patient in patients}

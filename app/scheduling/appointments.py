@@ -13,7 +13,7 @@ from app.context import AuditAction, Context
 from app.errors import FieldError, InvalidTransition, Unprocessable
 from app.groups.models import TherapyGroup
 from app.pagination import PageParams, fetch_page
-from app.patients.models import Patient
+from app.patients.service import get_live_patient
 from app.programs.models import Program
 from app.programs.service import settings_for
 from app.scheduling.errors import AppointmentConflicts
@@ -48,9 +48,15 @@ def list_patient_appointments(
     params: PageParams,
 ) -> tuple[list[Appointment], int]:
     """A patient's appointments between two local dates (inclusive), in time order."""
-    patient = ctx.get(Patient, patient_id)
-    statement = _scoped(ctx, status).where(Appointment.patient_id == patient.id)
     first, last = dates
+    if first is not None and last is not None and first > last:
+        raise Unprocessable(
+            "The date range is reversed: `from` is later than `to`.",
+            errors=[FieldError(field="query.from", code="after_to", message="later than `to`")],
+        )
+    patient = get_live_patient(ctx, patient_id)
+    audit_schedule(ctx, patient.id)
+    statement = _scoped(ctx, status).where(Appointment.patient_id == patient.id)
     if first is not None:
         statement = statement.where(Appointment.local_date >= first)
     if last is not None:
@@ -91,6 +97,7 @@ def update_appointment(
     if appointment.status != "booked":
         raise InvalidTransition(f"The appointment is {appointment.status}; it cannot change.")
     if body.status == "cancelled":
+        _refuse_if_started(ctx, appointment)
         appointment.status, appointment.cancel_reason = "cancelled", body.cancel_reason
         appointment.cancel_note, appointment.cancelled_at = body.note, ctx.now
         action = AuditAction.transition
@@ -102,9 +109,13 @@ def update_appointment(
     return appointment
 
 
-def _reschedule(ctx: Context, appointment: Appointment, body: AppointmentUpdate) -> None:
+def _refuse_if_started(ctx: Context, appointment: Appointment) -> None:
     if appointment.starts_at <= ctx.now:
         raise InvalidTransition("The appointment has started; record its attendance instead.")
+
+
+def _reschedule(ctx: Context, appointment: Appointment, body: AppointmentUpdate) -> None:
+    _refuse_if_started(ctx, appointment)
     fields = body.model_fields_set
     starts_at = body.starts_at or appointment.starts_at
     if starts_at <= ctx.now:
@@ -233,3 +244,9 @@ def audit_by_patient(
         by_patient[appointment.patient_id].append(appointment.id)
     for patient_id, ids in by_patient.items():
         ctx.audit(action, "appointment", ids, patient_id=patient_id)
+
+
+def audit_schedule(ctx: Context, patient_id: uuid.UUID) -> None:
+    """A read of a patient's schedule (appointments, calendar, plans), recorded even when it
+    finds nothing: that someone looked is itself an access to the patient's record."""
+    ctx.audit(AuditAction.read, "patient_schedule", patient_id, patient_id=patient_id)

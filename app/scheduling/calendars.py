@@ -15,9 +15,9 @@ from icalendar import Calendar, Event
 from sqlalchemy import select
 
 from app.context import AuditAction, Context
-from app.patients.models import Patient
+from app.patients.service import get_live_patient
 from app.programs.models import Room, StaffMember
-from app.scheduling.appointments import audit_by_patient
+from app.scheduling.appointments import audit_by_patient, audit_schedule
 from app.scheduling.models import Appointment
 
 SUMMARY = "IOP session"
@@ -31,7 +31,8 @@ UID_NAMESPACE = uuid.UUID("1b6f0c3e-2d4a-5e8f-9a7b-6c5d4e3f2a10")
 
 
 def patient_calendar(ctx: Context, patient_id: uuid.UUID) -> bytes:
-    patient = ctx.get(Patient, patient_id)
+    patient = get_live_patient(ctx, patient_id)
+    audit_schedule(ctx, patient.id)
     appointments = _appointments(ctx, Appointment.patient_id == patient.id)
     ctx.audit(AuditAction.list, "appointment", [a.id for a in appointments], patient_id=patient.id)
     return _calendar(ctx, [(f"{a.id}@iop", [a]) for a in appointments])

@@ -3,11 +3,23 @@ import uuid
 from datetime import date, datetime, time
 from typing import Any, Literal, Self
 
-from pydantic import AwareDatetime, Field, field_validator, model_validator
+from pydantic import AwareDatetime, Field, ValidationInfo, field_validator, model_validator
 
 from app.scheduling.booking import Evaluation, SavedPlan, StoredPlan
 from app.scheduling.plan import Modality, SessionKind, Weekday
 from app.schemas import Schema
+
+# The calendar a plan or an appointment may use: far-off dates are typos, and the last ones
+# would overflow `date` once weeks are added to them.
+FIRST_DATE, LAST_DATE = date(2000, 1, 1), date(2100, 12, 31)
+MAX_PLAN_WEEKS = 104
+
+
+def _on_the_calendar(value: date) -> date:
+    if not FIRST_DATE <= value <= LAST_DATE:
+        raise ValueError(f"a date from {FIRST_DATE} to {LAST_DATE}")
+    return value
+
 
 PlanStatus = Literal["current", "superseded", "ended"]
 AppointmentStatus = Literal["booked", "cancelled", "fulfilled", "noshow"]
@@ -58,7 +70,7 @@ class PlanTerms(Schema):
     weeks: int | None = Field(
         None,
         ge=1,
-        le=104,
+        le=MAX_PLAN_WEEKS,
         examples=[13],
         description="Or `end_date`; neither: the program's planned duration (90 days by default).",
     )
@@ -69,6 +81,22 @@ class PlanTerms(Schema):
         description="Move the sessions of a holiday or closure to a free day of that week.",
     )
     sessions: list[PlanSessionCreate] = Field(max_length=50, examples=[SESSIONS_EXAMPLE])
+
+    @field_validator("start_date")
+    @classmethod
+    def _start_on_the_calendar(cls, value: date) -> date:
+        return _on_the_calendar(value)
+
+    @field_validator("end_date")
+    @classmethod
+    def _end_within_limits(cls, value: date | None, info: ValidationInfo) -> date | None:
+        if value is None:
+            return value
+        _on_the_calendar(value)
+        start = info.data.get("start_date")  # absent when it was invalid itself
+        if start is not None and (value - start).days + 1 > MAX_PLAN_WEEKS * 7:
+            raise ValueError(f"a plan lasts at most {MAX_PLAN_WEEKS} weeks")
+        return value
 
     @model_validator(mode="after")
     def _one_end(self) -> Self:
@@ -250,3 +278,12 @@ class AppointmentUpdate(Schema):
         elif not moves:
             raise ValueError("give a new `starts_at`, `staff_id` or `room_id`, or cancel")
         return self
+
+    @field_validator("starts_at")
+    @classmethod
+    def _starts_on_the_calendar(cls, value: dt.datetime | None) -> dt.datetime | None:
+        # Compared as instants: any offset, no later than the calendar's last day (UTC).
+        last = dt.datetime.combine(LAST_DATE, dt.time.max, tzinfo=dt.UTC)
+        if value is not None and value > last:
+            raise ValueError(f"no later than {LAST_DATE}")
+        return value

@@ -16,6 +16,7 @@ from app.pagination import PageParams, fetch_page
 from app.programs.models import Program
 from app.programs.service import settings_for
 from app.programs.settings import ProgramSettings
+from app.scheduling.appointments import audit_schedule
 from app.scheduling.booking import (
     Draft,
     Evaluation,
@@ -29,6 +30,7 @@ from app.scheduling.booking import (
 )
 from app.scheduling.calendar_rules import plan_end
 from app.scheduling.errors import AdmissionNotPlannable, PlanHasViolations
+from app.scheduling.memberships import check_group_sessions
 from app.scheduling.models import TreatmentPlan
 from app.scheduling.plan import PlanSession
 from app.scheduling.plan_context import (
@@ -81,6 +83,7 @@ def save_treatment_plan(
 
 def get_current_plan(ctx: Context, admission_id: uuid.UUID) -> StoredPlan:
     admission = ctx.get(Admission, admission_id)
+    audit_schedule(ctx, admission.patient_id)
     plan = current_plan(ctx, admission.id)
     if plan is None:
         raise NotFound(f"Admission {admission_id} has no current treatment plan.")
@@ -93,6 +96,7 @@ def list_plans(
 ) -> tuple[list[StoredPlan], int]:
     """Every version of an admission's plan, newest first."""
     admission = ctx.get(Admission, admission_id)
+    audit_schedule(ctx, admission.patient_id)
     statement = (
         select(TreatmentPlan)
         .where(
@@ -165,6 +169,8 @@ def _evaluate(
     strict: bool = True,
 ) -> tuple[Evaluation, Draft]:
     references = load_references(ctx, draft.sessions, lock=lock, strict=strict)
+    if strict:  # a plan sent by a client; enrollment amends a plan after its own checks
+        check_group_sessions(ctx, subject, draft.sessions, references)
     draft = replace(draft, sessions=with_group_seats(draft.sessions, references))
     dates = (draft.start_date, draft.end_date)
     context = plan_context(ctx, subject, draft.sessions, references, dates, settings)

@@ -95,3 +95,13 @@ def test_a_problem_document_names_the_request_it_answers(client: TestClient) -> 
     body = assert_problem(response, 401, "unauthorized")
     assert body["request_id"] == "front-desk-0002"
     assert body["instance"] == "/v1/me"
+
+
+def test_arithmetic_beyond_supported_dates_is_a_422_not_a_500(app) -> None:  # type: ignore[no-untyped-def]
+    # A route of this test's own: every real route bounds its dates, this is the safety net.
+    def overflow() -> None:
+        raise OverflowError("date value out of range")
+
+    app.add_api_route("/v1/test-overflow", overflow)
+    response = TestClient(app).get("/v1/test-overflow")
+    assert_problem(response, 422, "validation-error")

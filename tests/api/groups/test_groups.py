@@ -5,6 +5,8 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 
+from app.groups.models import TherapyGroup
+from app.groups.schemas import GroupUpdate
 from tests.api.groups.factories import admitted_patient, join, leave, make_group, post_group
 from tests.factories import Clinic, make_program, make_room, make_staff
 
@@ -284,3 +286,51 @@ def test_payers_see_no_groups_and_ehr_integrations_only_read_them(
     )
     assert sizing.status_code == 403
     assert clinic.clinician.get("/v1/groups").status_code == 200
+
+
+# Every field a group always has (a NOT NULL column) that an update may change.
+REQUIRED_FIELDS = sorted(
+    name
+    for name in GroupUpdate.model_fields
+    if not TherapyGroup.__table__.columns[name].nullable  # type: ignore[attr-defined]
+)
+
+
+@pytest.mark.parametrize("field", REQUIRED_FIELDS)
+def test_an_update_cannot_empty_a_field_every_group_has(
+    clinic: Clinic, program: dict[str, Any], field: str
+) -> None:
+    group = make_group(clinic, program)
+    response = clinic.staff.patch(f"/v1/groups/{group['id']}", json={field: None})
+    assert response.status_code == 422, response.text
+    assert response.json()["type"].endswith("/validation-error")
+    assert field_errors(response) == {field: "value_error"}
+    assert clinic.staff.get(f"/v1/groups/{group['id']}").json()["version"] == group["version"]
+
+
+def test_an_update_may_empty_what_a_group_may_lack(clinic: Clinic, program: dict[str, Any]) -> None:
+    group = make_group(clinic, program, specialization="veterans")
+    emptied = {"specialization": None, "facilitator_id": None, "room_id": None}
+    response = clinic.staff.patch(
+        f"/v1/groups/{group['id']}", json=emptied | {"modality": "telehealth"}
+    )
+    assert response.status_code == 200, response.text
+    assert {name: response.json()[name] for name in emptied} == emptied
+
+
+def test_the_programs_shortest_session_decides_the_shortest_group(
+    clinic: Clinic, program: dict[str, Any]
+) -> None:
+    assert field_errors(post_group(clinic, program, duration_minutes=10)) == {
+        "duration_minutes": "session_too_short"
+    }
+    settings = program["settings"] | {"min_session_minutes": 10}
+    response = clinic.admin.put(f"/v1/programs/{program['id']}/settings", json=settings)
+    assert response.status_code == 200, response.text
+    group = make_group(clinic, program, duration_minutes=10)
+    assert group["duration_minutes"] == 10
+    shorter = clinic.staff.patch(f"/v1/groups/{group['id']}", json={"duration_minutes": 5})
+    assert field_errors(shorter) == {"duration_minutes": "session_too_short"}
+    longer = clinic.staff.patch(f"/v1/groups/{group['id']}", json={"duration_minutes": 12})
+    assert longer.status_code == 200, longer.text
+    assert post_group(clinic, program, duration_minutes=4).status_code == 422

@@ -1,12 +1,16 @@
 """Joining and leaving groups: the ceiling, the waitlist, promotion, criteria, the plan."""
 
+import time
 import uuid
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from app.admissions.models import Admission
 from tests.api.groups.factories import (
@@ -18,7 +22,7 @@ from tests.api.groups.factories import (
     make_plan,
     planned_group_ids,
 )
-from tests.conftest import FixedClock
+from tests.conftest import FixedClock, uses_postgres
 from tests.factories import Clinic, make_admission, make_patient, make_program
 
 WOMEN = [{"attribute": "sex", "operator": "in", "value": ["female"]}]
@@ -378,3 +382,114 @@ def test_adolescence_follows_the_programs_adult_age(
     eighteen = admitted_patient(app, clinic, program, date_of_birth=born_years_before(18))
     assert join(clinic.staff, group, seventeen).status_code == 201
     assert join(clinic.staff, group, eighteen).status_code == 422
+
+
+def test_a_patient_deleted_while_waiting_never_takes_a_seat(
+    app: FastAPI, clinic: Clinic, program: dict[str, Any]
+) -> None:
+    group, member, [deleted, next_in_line] = one_seat_group(app, clinic, program, waiting=2)
+    assert clinic.admin.delete(f"/v1/patients/{deleted}").status_code == 204
+    removal = leave(clinic.staff, group, member).json()
+    # No longer a patient of the clinic: skipped without being named.
+    assert removal["promoted"]["patient_id"] == str(next_in_line)
+    assert removal["passed_over"] == []
+    assert leave(clinic.staff, group, next_in_line).json()["promoted"] is None
+    assert clinic.staff.get(f"/v1/groups/{group['id']}").json()["enrolled_count"] == 0
+
+
+def group_membership_actions(clinic: Clinic, patient_id: uuid.UUID) -> list[str]:
+    page = clinic.admin.get(
+        "/v1/audit-events",
+        params={"patient_id": str(patient_id), "resource_type": "group_membership"},
+    ).json()
+    return sorted(event["action"] for event in page["items"])
+
+
+def test_judging_a_waitlisted_patient_for_a_freed_seat_is_an_audited_read(
+    app: FastAPI, clinic: Clinic, program: dict[str, Any]
+) -> None:
+    group, member, [discharged, promoted, unreached] = one_seat_group(
+        app, clinic, program, waiting=3
+    )
+    with app.state.sessionmaker.begin() as session:
+        session.execute(
+            update(Admission).where(Admission.patient_id == discharged).values(status="discharged")
+        )
+    removal = leave(clinic.staff, group, member).json()
+    assert [p["patient_id"] for p in removal["passed_over"]] == [str(discharged)]
+    assert group_membership_actions(clinic, discharged) == ["create", "read"]
+    assert group_membership_actions(clinic, promoted) == ["create", "transition"]
+    assert group_membership_actions(clinic, unreached) == ["create"]
+
+
+def test_raising_the_maximum_audits_the_waitlisted_patients_it_passes_over(
+    app: FastAPI, clinic: Clinic, program: dict[str, Any]
+) -> None:
+    group, _, [discharged, promoted] = one_seat_group(app, clinic, program, waiting=2)
+    with app.state.sessionmaker.begin() as session:
+        session.execute(
+            update(Admission).where(Admission.patient_id == discharged).values(status="discharged")
+        )
+    raised = clinic.staff.patch(f"/v1/groups/{group['id']}", json={"max_size": 2})
+    assert raised.json()["enrolled_count"] == 2
+    assert group_membership_actions(clinic, discharged) == ["create", "read"]
+    assert group_membership_actions(clinic, promoted) == ["create", "transition"]
+    # Renaming frees no seat: nobody's record is read.
+    clinic.staff.patch(f"/v1/groups/{group['id']}", json={"name": "Renamed"})
+    assert group_membership_actions(clinic, discharged) == ["create", "read"]
+
+
+@contextmanager
+def discharging(app: FastAPI, patient_id: uuid.UUID) -> Iterator[None]:
+    """A discharge in progress in another transaction: the patient's admission is locked and
+    already marked discharged, committed when the block ends."""
+    with app.state.engine.connect() as connection:
+        connection.execute(
+            select(Admission).where(Admission.patient_id == patient_id).with_for_update()
+        )
+        connection.execute(
+            update(Admission).where(Admission.patient_id == patient_id).values(status="discharged")
+        )
+        yield
+        connection.commit()
+
+
+def while_discharging(
+    app: FastAPI, patient_id: uuid.UUID, request: Callable[[], Any]
+) -> dict[str, Any]:
+    """Send `request` while the patient is being discharged; its JSON answer."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        with discharging(app, patient_id):
+            answer = pool.submit(request)
+            time.sleep(0.5)
+            assert not answer.done(), "did not wait for the admission's lock"
+        response = answer.result(timeout=30)
+    return {"status": response.status_code} | response.json()
+
+
+postgres_only = pytest.mark.skipif(
+    not uses_postgres(), reason="row locks: SQLite serializes whole transactions"
+)
+
+
+@postgres_only
+def test_a_patient_being_discharged_cannot_join_a_group(
+    app: FastAPI, clinic: Clinic, program: dict[str, Any]
+) -> None:
+    group = make_group(clinic, program)
+    patient = admitted_patient(app, clinic, program)
+    answer = while_discharging(app, patient, lambda: join(clinic.staff, group, patient))
+    assert answer["status"] == 409
+    assert answer["type"].endswith("/admission-required")
+    assert clinic.staff.get(f"/v1/groups/{group['id']}").json()["enrolled_count"] == 0
+
+
+@postgres_only
+def test_a_waitlisted_patient_being_discharged_is_passed_over(
+    app: FastAPI, clinic: Clinic, program: dict[str, Any]
+) -> None:
+    group, member, [waiting] = one_seat_group(app, clinic, program, waiting=1)
+    answer = while_discharging(app, waiting, lambda: leave(clinic.staff, group, member))
+    assert answer["status"] == 200
+    assert answer["promoted"] is None
+    assert [p["reason_code"] for p in answer["passed_over"]] == ["admission_required"]

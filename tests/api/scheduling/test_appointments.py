@@ -1,10 +1,12 @@
 """Appointments: the day sheet, rescheduling with the same conflict checks, cancelling."""
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 
+from tests.conftest import FixedClock
 from tests.factories import Clinic, make_room, make_staff
 
 from .factories import Admitted, admit, make_track, plan_body, session
@@ -182,3 +184,33 @@ def test_a_music_therapy_hour_moves_with_its_trained_therapist_but_not_onto_a_ho
     assert friday.status_code == 200, friday.text
     assert patriots_day.status_code == 409
     assert [v["code"] for v in patriots_day.json()["violations"]] == ["outside_operating_hours"]
+
+
+def test_an_appointment_that_has_started_cannot_be_cancelled(
+    clinic: Clinic, clock: FixedClock, evening: dict[str, Any]
+) -> None:
+    first = individual_on(clinic, evening["patients"][0], "2026-03-02")  # Monday 17:00
+    clock.now = datetime(2026, 3, 2, 22, 30, tzinfo=UTC)  # 17:30 in New York
+
+    response = clinic.staff.patch(
+        f"/v1/appointments/{first['id']}", json={"status": "cancelled", "cancel_reason": "clinic"}
+    )
+
+    assert response.status_code == 409, response.text
+    assert response.json()["type"].endswith("/invalid-transition")
+    assert "record its attendance" in response.json()["detail"]
+    assert clinic.staff.get(f"/v1/appointments/{first['id']}").json()["status"] == "booked"
+
+
+@pytest.mark.parametrize("starts_at", ["2101-01-01T12:00:00Z", "9999-12-31T23:00:00Z"])
+def test_an_appointment_cannot_move_past_the_calendars_end(
+    clinic: Clinic, evening: dict[str, Any], starts_at: str
+) -> None:
+    appointment = individual_on(clinic, evening["patients"][0], "2026-03-09")
+
+    response = clinic.staff.patch(
+        f"/v1/appointments/{appointment['id']}", json={"starts_at": starts_at}
+    )
+
+    assert response.status_code == 422, response.text
+    assert [e["field"] for e in response.json()["errors"]] == ["starts_at"]

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from fastapi import FastAPI
 
 from tests.conftest import FixedClock
@@ -274,3 +275,38 @@ def test_an_evening_session_stays_at_six_pm_across_the_end_of_daylight_saving(
     # New York: 18:00 is 22:00 UTC in daylight time and 23:00 UTC after November 1.
     assert datetime.fromisoformat(mondays["2026-10-26"]) == datetime(2026, 10, 26, 22, tzinfo=UTC)
     assert datetime.fromisoformat(mondays["2026-11-02"]) == datetime(2026, 11, 2, 23, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("terms", "field"),
+    [
+        ({"start_date": "9999-12-20", "weeks": 104}, "start_date"),
+        ({"start_date": "9999-12-20"}, "start_date"),
+        ({"start_date": "1999-12-31", "weeks": 4}, "start_date"),
+        ({"end_date": "2101-01-01"}, "end_date"),
+        ({"end_date": "2076-03-02"}, "end_date"),  # fifty years
+        ({"end_date": "2028-03-06"}, "end_date"),  # 105 weeks
+    ],
+)
+def test_a_plan_stays_within_the_calendar_and_two_years(
+    app: FastAPI, clinic: Clinic, terms: dict[str, Any], field: str
+) -> None:
+    program = make_track(clinic)
+    patient = admit(app, clinic, program)
+    body = plan_body(start_date=terms.pop("start_date", "2026-03-02"), **terms)
+
+    saved = clinic.staff.post(f"/v1/admissions/{patient.admission_id}/treatment-plan", json=body)
+    dry_run = clinic.ehr.post(
+        "/v1/treatment-plans/validate", json=body | {"program_id": program["id"]}
+    )
+
+    for response in (saved, dry_run):
+        assert response.status_code == 422, response.text
+        assert [e["field"] for e in response.json()["errors"]] == [field]
+
+
+def test_a_plan_may_last_exactly_104_weeks(clinic: Clinic) -> None:
+    program = make_track(clinic)
+    body = plan_body(end_date="2028-02-27") | {"program_id": program["id"]}  # day 728
+
+    assert clinic.staff.post("/v1/treatment-plans/validate", json=body).status_code == 200

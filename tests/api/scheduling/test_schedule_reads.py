@@ -1,0 +1,80 @@
+"""Reading a patient's schedule: a deleted patient has none, a reversed range is an error, and
+every read leaves an audit event naming the patient, even one that finds nothing."""
+
+from fastapi import FastAPI
+from sqlalchemy import select
+
+from app.audit.models import AuditEvent
+from tests.factories import Clinic, make_patient
+
+from .factories import admit, make_track, plan_body
+
+
+def schedule_reads(app: FastAPI, patient_id: object) -> list[tuple[str, str, str]]:
+    with app.state.sessionmaker() as session:
+        events = session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.patient_id == patient_id,
+                AuditEvent.resource_type == "patient_schedule",
+            )
+        )
+        return [(e.action, e.resource_type, e.resource_id) for e in events]
+
+
+def test_a_deleted_patients_appointments_and_calendar_are_not_found(
+    app: FastAPI, clinic: Clinic
+) -> None:
+    program = make_track(clinic)
+    patient = admit(app, clinic, program)
+    saved = clinic.staff.post(
+        f"/v1/admissions/{patient.admission_id}/treatment-plan", json=plan_body(weeks=2)
+    )
+    assert saved.status_code == 201, saved.text
+
+    assert clinic.admin.delete(f"/v1/patients/{patient.patient_id}").status_code == 204
+
+    appointments = clinic.staff.get(f"/v1/patients/{patient.patient_id}/appointments")
+    calendar = clinic.staff.get(f"/v1/patients/{patient.patient_id}/calendar.ics")
+    assert (appointments.status_code, calendar.status_code) == (404, 404)
+
+
+def test_a_reversed_date_range_is_a_validation_error(app: FastAPI, clinic: Clinic) -> None:
+    patient_id = make_patient(app, clinic)
+
+    response = clinic.staff.get(
+        f"/v1/patients/{patient_id}/appointments", params={"from": "2026-05-01", "to": "2026-01-01"}
+    )
+
+    assert response.status_code == 422, response.text
+    assert [e["field"] for e in response.json()["errors"]] == ["query.from"]
+
+
+def test_reading_an_empty_schedule_is_audited_for_the_patient(app: FastAPI, clinic: Clinic) -> None:
+    patient_id = make_patient(app, clinic)
+
+    assert clinic.ehr.get(f"/v1/patients/{patient_id}/appointments").json()["total"] == 0
+    assert clinic.ehr.get(f"/v1/patients/{patient_id}/calendar.ics").status_code == 200
+
+    assert schedule_reads(app, patient_id) == [("read", "patient_schedule", str(patient_id))] * 2
+
+
+def test_reading_an_admissions_plans_is_audited_for_the_patient_even_with_none(
+    app: FastAPI, clinic: Clinic
+) -> None:
+    program = make_track(clinic)
+    patient = admit(app, clinic, program)
+    plans = f"/v1/admissions/{patient.admission_id}/treatment-plans"
+
+    assert clinic.ehr.get(plans).json()["total"] == 0
+    assert len(schedule_reads(app, patient.patient_id)) == 1
+    saved = clinic.staff.post(
+        f"/v1/admissions/{patient.admission_id}/treatment-plan", json=plan_body(weeks=2)
+    )
+    assert saved.status_code == 201, saved.text
+    current = clinic.ehr.get(f"/v1/admissions/{patient.admission_id}/treatment-plan")
+    assert current.status_code == 200
+
+    assert (
+        schedule_reads(app, patient.patient_id)
+        == [("read", "patient_schedule", str(patient.patient_id))] * 2
+    )
