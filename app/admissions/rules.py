@@ -11,6 +11,7 @@ from datetime import date
 from typing import Literal, get_args
 
 from app.admissions.assessment import Assessment, Decision, Diagnosis, Level, Outcome, Reason
+from app.patients.rules import age_on as years_on
 from app.programs.settings import ProgramSettings
 
 ReasonCode = Literal[
@@ -80,7 +81,7 @@ def age_on(assessment: Assessment, today: date) -> int | None:
     born = assessment.date_of_birth
     if born is None or born > today:  # a birth date in the future is a typo, not an age
         return None
-    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    return years_on(born, today)
 
 
 def check_diagnosis(

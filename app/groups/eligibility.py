@@ -3,7 +3,6 @@ criteria (domain reference §4)."""
 
 import uuid
 from collections.abc import Callable
-from datetime import date
 
 from sqlalchemy import select
 
@@ -12,6 +11,7 @@ from app.context import Context
 from app.groups.criteria import Criterion, Profile
 from app.groups.models import TherapyGroup
 from app.patients.models import Patient
+from app.patients.rules import age_on
 from app.programs.models import Program
 from app.programs.service import program_today, settings_for
 
@@ -66,7 +66,3 @@ def profiles_for(ctx: Context, program_id: uuid.UUID) -> Callable[[Patient], Pro
         }
 
     return profile
-
-
-def age_on(born: date, today: date) -> int:
-    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))

@@ -11,13 +11,13 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, or_, select
 
 from app.admissions.models import Admission
 from app.context import AuditAction, Context
 from app.programs.models import Program
+from app.programs.service import program_today
 from app.scheduling.calendar_rules import Materialized, PlannedAppointment, materialize
 from app.scheduling.models import Appointment, TreatmentPlan, TreatmentPlanSession
 from app.scheduling.plan import PlanCheck, PlanSession
@@ -64,13 +64,9 @@ class SavedPlan(StoredPlan):
     changes: Changes
 
 
-def local_today(program: Program, now: dt.datetime) -> dt.date:
-    return now.astimezone(ZoneInfo(program.time_zone)).date()
-
-
 def upcoming(program: Program, draft: Draft, now: dt.datetime) -> Materialized:
     """The plan's occurrences that start after `now`, and the days it skips from today on."""
-    first = max(draft.start_date, local_today(program, now))
+    first = max(draft.start_date, program_today(program, now))
     if first > draft.end_date:
         return Materialized(appointments=[], skipped=[])
     planned = materialize(
