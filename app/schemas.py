@@ -1,7 +1,7 @@
 """Shared schema base and the one pagination shape."""
 
 from decimal import Decimal
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
@@ -17,6 +17,17 @@ class Schema(BaseModel):
     """Base of every request and response body: unknown fields are rejected, not ignored."""
 
     model_config = ConfigDict(extra="forbid", from_attributes=True, populate_by_name=True)
+
+    @classmethod
+    def from_record(cls, record: object, **derived: Any) -> Self:
+        """A read model from a stored record's attributes, plus the `derived` fields the
+        record does not hold (counts, statuses, related rows)."""
+        stored = {
+            name: getattr(record, name)
+            for name in cls.model_fields
+            if name not in derived and hasattr(record, name)
+        }
+        return cls.model_validate(stored | derived)
 
 
 ItemT = TypeVar("ItemT")

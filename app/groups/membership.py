@@ -232,16 +232,7 @@ def _insert(ctx: Context, membership: GroupMembership) -> None:
 
 
 def _read(membership: GroupMembership, position: int | None) -> MembershipRead:
-    return MembershipRead.model_validate(
-        {
-            **{
-                name: getattr(membership, name)
-                for name in MembershipRead.model_fields
-                if name != "position"
-            },
-            "position": position,
-        }
-    )
+    return MembershipRead.from_record(membership, position=position)
 
 
 def _open_membership(

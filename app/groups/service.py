@@ -166,18 +166,12 @@ def group_read(ctx: Context, group: TherapyGroup) -> GroupRead:
 def _read(group: TherapyGroup, counts: Counts) -> GroupRead:
     is_closed = group.closed_at is not None
     status = group_status(counts.enrolled, group.min_size, group.max_size, is_closed)
-    return GroupRead.model_validate(
-        {
-            **{
-                name: getattr(group, name)
-                for name in GroupRead.model_fields
-                if hasattr(group, name)
-            },
-            "status": status,
-            "enrolled_count": counts.enrolled,
-            "waitlisted_count": counts.waitlisted,
-            "seats_left": 0 if is_closed else max(0, group.max_size - counts.enrolled),
-        }
+    return GroupRead.from_record(
+        group,
+        status=status,
+        enrolled_count=counts.enrolled,
+        waitlisted_count=counts.waitlisted,
+        seats_left=0 if is_closed else max(0, group.max_size - counts.enrolled),
     )
 
 

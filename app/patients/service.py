@@ -143,10 +143,7 @@ def identifiers_of(
 
 
 def patient_read(patient: Patient, identifiers: list[Identifier]) -> PatientRead:
-    fields = {
-        name: getattr(patient, name) for name in PatientRead.model_fields if name != "identifiers"
-    }
-    return PatientRead.model_validate({**fields, "identifiers": identifiers})
+    return PatientRead.from_record(patient, identifiers=identifiers)
 
 
 def _check_born(ctx: Context, date_of_birth: date) -> None:
@@ -230,7 +227,4 @@ def consent_read(ctx: Context, consent: ConsentRecord) -> ConsentRead:
         and consent.signed_on <= today
         and (consent.expires_on is None or today <= consent.expires_on)
     )
-    fields = {
-        name: getattr(consent, name) for name in ConsentRead.model_fields if name != "is_in_force"
-    }
-    return ConsentRead.model_validate({**fields, "is_in_force": in_force})
+    return ConsentRead.from_record(consent, is_in_force=in_force)

@@ -103,10 +103,7 @@ def list_settings_versions(ctx: Context, program_id: uuid.UUID) -> list[ProgramS
 
 
 def program_read(ctx: Context, program: Program) -> ProgramRead:
-    fields: dict[str, Any] = {
-        name: getattr(program, name) for name in ProgramRead.model_fields if name != "settings"
-    }
-    return ProgramRead.model_validate({**fields, "settings": settings_for(ctx, program)})
+    return ProgramRead.from_record(program, settings=settings_for(ctx, program))
 
 
 def create_staff(ctx: Context, body: StaffCreate) -> StaffMember:

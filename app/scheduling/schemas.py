@@ -179,19 +179,12 @@ class TreatmentPlanRead(Schema):
 
     @classmethod
     def of(cls, stored: StoredPlan) -> Self:
-        plan = {
-            name: getattr(stored.plan, name)
-            for name in cls.model_fields
-            if hasattr(stored.plan, name)
-        }
         minutes = [row.duration_minutes for row in stored.sessions]
-        return cls.model_validate(
-            plan
-            | {
-                "sessions": [PlanSessionRead.model_validate(row) for row in stored.sessions],
-                "days_per_week": len({row.weekday for row in stored.sessions}),
-                "weekly_hours": round(sum(minutes) / 60, 2),
-            }
+        return cls.from_record(
+            stored.plan,
+            sessions=[PlanSessionRead.model_validate(row) for row in stored.sessions],
+            days_per_week=len({row.weekday for row in stored.sessions}),
+            weekly_hours=round(sum(minutes) / 60, 2),
         )
 
 
