@@ -165,8 +165,10 @@ def end_all(ctx: Context, group: TherapyGroup, reason: str) -> None:
 
 
 def take_meetings_off_plans(ctx: Context, group: TherapyGroup) -> None:
+    """Before the group's meetings change: their bookings end, saying why."""
+    note = scheduling_service.GROUP_CHANGED
     for admission in _admissions_of_members(ctx, group):
-        scheduling_service.remove_group_from_plan(ctx, admission, group)
+        scheduling_service.remove_group_from_plan(ctx, admission, group, note)
 
 
 def put_meetings_on_plans(ctx: Context, group: TherapyGroup) -> None:

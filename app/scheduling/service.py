@@ -45,6 +45,7 @@ from app.scheduling.schemas import PlanTerms, TreatmentPlanCreate, TreatmentPlan
 
 PLANNABLE_STATUSES = ("approved", "active")
 LEFT_GROUP = "The patient left the therapy group."
+GROUP_CHANGED = "The therapy group's meeting times changed."
 
 
 def validate_treatment_plan(ctx: Context, body: TreatmentPlanValidate) -> Evaluation:
@@ -133,7 +134,9 @@ def add_group_to_plan(ctx: Context, admission: Admission, group: TherapyGroup) -
     store_plan(ctx, admission, draft, plan.settings_version, evaluation.planned)
 
 
-def remove_group_from_plan(ctx: Context, admission: Admission, group: TherapyGroup) -> None:
+def remove_group_from_plan(
+    ctx: Context, admission: Admission, group: TherapyGroup, note: str = LEFT_GROUP
+) -> None:
     """Take the group's meetings out of the current plan and cancel their future bookings.
 
     Never refused: leaving a group must not wait for the plan to be fixed, even if it now
@@ -150,7 +153,7 @@ def remove_group_from_plan(ctx: Context, admission: Admission, group: TherapyGro
     program = ctx.get(Program, admission.program_id)
     draft = _draft_from(plan, remaining)
     planned = upcoming(program, draft, ctx.now)
-    store_plan(ctx, admission, draft, plan.settings_version, planned, cancel_note=LEFT_GROUP)
+    store_plan(ctx, admission, draft, plan.settings_version, planned, cancel_note=note)
 
 
 def end_treatment(ctx: Context, admission: Admission, note: str) -> None:

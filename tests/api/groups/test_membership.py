@@ -308,6 +308,23 @@ def test_joining_puts_the_groups_meetings_on_the_patients_plan(
     assert planned_group_ids(clinic, admission) == []
 
 
+def test_moving_a_groups_meetings_rebooks_members_and_says_why_the_old_ones_went(
+    app: FastAPI, clinic: Clinic, program: dict[str, Any]
+) -> None:
+    group = make_group(clinic, program)
+    patient = make_patient(app, clinic)
+    admission = make_admission(app, clinic, patient_id=patient, program_id=program["id"])
+    make_plan(clinic, admission, [individual(day) for day in ("tuesday", "thursday", "friday")])
+    join(clinic.staff, group, patient)
+    moved = clinic.staff.patch(f"/v1/groups/{group['id']}", json={"start_time": "19:00"})
+    assert moved.status_code == 200, moved.text
+    cancelled = clinic.staff.get(
+        f"/v1/patients/{patient}/appointments", params={"status": "cancelled", "limit": 200}
+    ).json()["items"]
+    assert cancelled
+    assert {a["cancel_note"] for a in cancelled} == {"The therapy group's meeting times changed."}
+
+
 def test_a_patient_whose_plan_has_a_session_at_that_time_cannot_join(
     app: FastAPI, clinic: Clinic, program: dict[str, Any]
 ) -> None:
