@@ -1,9 +1,10 @@
 """Shared schema base and the one pagination shape."""
 
+from datetime import time
 from decimal import Decimal
 from typing import Annotated, Any, Generic, Self, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer
 
 # One money type: exact cents, serialized as a string so no client parses it as a float.
 Money = Annotated[
@@ -11,6 +12,16 @@ Money = Annotated[
     Field(max_digits=12, decimal_places=2),
     PlainSerializer(lambda value: f"{value:.2f}", return_type=str, when_used="json"),
 ]
+
+
+def _to_the_minute(value: time) -> time:
+    if value.tzinfo is not None or value.second or value.microsecond:
+        raise ValueError("a local wall-clock time to the minute, such as 18:00")
+    return value
+
+
+# When a session or meeting starts: the program's local wall-clock time, to the minute.
+LocalTime = Annotated[time, AfterValidator(_to_the_minute)]
 
 
 class Schema(BaseModel):

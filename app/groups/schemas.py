@@ -10,7 +10,7 @@ from pydantic import AfterValidator, Field, field_validator, model_validator
 from app.groups.criteria import Criterion
 from app.groups.rules import GroupStatus, ProposedGroup, Specialization, Unplaced
 from app.scheduling.plan import Modality, SessionKind, Weekday
-from app.schemas import Schema
+from app.schemas import LocalTime, Schema
 
 Track = Literal["day", "evening"]
 AdmissionType = Literal["open", "closed"]
@@ -96,7 +96,7 @@ class GroupCreate(Schema):
         None, description="Required in person; a telehealth group has no room."
     )
     weekdays: list[Weekday] = Field(min_length=1, max_length=7, examples=[["monday", "wednesday"]])
-    start_time: time = Field(examples=["18:00"], description="Local time of the program.")
+    start_time: LocalTime = Field(examples=["18:00"], description="Local time of the program.")
     # The program's `min_session_minutes` (5 or more) decides the shortest group (checks.py).
     duration_minutes: int = Field(ge=5, le=480, examples=[90])
     track: Track | None = Field(None, description="Defaults to the program's track.")
@@ -125,13 +125,6 @@ class GroupCreate(Schema):
         if len(set(weekdays)) < len(weekdays):
             raise ValueError("each weekday may appear once")
         return sorted(weekdays, key=lambda day: day.number)
-
-    @field_validator("start_time")
-    @classmethod
-    def _wall_clock(cls, value: time) -> time:
-        if value.tzinfo is not None or value.second or value.microsecond:
-            raise ValueError("a local wall-clock time to the minute, such as 18:00")
-        return value
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -168,7 +161,7 @@ class GroupUpdate(Schema):
     modality: Modality | None = None
     room_id: uuid.UUID | None = None
     weekdays: list[Weekday] | None = Field(None, min_length=1, max_length=7)
-    start_time: time | None = None
+    start_time: LocalTime | None = None
     duration_minutes: int | None = Field(None, ge=5, le=480)
     track: Track | None = None
     admission_type: AdmissionType | None = None

@@ -1,13 +1,13 @@
 import datetime as dt
 import uuid
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any, Literal, Self
 
 from pydantic import AwareDatetime, Field, ValidationInfo, field_validator, model_validator
 
 from app.scheduling.booking import Evaluation, SavedPlan, StoredPlan
 from app.scheduling.plan import Modality, SessionKind, Weekday
-from app.schemas import Schema
+from app.schemas import LocalTime, Schema
 
 # The calendar a plan or an appointment may use: far-off dates are typos, and the last ones
 # would overflow `date` once weeks are added to them.
@@ -38,7 +38,7 @@ SESSIONS_EXAMPLE = [
 
 class PlanSessionCreate(Schema):
     weekday: Weekday = Field(examples=["monday"])
-    start_time: time = Field(examples=["18:00"], description="Local time of the program.")
+    start_time: LocalTime = Field(examples=["18:00"], description="Local time of the program.")
     duration_minutes: int = Field(ge=5, le=720, examples=[180])
     kind: SessionKind = Field(examples=["group"])
     modality: Modality = Field(Modality.IN_PERSON, examples=["in_person"])
@@ -50,13 +50,6 @@ class PlanSessionCreate(Schema):
     therapy: str | None = Field(
         None, max_length=60, examples=["music"], description="Which complementary therapy."
     )
-
-    @field_validator("start_time")
-    @classmethod
-    def _wall_clock_minute(cls, value: time) -> time:
-        if value.tzinfo is not None or value.second or value.microsecond:
-            raise ValueError("a local wall-clock time to the minute, such as 18:00")
-        return value
 
     @model_validator(mode="after")
     def _telehealth_has_no_room(self) -> Self:

@@ -334,3 +334,14 @@ def test_the_programs_shortest_session_decides_the_shortest_group(
     longer = clinic.staff.patch(f"/v1/groups/{group['id']}", json={"duration_minutes": 12})
     assert longer.status_code == 200, longer.text
     assert post_group(clinic, program, duration_minutes=4).status_code == 422
+
+
+@pytest.mark.parametrize("start_time", ["18:00:30", "18:00+02:00"])
+def test_a_meeting_time_is_a_local_time_to_the_minute_on_create_and_on_update(
+    clinic: Clinic, program: dict[str, Any], start_time: str
+) -> None:
+    assert post_group(clinic, program, start_time=start_time).status_code == 422
+    group = make_group(clinic, program)
+    moved = clinic.staff.patch(f"/v1/groups/{group['id']}", json={"start_time": start_time})
+    assert moved.status_code == 422
+    assert moved.json()["errors"][0]["field"] == "start_time"
