@@ -9,15 +9,7 @@ any open state ──cancel──▶ cancelled        (referred: another level w
 
 from enum import StrEnum
 
-
-class AdmissionStatus(StrEnum):
-    pending = "pending"
-    referred = "referred"
-    approved = "approved"
-    active = "active"
-    on_hold = "on_hold"
-    discharged = "discharged"
-    cancelled = "cancelled"
+from app.vocabulary import OPEN_ADMISSION, AdmissionStatus
 
 
 class AdmissionAction(StrEnum):
@@ -31,7 +23,7 @@ class AdmissionAction(StrEnum):
 
 
 S = AdmissionStatus
-OPEN = frozenset({S.pending, S.approved, S.active, S.on_hold})
+
 
 # action → (states it may start from, state it leads to; None keeps the state)
 TRANSITIONS: dict[AdmissionAction, tuple[frozenset[AdmissionStatus], AdmissionStatus | None]] = {
@@ -40,8 +32,8 @@ TRANSITIONS: dict[AdmissionAction, tuple[frozenset[AdmissionStatus], AdmissionSt
     AdmissionAction.hold: (frozenset({S.active}), S.on_hold),
     AdmissionAction.resume: (frozenset({S.on_hold}), S.active),
     AdmissionAction.discharge: (frozenset({S.active, S.on_hold}), S.discharged),
-    AdmissionAction.cancel: (OPEN, S.cancelled),
-    AdmissionAction.reassess: (OPEN, None),
+    AdmissionAction.cancel: (OPEN_ADMISSION, S.cancelled),
+    AdmissionAction.reassess: (OPEN_ADMISSION, None),
 }
 
 

@@ -4,7 +4,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, status
 
 from app.admissions import examples, service
-from app.admissions.lifecycle import AdmissionAction, AdmissionStatus
+from app.admissions.lifecycle import AdmissionAction
 from app.admissions.schemas import (
     AdmissionCreate,
     AdmissionRead,
@@ -23,6 +23,7 @@ from app.openapi import problem_example, problem_responses
 from app.pagination import PageDep, page_body
 from app.schemas import Page
 from app.security import Permission
+from app.vocabulary import AdmissionStatus
 
 router = APIRouter(tags=["admissions"])
 eligibility_router = APIRouter(tags=["eligibility"])

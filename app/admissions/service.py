@@ -7,10 +7,8 @@ from sqlalchemy import select
 
 from app.admissions.assessment import Assessment, Decision
 from app.admissions.lifecycle import (
-    OPEN,
     TRANSITIONS,
     AdmissionAction,
-    AdmissionStatus,
     allowed_actions,
     initial_status,
     next_status,
@@ -41,6 +39,7 @@ from app.programs import service as programs_service
 from app.programs.models import Program
 from app.programs.settings import ProgramSettings
 from app.scheduling import service as scheduling_service
+from app.vocabulary import OPEN_ADMISSION, AdmissionStatus
 
 
 class AdmissionExists(Conflict):
@@ -80,7 +79,7 @@ def create_admission(ctx: Context, body: AdmissionCreate) -> AdmissionRead:
         select(Admission.id).where(
             Admission.patient_id == patient.id,
             Admission.program_id == program.id,
-            Admission.status.in_(OPEN),
+            Admission.status.in_(OPEN_ADMISSION),
         )
     )
     if open_admission is not None:
@@ -234,7 +233,7 @@ def _decide(
 
 
 def _for_action(ctx: Context, admission_id: uuid.UUID, action: AdmissionAction) -> Admission:
-    if TRANSITIONS[action][1] not in OPEN | {None}:
+    if TRANSITIONS[action][1] not in OPEN_ADMISSION | {None}:
         # Closing: its groups first, as every request locks groups before admissions.
         groups_membership.lock_groups_of(ctx, admission_id)
     # Locked: an enrollment checking this admission (group, then admission) waits for the
@@ -258,7 +257,7 @@ def _move(
     previous = AdmissionStatus(admission.status)
     target = next_status(previous, action)
     assert target is not None  # checked by _for_action
-    if target not in OPEN:
+    if target not in OPEN_ADMISSION:
         note = f"Admission {target}: {reason}" if reason else f"Admission {target}."
         groups_membership.release_admission(ctx, admission, note)
         scheduling_service.end_treatment(ctx, admission, note)

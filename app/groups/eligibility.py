@@ -14,10 +14,10 @@ from app.patients.models import Patient
 from app.patients.rules import age_on
 from app.programs.models import Program
 from app.programs.service import program_today, settings_for
+from app.vocabulary import ADMITTED
 
 # Only a patient admitted to the group's program, approved or already in treatment, takes part
 # in its groups; a pending, held or discharged admission does not.
-ADMITTED_STATUSES = ("approved", "active")
 
 # Everything a group's criteria may ask of a patient (the keys of `profiles_for`'s profiles):
 # criteria on anything else could never be met, so a group asking for it is refused.
@@ -41,7 +41,7 @@ def admission_in_program(
             Admission.organization_id == ctx.organization_id,
             Admission.patient_id == patient_id,
             Admission.program_id == program_id,
-            Admission.status.in_(ADMITTED_STATUSES),
+            Admission.status.in_(ADMITTED),
         )
         .with_for_update()
         .execution_options(populate_existing=True)

@@ -13,13 +13,7 @@ from app.groups.criteria import unmet_criteria
 from app.groups.eligibility import admission_in_program, criteria_of, profiles_for
 from app.groups.models import GroupMembership, TherapyGroup
 from app.groups.rules import enrollment_outcome
-from app.groups.schemas import (
-    OPEN_STATUSES,
-    MembershipCreate,
-    MembershipRead,
-    MembershipRemoval,
-    MembershipStatus,
-)
+from app.groups.schemas import MembershipCreate, MembershipRead, MembershipRemoval
 from app.groups.waitlist import (
     Promotion,
     arrival_time,
@@ -30,6 +24,7 @@ from app.groups.waitlist import (
 from app.pagination import PageParams, fetch_page
 from app.patients import service as patients_service
 from app.scheduling import service as scheduling_service
+from app.vocabulary import OPEN_MEMBERSHIP, MembershipStatus
 
 
 class GroupFull(Conflict):
@@ -137,7 +132,7 @@ def lock_groups_of(ctx: Context, admission_id: uuid.UUID) -> list[uuid.UUID]:
         .where(
             GroupMembership.organization_id == ctx.organization_id,
             GroupMembership.admission_id == admission_id,
-            GroupMembership.status.in_(OPEN_STATUSES),
+            GroupMembership.status.in_(OPEN_MEMBERSHIP),
         )
         .scalar_subquery()
     )
@@ -244,7 +239,7 @@ def _open_membership(
         select(GroupMembership).where(
             GroupMembership.group_id == group_id,
             GroupMembership.patient_id == patient_id,
-            GroupMembership.status.in_(OPEN_STATUSES),
+            GroupMembership.status.in_(OPEN_MEMBERSHIP),
         )
     )
 
@@ -253,7 +248,7 @@ def _open_memberships(ctx: Context, group_id: uuid.UUID) -> list[GroupMembership
     return list(
         ctx.session.scalars(
             select(GroupMembership).where(
-                GroupMembership.group_id == group_id, GroupMembership.status.in_(OPEN_STATUSES)
+                GroupMembership.group_id == group_id, GroupMembership.status.in_(OPEN_MEMBERSHIP)
             )
         )
     )

@@ -6,9 +6,7 @@ from fastapi import APIRouter, Query, Response
 
 from app.context import Context, context_with
 from app.groups import examples, membership, service, sizing
-from app.groups.rules import GroupStatus
 from app.groups.schemas import (
-    OPEN_STATUSES,
     GroupCreate,
     GroupRead,
     GroupSizingRead,
@@ -17,13 +15,13 @@ from app.groups.schemas import (
     MembershipCreate,
     MembershipRead,
     MembershipRemoval,
-    MembershipStatus,
 )
 from app.openapi import problem_responses
 from app.pagination import PageDep, page_body
 from app.schemas import Page
 from app.security import Permission
 from app.versioning import IfMatch, expected_version, set_etag
+from app.vocabulary import OPEN_MEMBERSHIP, GroupStatus, MembershipStatus
 
 router = APIRouter(tags=["groups"])
 
@@ -116,7 +114,7 @@ def list_group_members(
         list[MembershipStatus] | None, Query(description="Default: enrolled and waitlisted.")
     ] = None,
 ) -> Page[MembershipRead]:
-    members, total = membership.list_members(ctx, group_id, status or list(OPEN_STATUSES), page)
+    members, total = membership.list_members(ctx, group_id, status or list(OPEN_MEMBERSHIP), page)
     return Page[MembershipRead].model_validate(page_body(members, total, page))
 
 

@@ -13,18 +13,13 @@ from app.errors import Conflict, InvalidTransition
 from app.groups import membership, waitlist
 from app.groups.checks import check_group
 from app.groups.models import GroupMembership, TherapyGroup
-from app.groups.rules import GroupStatus, group_status
-from app.groups.schemas import (
-    GENERAL,
-    GroupCreate,
-    GroupRead,
-    GroupUpdate,
-    MembershipStatus,
-)
+from app.groups.rules import group_status
+from app.groups.schemas import GENERAL, GroupCreate, GroupRead, GroupUpdate
 from app.pagination import PageParams, fetch_page
 from app.programs.models import Program
 from app.programs.service import settings_for
 from app.versioning import check_version
+from app.vocabulary import GroupStatus, MembershipStatus
 
 # What members' treatment plans copy from a group: changing it re-plans every member.
 PLANNED_FIELDS = (

@@ -15,10 +15,11 @@ from app.groups.criteria import Criterion, unmet_criteria
 from app.groups.eligibility import admission_in_program, criteria_of, profiles_for
 from app.groups.models import GroupMembership, TherapyGroup
 from app.groups.rules import WaitlistEntry, next_to_promote
-from app.groups.schemas import MembershipStatus, PassedOver
+from app.groups.schemas import PassedOver
 from app.patients.models import Patient
 from app.scheduling import service as scheduling_service
 from app.scheduling.errors import PlanHasViolations
+from app.vocabulary import MembershipStatus
 
 
 @dataclass

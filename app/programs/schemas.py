@@ -7,8 +7,8 @@ import holidays
 from pydantic import Field, field_validator, model_validator
 
 from app.programs.settings import ProgramSettings
-from app.scheduling.plan import SessionKind, Weekday
 from app.schemas import Schema
+from app.vocabulary import SessionKind, Weekday
 
 Track = Literal["day", "evening"]
 

@@ -18,7 +18,7 @@ from app.programs.models import Program
 from app.programs.service import settings_for
 from app.scheduling.errors import AppointmentConflicts
 from app.scheduling.models import Appointment, TreatmentPlan, TreatmentPlanSession
-from app.scheduling.plan import Modality, PlanSession, SessionKind, Weekday
+from app.scheduling.plan import PlanSession
 from app.scheduling.plan import ViolationCode as Code
 from app.scheduling.plan_context import (
     Meeting,
@@ -32,6 +32,7 @@ from app.scheduling.references import load_references, with_group_seats
 from app.scheduling.rules import validate_plan
 from app.scheduling.schemas import AppointmentUpdate
 from app.versioning import check_version
+from app.vocabulary import AppointmentStatus, Modality, SessionKind, Weekday
 
 # What a single moved appointment can break; the week's intensity is its plan's business.
 CONFLICT_CODES = frozenset({
@@ -94,11 +95,14 @@ def update_appointment(
 ) -> Appointment:
     appointment = ctx.get(Appointment, appointment_id)
     check_version(appointment.version, expected)
-    if appointment.status != "booked":
+    if appointment.status != AppointmentStatus.booked:
         raise InvalidTransition(f"The appointment is {appointment.status}; it cannot change.")
-    if body.status == "cancelled":
+    if body.status == AppointmentStatus.cancelled:
         _refuse_if_started(ctx, appointment)
-        appointment.status, appointment.cancel_reason = "cancelled", body.cancel_reason
+        appointment.status, appointment.cancel_reason = (
+            AppointmentStatus.cancelled,
+            body.cancel_reason,
+        )
         appointment.cancel_note, appointment.cancelled_at = body.note, ctx.now
         action = AuditAction.transition
     else:
@@ -200,7 +204,7 @@ def _meetings_then(
         .where(
             Appointment.organization_id == ctx.organization_id,
             Appointment.id != appointment.id,
-            Appointment.status == "booked",
+            Appointment.status == AppointmentStatus.booked,
             Appointment.starts_at < new_end,
             Appointment.ends_at > new_start,
             or_(*shares),

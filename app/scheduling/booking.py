@@ -22,6 +22,7 @@ from app.scheduling.calendar_rules import Materialized, PlannedAppointment, mate
 from app.scheduling.models import Appointment, TreatmentPlan, TreatmentPlanSession
 from app.scheduling.plan import PlanCheck, PlanSession
 from app.scheduling.plan_context import closed_days, operating_hours, rule_session
+from app.vocabulary import AppointmentStatus, PlanStatus
 
 PLAN_CHANGED = "The treatment plan changed."
 # Not a decision about the occurrence, unlike a patient's or the clinic's cancellation: a
@@ -87,7 +88,7 @@ def current_plan(ctx: Context, admission_id: uuid.UUID) -> TreatmentPlan | None:
         select(TreatmentPlan).where(
             TreatmentPlan.organization_id == ctx.organization_id,
             TreatmentPlan.admission_id == admission_id,
-            TreatmentPlan.status == "current",
+            TreatmentPlan.status == PlanStatus.current,
         )
     )
 
@@ -113,7 +114,7 @@ def store_plan(
     """Supersede the current plan, store the new version and re-book the future."""
     previous = current_plan(ctx, admission.id)
     if previous is not None:
-        previous.status, previous.superseded_at = "superseded", ctx.now
+        previous.status, previous.superseded_at = PlanStatus.superseded, ctx.now
         ctx.session.flush()  # frees the one-current-plan index before the new version
         patient_id = admission.patient_id
         ctx.audit(AuditAction.update, "treatment_plan", previous.id, patient_id=patient_id)
@@ -127,7 +128,7 @@ def store_plan(
         start_date=draft.start_date,
         end_date=draft.end_date,
         move_skipped_days=draft.move_skipped_days,
-        status="current",
+        status=PlanStatus.current,
     )
     ctx.session.add(plan)
     ctx.session.flush()
@@ -184,7 +185,10 @@ def _rebook(
         # else: it started, or was cancelled: that decision about the occurrence stands
     dropped = [a for a in existing.values() if _replaceable(a, ctx.now)]
     for appointment in dropped:
-        appointment.status, appointment.cancel_reason = "cancelled", PLAN_CHANGED_REASON
+        appointment.status, appointment.cancel_reason = (
+            AppointmentStatus.cancelled,
+            PLAN_CHANGED_REASON,
+        )
         appointment.cancel_note, appointment.cancelled_at = cancel_note, ctx.now
     if new_rows:
         ctx.session.execute(insert(Appointment), new_rows)
@@ -204,12 +208,15 @@ def end_plan(ctx: Context, admission: Admission, note: str) -> int:
     plan = current_plan(ctx, admission.id)
     if plan is None:
         return 0
-    plan.status, plan.superseded_at = "ended", ctx.now
+    plan.status, plan.superseded_at = PlanStatus.ended, ctx.now
     dropped = [
         a for a in _future_occurrences(ctx, admission.id).values() if _replaceable(a, ctx.now)
     ]
     for appointment in dropped:
-        appointment.status, appointment.cancel_reason = "cancelled", PLAN_CHANGED_REASON
+        appointment.status, appointment.cancel_reason = (
+            AppointmentStatus.cancelled,
+            PLAN_CHANGED_REASON,
+        )
         appointment.cancel_note, appointment.cancelled_at = note, ctx.now
     ctx.session.flush()
     patient_id = admission.patient_id
@@ -248,7 +255,7 @@ def _future_occurrences(ctx: Context, admission_id: uuid.UUID) -> dict[Occurrenc
 
 
 def _replaceable(appointment: Appointment, now: dt.datetime) -> bool:
-    return appointment.status == "booked" and appointment.starts_at > now
+    return appointment.status == AppointmentStatus.booked and appointment.starts_at > now
 
 
 def _appointment_row(
@@ -271,6 +278,6 @@ def _appointment_row(
         "ends_at": occurrence.ends_at,
         "local_date": occurrence.local_date,
         "planned_starts_at": occurrence.starts_at,
-        "status": "booked",
+        "status": AppointmentStatus.booked,
         "is_rescheduled": False,
     }

@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 import holidays
 
 from app.programs.settings import ProgramSettings
-from app.scheduling.plan import PlanSession, Weekday
+from app.scheduling.plan import PlanSession
+from app.vocabulary import Weekday
 
 
 @dataclass(frozen=True)

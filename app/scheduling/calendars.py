@@ -19,6 +19,7 @@ from app.patients.service import get_live_patient
 from app.programs.models import Room, StaffMember
 from app.scheduling.appointments import audit_by_patient, audit_schedule
 from app.scheduling.models import Appointment
+from app.vocabulary import AppointmentStatus
 
 SUMMARY = "IOP session"
 CALENDAR_NAME = "IOP sessions"
@@ -109,7 +110,7 @@ def _event(uid: str, appointments: list[Appointment], rooms: dict[uuid.UUID, str
     event.add("dtend", first.ends_at)
     event.add("summary", SUMMARY)
     event.add("location", rooms.get(first.room_id, TELEHEALTH) if first.room_id else TELEHEALTH)
-    cancelled = all(a.status == "cancelled" for a in appointments)
+    cancelled = all(a.status == AppointmentStatus.cancelled for a in appointments)
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("transp", "TRANSPARENT" if cancelled else "OPAQUE")
     return event

@@ -16,8 +16,7 @@ from app.groups.models import GroupMembership, TherapyGroup
 from app.scheduling.plan import PlanSession
 from app.scheduling.plan_context import Subject
 from app.scheduling.references import References
-
-ENROLLED = "enrolled"
+from app.vocabulary import MembershipStatus
 
 
 def check_group_sessions(
@@ -49,7 +48,7 @@ def _enrolled_groups(ctx: Context, subject: Subject) -> dict[uuid.UUID, TherapyG
         .where(
             GroupMembership.organization_id == ctx.organization_id,
             GroupMembership.patient_id == subject.patient_id,
-            GroupMembership.status == ENROLLED,
+            GroupMembership.status == MembershipStatus.enrolled,
             TherapyGroup.organization_id == ctx.organization_id,
         )
         .order_by(TherapyGroup.id)

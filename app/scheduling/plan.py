@@ -10,47 +10,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from uuid import UUID
 
+from app.vocabulary import Modality, SessionKind, Weekday
+
 MINUTES_PER_DAY = 24 * 60
-
-
-class Weekday(StrEnum):
-    MONDAY = "monday"
-    TUESDAY = "tuesday"
-    WEDNESDAY = "wednesday"
-    THURSDAY = "thursday"
-    FRIDAY = "friday"
-    SATURDAY = "saturday"
-    SUNDAY = "sunday"
-
-    @classmethod
-    def from_number(cls, number: int) -> "Weekday":
-        """The weekday of Python's `date.weekday()` number (0 = Monday)."""
-        if not 0 <= number <= 6:
-            raise ValueError(f"a weekday number is 0 to 6, not {number}")
-        return list(cls)[number]
-
-    @classmethod
-    def of(cls, day: dt.date) -> "Weekday":
-        return cls.from_number(day.weekday())
-
-    @property
-    def number(self) -> int:
-        """Python's `date.weekday()` number (0 = Monday)."""
-        return list(Weekday).index(self)
-
-
-class SessionKind(StrEnum):
-    # Peer support (NA/AA) is recommended, not scheduled (iop.md §4), so it is no kind here.
-    GROUP = "group"
-    INDIVIDUAL = "individual"
-    FAMILY = "family"
-    EDUCATION = "education"
-    COMPLEMENTARY = "complementary"
-
-
-class Modality(StrEnum):
-    IN_PERSON = "in_person"
-    TELEHEALTH = "telehealth"
 
 
 class ViolationCode(StrEnum):

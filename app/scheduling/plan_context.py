@@ -21,18 +21,10 @@ from app.programs.models import Program, StaffMember
 from app.programs.settings import ProgramSettings
 from app.scheduling.calendar_rules import closures
 from app.scheduling.models import TreatmentPlan, TreatmentPlanSession
-from app.scheduling.plan import (
-    MINUTES_PER_DAY,
-    Busy,
-    Modality,
-    PlanContext,
-    PlanSession,
-    SessionKind,
-    StaffQualification,
-    Weekday,
-)
+from app.scheduling.plan import MINUTES_PER_DAY, Busy, PlanContext, PlanSession, StaffQualification
 from app.scheduling.references import References
 from app.scheduling.rules import seats_needed
+from app.vocabulary import Modality, PlanStatus, SessionKind, Weekday
 
 
 @dataclass(frozen=True)
@@ -179,7 +171,7 @@ def _other_meetings(
         .outerjoin(TherapyGroup, TherapyGroup.id == TreatmentPlanSession.group_id)
         .where(
             TreatmentPlan.organization_id == ctx.organization_id,
-            TreatmentPlan.status == "current",
+            TreatmentPlan.status == PlanStatus.current,
             TreatmentPlan.start_date <= end,
             TreatmentPlan.end_date >= start,
             or_(*shares),

@@ -10,7 +10,6 @@ from app.pagination import PageDep, page_body
 from app.scheduling import appointments, calendars, service
 from app.scheduling.schemas import (
     AppointmentRead,
-    AppointmentStatus,
     AppointmentUpdate,
     PlanValidation,
     TreatmentPlanCreate,
@@ -21,6 +20,7 @@ from app.scheduling.schemas import (
 from app.schemas import Page
 from app.security import Permission
 from app.versioning import IfMatch, expected_version, set_etag
+from app.vocabulary import AppointmentStatus
 
 plans_router = APIRouter(tags=["treatment-plans"])
 appointments_router = APIRouter(tags=["appointments"])

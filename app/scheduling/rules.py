@@ -13,20 +13,18 @@ from uuid import UUID
 from app.programs.settings import ProgramSettings
 from app.scheduling.plan import (
     Busy,
-    Modality,
     PlanCheck,
     PlanContext,
     PlanSession,
-    SessionKind,
     StaffQualification,
     Violation,
-    Weekday,
     clock,
     end_minute_of,
     minute_of,
     overlap,
 )
 from app.scheduling.plan import ViolationCode as Code
+from app.vocabulary import Modality, SessionKind, Weekday
 
 # Findings that leave the plan accepted but deserve a look.
 FLAG_CODES = frozenset({Code.STEP_DOWN_GRACE, Code.STAFF_NOT_ASSIGNED, Code.ROOM_NOT_ASSIGNED})

@@ -33,17 +33,12 @@ from app.scheduling.errors import AdmissionNotPlannable, PlanHasViolations
 from app.scheduling.memberships import check_group_sessions
 from app.scheduling.models import TreatmentPlan
 from app.scheduling.plan import PlanSession
-from app.scheduling.plan_context import (
-    Subject,
-    group_sessions,
-    plan_context,
-    rule_session,
-)
+from app.scheduling.plan_context import Subject, group_sessions, plan_context, rule_session
 from app.scheduling.references import load_references, with_group_seats
 from app.scheduling.rules import validate_plan
 from app.scheduling.schemas import PlanTerms, TreatmentPlanCreate, TreatmentPlanValidate
+from app.vocabulary import ADMITTED
 
-PLANNABLE_STATUSES = ("approved", "active")
 LEFT_GROUP = "The patient left the therapy group."
 GROUP_CHANGED = "The therapy group's meeting times changed."
 
@@ -69,7 +64,7 @@ def save_treatment_plan(
     """A new plan version under the program's current settings; a plan with violations is
     refused with all of them."""
     admission = _locked_admission(ctx, admission_id)
-    if admission.status not in PLANNABLE_STATUSES:
+    if admission.status not in ADMITTED:
         raise AdmissionNotPlannable(admission.status)
     subject = _subject(ctx, admission)
     settings = settings_for(ctx, subject.program)

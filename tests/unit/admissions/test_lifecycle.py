@@ -4,14 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.admissions.lifecycle import (
-    OPEN,
-    AdmissionAction,
-    AdmissionStatus,
-    allowed_actions,
-    initial_status,
-    next_status,
-)
+from app.admissions.lifecycle import AdmissionAction, allowed_actions, initial_status, next_status
+from app.vocabulary import OPEN_ADMISSION, AdmissionStatus
 
 S, A = AdmissionStatus, AdmissionAction
 
@@ -45,14 +39,14 @@ def test_each_state_allows_exactly_the_documented_actions(
 def test_closed_admissions_never_reopen(
     start: AdmissionStatus, actions: list[AdmissionAction]
 ) -> None:
-    status, closed = start, start not in OPEN
+    status, closed = start, start not in OPEN_ADMISSION
     for action in actions:
         following = next_status(status, action)
         if following is None:
             continue
         assert not closed, f"{status} moved on with {action}"
         status = following
-        closed = status not in OPEN
+        closed = status not in OPEN_ADMISSION
 
 
 @given(st.sampled_from(list(S)))

@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.scheduling.calendar_rules import Materialized, closures, materialize, plan_end
-from app.scheduling.plan import PlanSession, Weekday
+from app.scheduling.plan import PlanSession
+from app.vocabulary import Weekday
 
 from .factories import WEEKDAYS, make_session, make_settings, make_week
 

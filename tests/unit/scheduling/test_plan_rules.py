@@ -9,15 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.programs.settings import ProgramSettings
-from app.scheduling.plan import (
-    Modality,
-    PlanContext,
-    PlanSession,
-    SessionKind,
-    StaffQualification,
-    Weekday,
-)
+from app.scheduling.plan import PlanContext, PlanSession, StaffQualification
 from app.scheduling.rules import seats_needed, validate_plan
+from app.vocabulary import Modality, SessionKind, Weekday
 
 from .factories import (
     GROUP_ROOM,
