@@ -78,6 +78,13 @@ class OrganizationScoped(Entity):
     )
 
 
+class SoftDeletable:
+    """A record that is never removed: deleting it stamps `deleted_at`, and it leaves every
+    list and read (`Context.scope`) while staying in the database."""
+
+    deleted_at: Mapped[datetime | None]
+
+
 def create_db_engine(settings: Settings) -> Engine:
     if settings.is_sqlite:
         engine = create_engine(

@@ -2,7 +2,6 @@
 
 import uuid
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.access.models import ApiKey, Organization
@@ -53,11 +52,7 @@ def issue_key(
 
 
 def list_keys(ctx: Context, params: PageParams) -> tuple[list[ApiKey], int]:
-    statement = (
-        select(ApiKey)
-        .where(ApiKey.organization_id == ctx.organization_id)
-        .order_by(ApiKey.created_at, ApiKey.id)
-    )
+    statement = ctx.select(ApiKey).order_by(ApiKey.created_at, ApiKey.id)
     return fetch_page(ctx.session, statement, params)
 
 

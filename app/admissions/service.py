@@ -123,7 +123,7 @@ def list_admissions(
     program_id: uuid.UUID | None,
     status: AdmissionStatus | None,
 ) -> tuple[list[AdmissionRead], int]:
-    statement = select(Admission).where(Admission.organization_id == ctx.organization_id)
+    statement = ctx.select(Admission)
     if patient_id is not None:
         statement = statement.where(Admission.patient_id == patient_id)
     if program_id is not None:

@@ -4,8 +4,6 @@ criteria (domain reference §4)."""
 import uuid
 from collections.abc import Callable
 
-from sqlalchemy import select
-
 from app.admissions.models import Admission
 from app.context import Context
 from app.groups.criteria import Criterion, Profile
@@ -36,9 +34,8 @@ def admission_in_program(
     either waits for this enrollment or is seen by it. Callers hold the group's lock first:
     group row, then admission row, everywhere."""
     return ctx.session.scalar(
-        select(Admission)
+        ctx.select(Admission)
         .where(
-            Admission.organization_id == ctx.organization_id,
             Admission.patient_id == patient_id,
             Admission.program_id == program_id,
             Admission.status.in_(ADMITTED),

@@ -52,8 +52,8 @@ def lock_group(ctx: Context, group_id: uuid.UUID) -> TherapyGroup:
     membership goes through here first, so seat counts are read and written by one request
     at a time: on PostgreSQL a row lock; SQLite's BEGIN IMMEDIATE already holds the write lock."""
     group = ctx.session.scalar(
-        select(TherapyGroup)
-        .where(TherapyGroup.id == group_id, TherapyGroup.organization_id == ctx.organization_id)
+        ctx.select(TherapyGroup)
+        .where(TherapyGroup.id == group_id)
         .with_for_update()
         .execution_options(populate_existing=True)
     )
@@ -130,7 +130,7 @@ def lock_groups_of(ctx: Context, admission_id: uuid.UUID) -> list[uuid.UUID]:
     open_groups = (
         select(GroupMembership.group_id)
         .where(
-            GroupMembership.organization_id == ctx.organization_id,
+            *ctx.scope(GroupMembership),
             GroupMembership.admission_id == admission_id,
             GroupMembership.status.in_(OPEN_MEMBERSHIP),
         )

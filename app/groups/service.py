@@ -60,7 +60,7 @@ def read_group(ctx: Context, group_id: uuid.UUID) -> GroupRead:
 def list_groups(
     ctx: Context, filters: GroupFilters, params: PageParams
 ) -> tuple[list[GroupRead], int]:
-    statement = select(TherapyGroup).where(TherapyGroup.organization_id == ctx.organization_id)
+    statement = ctx.select(TherapyGroup)
     if filters.program_id is not None:
         statement = statement.where(TherapyGroup.program_id == filters.program_id)
     if filters.specialization is not None:

@@ -160,8 +160,7 @@ def _patients(ctx: Context, patient_ids: list[uuid.UUID]) -> dict[uuid.UUID, Pat
     patients = ctx.session.scalars(
         select(Patient).where(
             Patient.id.in_(patient_ids),
-            Patient.organization_id == ctx.organization_id,
-            Patient.deleted_at.is_(None),
+            *ctx.scope(Patient),
         )
     )
     return {patient.id: patient for patient in patients}

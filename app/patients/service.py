@@ -43,10 +43,7 @@ def create_patient(ctx: Context, body: PatientCreate) -> PatientRead:
 
 def get_live_patient(ctx: Context, patient_id: uuid.UUID) -> Patient:
     """A patient of the caller's organization that is not deleted, else 404."""
-    patient = ctx.get(Patient, patient_id)
-    if patient.deleted_at is not None:
-        raise NotFound(f"No patient with id {patient_id} in your organization.")
-    return patient
+    return ctx.get(Patient, patient_id)
 
 
 def read_patient(ctx: Context, patient_id: uuid.UUID) -> PatientRead:
@@ -63,9 +60,7 @@ def search_patients(
     date_of_birth: date | None = None,
     identifier: str | None = None,
 ) -> tuple[list[PatientRead], int]:
-    statement = select(Patient).where(
-        Patient.organization_id == ctx.organization_id, Patient.deleted_at.is_(None)
-    )
+    statement = ctx.select(Patient).where()
     if name:
         for word in name.casefold().split():
             prefix = word.replace("%", r"\%").replace("_", r"\_") + "%"
@@ -81,7 +76,7 @@ def search_patients(
         # FHIR token search: `system|value`, or a bare value in any system.
         system, _, value = identifier.rpartition("|")
         match = select(PatientIdentifier.patient_id).where(
-            PatientIdentifier.organization_id == ctx.organization_id,
+            *ctx.scope(PatientIdentifier),
             PatientIdentifier.value == value,
         )
         if system:
@@ -162,7 +157,7 @@ def _replace_identifiers(ctx: Context, patient: Patient, identifiers: list[Ident
     for system, value in wanted:
         owner = ctx.session.scalar(
             select(PatientIdentifier.patient_id).where(
-                PatientIdentifier.organization_id == ctx.organization_id,
+                *ctx.scope(PatientIdentifier),
                 PatientIdentifier.system == system,
                 PatientIdentifier.value == value,
                 PatientIdentifier.patient_id != patient.id,

@@ -39,7 +39,7 @@ def create_program(ctx: Context, body: ProgramCreate) -> Program:
 def list_programs(
     ctx: Context, params: PageParams, track: str | None, is_active: bool | None
 ) -> tuple[list[Program], int]:
-    statement = select(Program).where(Program.organization_id == ctx.organization_id)
+    statement = ctx.select(Program)
     if track is not None:
         statement = statement.where(Program.track == track)
     if is_active is not None:
@@ -142,7 +142,7 @@ def update_record(
 def list_records(
     ctx: Context, model: type[StaffMember] | type[Room], params: PageParams, is_active: bool | None
 ) -> tuple[list[Any], int]:
-    statement: Any = select(model).where(model.organization_id == ctx.organization_id)
+    statement: Any = ctx.select(model)
     if is_active is not None:
         statement = statement.where(model.is_active == is_active)
     return fetch_page(ctx.session, statement.order_by(model.name, model.id), params)

@@ -202,7 +202,7 @@ def _meetings_then(
         select(Appointment, TherapyGroup.max_size)
         .outerjoin(TherapyGroup, TherapyGroup.id == Appointment.group_id)
         .where(
-            Appointment.organization_id == ctx.organization_id,
+            *ctx.scope(Appointment),
             Appointment.id != appointment.id,
             Appointment.status == AppointmentStatus.booked,
             Appointment.starts_at < new_end,
@@ -234,7 +234,7 @@ def _as_session(appointment: Appointment, local: dt.datetime, weekday: Weekday) 
 
 
 def _scoped(ctx: Context, status: str | None) -> Select[Appointment]:
-    statement = select(Appointment).where(Appointment.organization_id == ctx.organization_id)
+    statement = ctx.select(Appointment)
     if status is not None:
         statement = statement.where(Appointment.status == status)
     return statement.order_by(Appointment.starts_at, Appointment.id)

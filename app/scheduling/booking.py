@@ -85,8 +85,7 @@ def upcoming(program: Program, draft: Draft, now: dt.datetime) -> Materialized:
 
 def current_plan(ctx: Context, admission_id: uuid.UUID) -> TreatmentPlan | None:
     return ctx.session.scalar(
-        select(TreatmentPlan).where(
-            TreatmentPlan.organization_id == ctx.organization_id,
+        ctx.select(TreatmentPlan).where(
             TreatmentPlan.admission_id == admission_id,
             TreatmentPlan.status == PlanStatus.current,
         )
@@ -229,8 +228,7 @@ def _future_occurrences(ctx: Context, admission_id: uuid.UUID) -> dict[Occurrenc
     """The admission's appointments whose planned time is still ahead, by occurrence: the plan
     session they came from and when the plan put them (a reschedule keeps that identity)."""
     appointments = ctx.session.scalars(
-        select(Appointment).where(
-            Appointment.organization_id == ctx.organization_id,
+        ctx.select(Appointment).where(
             Appointment.admission_id == admission_id,
             Appointment.planned_starts_at > ctx.now,
             Appointment.plan_session_id.is_not(None),

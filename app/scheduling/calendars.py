@@ -12,7 +12,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from icalendar import Calendar, Event
-from sqlalchemy import select
 
 from app.context import AuditAction, Context
 from app.patients.service import get_live_patient
@@ -53,9 +52,8 @@ def staff_calendar(ctx: Context, staff_id: uuid.UUID) -> bytes:
 def _appointments(ctx: Context, whose: object) -> list[Appointment]:
     return list(
         ctx.session.scalars(
-            select(Appointment)
+            ctx.select(Appointment)
             .where(
-                Appointment.organization_id == ctx.organization_id,
                 whose,  # type: ignore[arg-type]
                 Appointment.starts_at >= ctx.now - FEED_HISTORY,
             )
@@ -79,9 +77,7 @@ def _calendar(ctx: Context, events: Sequence[tuple[str, list[Appointment]]]) -> 
     room_ids = {a.room_id for _, event in events for a in event if a.room_id is not None}
     rooms = {
         room.id: room.name
-        for room in ctx.session.scalars(
-            select(Room).where(Room.id.in_(room_ids), Room.organization_id == ctx.organization_id)
-        )
+        for room in ctx.session.scalars(ctx.select(Room).where(Room.id.in_(room_ids)))
     }
     calendar = Calendar()
     calendar.add("prodid", "-//IOP API//Scheduling//EN")

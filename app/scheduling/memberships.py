@@ -46,10 +46,10 @@ def _enrolled_groups(ctx: Context, subject: Subject) -> dict[uuid.UUID, TherapyG
         select(TherapyGroup)
         .join(GroupMembership, GroupMembership.group_id == TherapyGroup.id)
         .where(
-            GroupMembership.organization_id == ctx.organization_id,
+            *ctx.scope(GroupMembership),
             GroupMembership.patient_id == subject.patient_id,
             GroupMembership.status == MembershipStatus.enrolled,
-            TherapyGroup.organization_id == ctx.organization_id,
+            *ctx.scope(TherapyGroup),
         )
         .order_by(TherapyGroup.id)
     )

@@ -170,7 +170,7 @@ def _other_meetings(
         .join(TreatmentPlan, TreatmentPlan.id == TreatmentPlanSession.plan_id)
         .outerjoin(TherapyGroup, TherapyGroup.id == TreatmentPlanSession.group_id)
         .where(
-            TreatmentPlan.organization_id == ctx.organization_id,
+            *ctx.scope(TreatmentPlan),
             TreatmentPlan.status == PlanStatus.current,
             TreatmentPlan.start_date <= end,
             TreatmentPlan.end_date >= start,
@@ -183,8 +183,7 @@ def _other_meetings(
         session, patient_id = rule_session(row, seats=row.max_size), row.patient_id
         key = meeting_key(session) or ("session", row.id)
         yield key, session, patient_id, f"another plan's {session.describe()}"
-    groups = select(TherapyGroup).where(
-        TherapyGroup.organization_id == ctx.organization_id,
+    groups = ctx.select(TherapyGroup).where(
         TherapyGroup.closed_at.is_(None),
         or_(TherapyGroup.facilitator_id.in_(staff_ids), TherapyGroup.room_id.in_(room_ids)),
     )

@@ -94,9 +94,8 @@ def list_plans(
     admission = ctx.get(Admission, admission_id)
     audit_schedule(ctx, admission.patient_id)
     statement = (
-        select(TreatmentPlan)
+        ctx.select(TreatmentPlan)
         .where(
-            TreatmentPlan.organization_id == ctx.organization_id,
             TreatmentPlan.admission_id == admission.id,
         )
         .order_by(TreatmentPlan.created_at.desc(), TreatmentPlan.id)
@@ -200,7 +199,7 @@ def _lock(ctx: Context, admission_id: uuid.UUID) -> None:
     """Serialize plan changes of one admission (SQLite already serializes every writer)."""
     ctx.session.execute(
         select(Admission.id)
-        .where(Admission.id == admission_id, Admission.organization_id == ctx.organization_id)
+        .where(Admission.id == admission_id, *ctx.scope(Admission))
         .with_for_update()
     )
 
