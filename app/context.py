@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 from app.audit.models import AuditEvent
 from app.db import OrganizationScoped, SessionDep, SoftDeletable
 from app.errors import NotFound
+from app.events.models import DomainEventRecord
+from app.events.types import DomainEvent
 from app.security import Permission, Principal, require
 
 ScopedT = TypeVar("ScopedT", bound=OrganizationScoped)
@@ -99,6 +101,25 @@ class Context:
                     "request_id": self.request_id,
                 }
                 for resource_id in ids
+            ],
+        )
+
+    def emit(self, event: DomainEvent) -> None:
+        """Store a domain event in the request's transaction: it exists exactly when the
+        change it describes was committed."""
+        self.session.execute(
+            insert(DomainEventRecord),
+            [
+                {
+                    "id": uuid.uuid4(),
+                    "organization_id": self.organization_id,
+                    "type": event.type.value,
+                    "occurred_at": self.now,
+                    "subject": {name: str(value) for name, value in event.subject.items()},
+                    "patient_id": event.patient_id,
+                    "api_key_id": self.principal.key_id,
+                    "request_id": self.request_id,
+                }
             ],
         )
 

@@ -16,7 +16,8 @@ from app.admissions.assessment import Assessment
 from app.admissions.examples import REQUESTS
 from app.admissions.schemas import AdmissionCreate, Approval, Start
 from app.context import Context
-from app.groups import membership as groups_membership
+from app.flows import groups as group_flows
+from app.flows import plans as plan_flows
 from app.groups import service as groups_service
 from app.groups.schemas import GroupCreate, MembershipCreate
 from app.pagination import PageParams
@@ -24,7 +25,6 @@ from app.patients import service as patients_service
 from app.patients.schemas import PatientCreate
 from app.programs import service as programs_service
 from app.programs.schemas import ProgramCreate, RoomCreate, StaffCreate
-from app.scheduling import service as scheduling_service
 from app.scheduling.schemas import TreatmentPlanCreate
 from app.security import Principal, Role
 
@@ -149,6 +149,6 @@ def load_demo(session: Session, secret: str) -> Iterator[str]:
             for day in ("tuesday", "thursday", "friday")
         ]  # fmt: skip
         plan = TreatmentPlanCreate.model_validate({"start_date": today, "sessions": sessions})
-        scheduling_service.save_treatment_plan(ctx, admission.id, plan)
-        groups_membership.enroll(ctx, general.id, MembershipCreate(patient_id=patient.id))
+        plan_flows.save_plan(ctx, admission.id, plan)
+        group_flows.enroll(ctx, general.id, MembershipCreate(patient_id=patient.id))
     yield f"groups: {general.name!r} with four members, and {len(specialized)} specialized groups"

@@ -4,6 +4,7 @@ from app.access.models import ApiKey, Organization
 from app.admissions.models import Admission, AdmissionAssessment, AdmissionTransition
 from app.audit.models import AuditEvent
 from app.db import Base
+from app.events.models import DomainEventRecord
 from app.groups.models import GroupMembership, TherapyGroup
 from app.patients.models import ConsentRecord, Patient, PatientIdentifier
 from app.programs.models import Program, ProgramSettingsVersion, Room, StaffMember
@@ -18,6 +19,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "ConsentRecord",
+    "DomainEventRecord",
     "GroupMembership",
     "Organization",
     "Patient",

@@ -53,3 +53,9 @@ def initial_status(outcome: str) -> AdmissionStatus:
     """A referral to another level closes the admission at once; anything else waits for
     approval (an incomplete assessment is completed by a re-assessment)."""
     return S.referred if outcome in ("refer_higher", "refer_lower") else S.pending
+
+
+def closes(action: AdmissionAction) -> bool:
+    """Whether `action` ends the admission (its seats, plan and bookings end with it)."""
+    target = TRANSITIONS[action][1]
+    return target is not None and target not in OPEN_ADMISSION

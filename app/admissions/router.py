@@ -4,7 +4,6 @@ from typing import Annotated
 from fastapi import APIRouter, Body, status
 
 from app.admissions import examples, service
-from app.admissions.lifecycle import AdmissionAction
 from app.admissions.schemas import (
     AdmissionCreate,
     AdmissionRead,
@@ -19,6 +18,7 @@ from app.admissions.schemas import (
     TransitionRead,
 )
 from app.context import Context, context_with
+from app.flows import admissions as admission_flows
 from app.openapi import problem_example, problem_responses
 from app.pagination import PageDep, page_body
 from app.schemas import Page
@@ -116,7 +116,7 @@ def start_admission(admission_id: uuid.UUID, body: Start, ctx: Writer) -> Admiss
     responses=TRANSITION_ERRORS,
 )
 def hold_admission(admission_id: uuid.UUID, body: StatusChange, ctx: Writer) -> AdmissionRead:
-    return service.change_status(ctx, admission_id, AdmissionAction.hold, body.reason)
+    return admission_flows.hold(ctx, admission_id, body.reason)
 
 
 @router.post(
@@ -125,7 +125,7 @@ def hold_admission(admission_id: uuid.UUID, body: StatusChange, ctx: Writer) -> 
     responses=TRANSITION_ERRORS,
 )
 def resume_admission(admission_id: uuid.UUID, body: StatusChange, ctx: Writer) -> AdmissionRead:
-    return service.change_status(ctx, admission_id, AdmissionAction.resume, body.reason)
+    return admission_flows.resume(ctx, admission_id, body.reason)
 
 
 @router.post(
@@ -134,7 +134,7 @@ def resume_admission(admission_id: uuid.UUID, body: StatusChange, ctx: Writer) -
     responses=TRANSITION_ERRORS,
 )
 def discharge_admission(admission_id: uuid.UUID, body: Discharge, ctx: Writer) -> AdmissionRead:
-    return service.discharge(ctx, admission_id, body)
+    return admission_flows.discharge(ctx, admission_id, body)
 
 
 @router.post(
@@ -143,7 +143,7 @@ def discharge_admission(admission_id: uuid.UUID, body: Discharge, ctx: Writer) -
     responses=TRANSITION_ERRORS,
 )
 def cancel_admission(admission_id: uuid.UUID, body: StatusChange, ctx: Writer) -> AdmissionRead:
-    return service.change_status(ctx, admission_id, AdmissionAction.cancel, body.reason)
+    return admission_flows.cancel(ctx, admission_id, body.reason)
 
 
 @router.post(

@@ -7,7 +7,6 @@ from sqlalchemy import select
 
 from app.admissions.assessment import Assessment, Decision
 from app.admissions.lifecycle import (
-    TRANSITIONS,
     AdmissionAction,
     allowed_actions,
     initial_status,
@@ -31,14 +30,13 @@ from app.admissions.schemas import (
 )
 from app.context import AuditAction, Context
 from app.errors import Conflict, InvalidTransition
-from app.groups import membership as groups_membership
+from app.events.types import DomainEvent, EventType
 from app.pagination import PageParams, fetch_page
 from app.patients.models import Patient
 from app.patients.service import get_live_patient
 from app.programs import service as programs_service
 from app.programs.models import Program
 from app.programs.settings import ProgramSettings
-from app.scheduling import service as scheduling_service
 from app.vocabulary import OPEN_ADMISSION, AdmissionStatus
 
 
@@ -106,6 +104,7 @@ def create_admission(ctx: Context, body: AdmissionCreate) -> AdmissionRead:
     _record_assessment(ctx, admission, body.assessment, decision, body.assessed_on or today)
     _record_transition(ctx, admission, None, "Admission assessed.")
     ctx.audit(AuditAction.create, "admission", admission.id, patient_id=patient.id)
+    _emit(ctx, EventType.admission_created, admission)
     return _read(ctx, admission, decision)
 
 
@@ -139,7 +138,7 @@ def list_admissions(
 
 
 def approve(ctx: Context, admission_id: uuid.UUID, body: Approval) -> AdmissionRead:
-    admission = _for_action(ctx, admission_id, AdmissionAction.approve)
+    admission = admission_for(ctx, admission_id, AdmissionAction.approve)
     if admission.outcome != "eligible":
         raise NotEligible(
             f"The latest assessment's outcome is {admission.outcome}: re-assess before approving.",
@@ -151,33 +150,25 @@ def approve(ctx: Context, admission_id: uuid.UUID, body: Approval) -> AdmissionR
     admission.authorization_starts_on = body.authorization_starts_on
     admission.authorization_ends_on = body.authorization_ends_on
     admission.next_review_on = body.next_review_on
-    return _move(ctx, admission, AdmissionAction.approve, body.reason)
+    return move(ctx, admission, AdmissionAction.approve, body.reason)
 
 
 def start(ctx: Context, admission_id: uuid.UUID, body: Start) -> AdmissionRead:
-    admission = _for_action(ctx, admission_id, AdmissionAction.start)
+    admission = admission_for(ctx, admission_id, AdmissionAction.start)
     admission.started_on = body.started_on or _today(ctx, admission)
-    return _move(ctx, admission, AdmissionAction.start, body.reason)
+    return move(ctx, admission, AdmissionAction.start, body.reason)
 
 
-def change_status(
-    ctx: Context, admission_id: uuid.UUID, action: AdmissionAction, reason: str
-) -> AdmissionRead:
-    """hold, resume and cancel: a move that records only who, when and why."""
-    return _move(ctx, _for_action(ctx, admission_id, action), action, reason)
-
-
-def discharge(ctx: Context, admission_id: uuid.UUID, body: Discharge) -> AdmissionRead:
-    admission = _for_action(ctx, admission_id, AdmissionAction.discharge)
+def record_discharge(ctx: Context, admission: Admission, body: Discharge) -> None:
+    """The discharge's type, date and reason; `move` then closes the admission."""
     admission.discharge_type = body.type
     admission.discharged_on = body.discharged_on or _today(ctx, admission)
     admission.discharge_reason = body.reason
-    return _move(ctx, admission, AdmissionAction.discharge, body.reason)
 
 
 def reassess(ctx: Context, admission_id: uuid.UUID, body: Reassessment) -> AssessmentRead:
     """A new rating during treatment, kept as history; it may recommend another level."""
-    admission = _for_action(ctx, admission_id, AdmissionAction.reassess)
+    admission = admission_for(ctx, admission_id, AdmissionAction.reassess)
     program = ctx.session.get_one(Program, admission.program_id)
     patient = ctx.session.get_one(Patient, admission.patient_id)
     today = programs_service.program_today(program, ctx.now)
@@ -189,6 +180,7 @@ def reassess(ctx: Context, admission_id: uuid.UUID, body: Reassessment) -> Asses
         admission.is_adolescent = decision.is_adolescent
     ctx.session.flush()
     ctx.audit(AuditAction.update, "admission", admission.id, patient_id=admission.patient_id)
+    _emit(ctx, EventType.admission_reassessed, admission)
     return _assessment_read(row)
 
 
@@ -232,12 +224,12 @@ def _decide(
     return evaluate_eligibility(assessment, settings, today)
 
 
-def _for_action(ctx: Context, admission_id: uuid.UUID, action: AdmissionAction) -> Admission:
-    if TRANSITIONS[action][1] not in OPEN_ADMISSION | {None}:
-        # Closing: its groups first, as every request locks groups before admissions.
-        groups_membership.lock_groups_of(ctx, admission_id)
-    # Locked: an enrollment checking this admission (group, then admission) waits for the
-    # move to commit, and then sees the admission closed instead of joining it.
+def admission_for(ctx: Context, admission_id: uuid.UUID, action: AdmissionAction) -> Admission:
+    """The admission, locked until the request's transaction ends, if `action` may move it.
+
+    Locked, so an enrollment checking this admission waits for the move to commit and then
+    sees it closed instead of joining it. A flow that closes an admission takes its groups'
+    locks first (`app.flows.locks`)."""
     admission = ctx.get(Admission, admission_id, for_update=True)
     current = AdmissionStatus(admission.status)
     if next_status(current, action) is None:
@@ -251,21 +243,39 @@ def _for_action(ctx: Context, admission_id: uuid.UUID, action: AdmissionAction) 
     return admission
 
 
-def _move(
+def move(
     ctx: Context, admission: Admission, action: AdmissionAction, reason: str | None
 ) -> AdmissionRead:
+    """Move a checked admission (`admission_for`) to the state `action` leads to."""
     previous = AdmissionStatus(admission.status)
     target = next_status(previous, action)
-    assert target is not None  # checked by _for_action
-    if target not in OPEN_ADMISSION:
-        note = f"Admission {target}: {reason}" if reason else f"Admission {target}."
-        groups_membership.release_admission(ctx, admission, note)
-        scheduling_service.end_treatment(ctx, admission, note)
+    assert target is not None  # checked by admission_for
     admission.status = target
     ctx.session.flush()
     _record_transition(ctx, admission, previous, reason)
     ctx.audit(AuditAction.transition, "admission", admission.id, patient_id=admission.patient_id)
+    _emit(ctx, EventType(f"admission.{target}"), admission)
     return _read(ctx, admission)
+
+
+def open_admissions_of(ctx: Context, patient_id: uuid.UUID) -> list[Admission]:
+    return list(
+        ctx.session.scalars(
+            ctx.select(Admission)
+            .where(Admission.patient_id == patient_id, Admission.status.in_(OPEN_ADMISSION))
+            .order_by(Admission.created_at, Admission.id)
+        )
+    )
+
+
+def _emit(ctx: Context, event_type: EventType, admission: Admission) -> None:
+    ctx.emit(
+        DomainEvent(
+            event_type,
+            {"admission_id": admission.id, "program_id": admission.program_id},
+            patient_id=admission.patient_id,
+        )
+    )
 
 
 def _record_transition(

@@ -16,7 +16,7 @@ from app.groups.models import TherapyGroup
 from app.groups.schemas import GroupCreate, GroupTopic, session_kind_of
 from app.programs.models import Program, Room, StaffMember
 from app.programs.settings import ProgramSettings
-from app.scheduling.plan import end_minute_of, minute_of, overlap
+from app.timeofday import end_minute_of, minute_of, overlap
 from app.vocabulary import Weekday
 
 

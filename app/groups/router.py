@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from app.context import Context, context_with
+from app.flows import groups as group_flows
 from app.groups import examples, membership, service, sizing
 from app.groups.schemas import (
     GroupCreate,
@@ -83,7 +84,7 @@ def update_group(
     response: Response,
     if_match: IfMatch = None,
 ) -> GroupRead:
-    group = service.update_group(ctx, group_id, body, expected_version(if_match))
+    group = group_flows.change_group(ctx, group_id, body, expected_version(if_match))
     set_etag(response, group.version)
     return group
 
@@ -96,7 +97,7 @@ def update_group(
 def close_group(
     group_id: uuid.UUID, ctx: Writer, response: Response, if_match: IfMatch = None
 ) -> GroupRead:
-    group = service.close_group(ctx, group_id, expected_version(if_match))
+    group = group_flows.close_group(ctx, group_id, expected_version(if_match))
     set_etag(response, group.version)
     return group
 
@@ -127,7 +128,7 @@ def list_group_members(
 def add_group_member(
     group_id: uuid.UUID, body: MembershipCreate, ctx: Writer, response: Response
 ) -> MembershipRead:
-    member = membership.enroll(ctx, group_id, body)
+    member = group_flows.enroll(ctx, group_id, body)
     if member.status is MembershipStatus.waitlisted:
         response.status_code = HTTPStatus.ACCEPTED
     return member
@@ -146,4 +147,4 @@ def remove_group_member(
         str, Query(min_length=1, max_length=500, examples=["Stepped down to outpatient care"])
     ],
 ) -> MembershipRemoval:
-    return membership.remove_member(ctx, group_id, patient_id, reason)
+    return group_flows.leave(ctx, group_id, patient_id, reason)

@@ -5,7 +5,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from app.context import Context, context_with
-from app.openapi import problem_responses
+from app.flows import patients as patient_flows
+from app.openapi import problem_example, problem_responses
 from app.pagination import PageDep, page_body
 from app.patients import service
 from app.patients.schemas import (
@@ -26,6 +27,23 @@ Writer = Annotated[Context, context_with(Permission.patients_write)]
 Deleter = Annotated[Context, context_with(Permission.patients_delete)]
 NOT_FOUND = problem_responses(404)
 UPDATE_ERRORS = problem_responses(404, 409, 412)
+DELETE_ERRORS = problem_responses(
+    404,
+    409,
+    412,
+    r409={
+        "patient-in-care": {"value": problem_example(
+            409, "patient-in-care", "The patient still has open care",
+            "End the patient's care before deleting the record: discharge or cancel each open"
+            " admission (which frees its group seats and cancels its bookings).",
+            open_admission_ids=["3f0c9b7e-2a41-4d8e-9c1a-5b6d7e8f9a01"],
+            open_group_membership_ids=["7d2e4f6a-8b0c-4d1e-a2f3-b4c5d6e7f809"],
+            booked_appointment_ids=[])},
+        "edit-conflict": {"value": problem_example(
+            409, "edit-conflict", "The record changed since it was read",
+            "Someone else changed this record; read it again and retry.")},
+    },
+)  # fmt: skip
 
 
 @router.post(
@@ -84,11 +102,11 @@ def update_patient(
 @router.delete(
     "/patients/{patient_id}",
     status_code=status.HTTP_204_NO_CONTENT,
-    summary="Delete a patient (soft: the record is kept, hidden from reads and lists)",
-    responses=UPDATE_ERRORS,
+    summary="Delete a patient with no open care (soft: kept, hidden from reads and lists)",
+    responses=DELETE_ERRORS,
 )
 def delete_patient(patient_id: uuid.UUID, ctx: Deleter, if_match: IfMatch = None) -> None:
-    service.delete_patient(ctx, patient_id, expected_version(if_match))
+    patient_flows.delete_patient(ctx, patient_id, expected_version(if_match))
 
 
 @router.post(

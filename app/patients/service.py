@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.context import AuditAction, Context
 from app.errors import Conflict, FieldError, NotFound, Unprocessable
+from app.events.types import DomainEvent, EventType
 from app.pagination import PageParams, fetch_page
 from app.patients.models import ConsentRecord, Patient, PatientIdentifier
 from app.patients.schemas import (
@@ -38,6 +39,7 @@ def create_patient(ctx: Context, body: PatientCreate) -> PatientRead:
     ctx.session.flush()
     _replace_identifiers(ctx, patient, body.identifiers)
     ctx.audit(AuditAction.create, "patient", patient.id)
+    ctx.emit(DomainEvent(EventType.patient_created, patient_id=patient.id))
     return patient_read(patient, body.identifiers)
 
 
@@ -111,16 +113,18 @@ def update_patient(
         patient.updated_at = ctx.now
     ctx.session.flush()
     ctx.audit(AuditAction.update, "patient", patient.id)
+    ctx.emit(DomainEvent(EventType.patient_updated, patient_id=patient.id))
     return patient_read(patient, identifiers_of(ctx.session, [patient.id])[patient.id])
 
 
-def delete_patient(ctx: Context, patient_id: uuid.UUID, expected_version: int | None) -> None:
-    """Soft delete: the record leaves every list and read, and stays in the database."""
-    patient = get_live_patient(ctx, patient_id)
+def delete_patient(ctx: Context, patient: Patient, expected_version: int | None) -> None:
+    """Soft delete: the record leaves every list and read, and stays in the database. The
+    caller made sure no care still points at it (`app.flows.patients`)."""
     check_version(patient.version, expected_version)
     patient.deleted_at = ctx.now
     ctx.session.flush()
     ctx.audit(AuditAction.delete, "patient", patient.id)
+    ctx.emit(DomainEvent(EventType.patient_deleted, patient_id=patient.id))
 
 
 def identifiers_of(

@@ -67,6 +67,21 @@ def list_patient_appointments(
     return appointments, total
 
 
+def future_bookings_of(ctx: Context, patient_id: uuid.UUID) -> list[Appointment]:
+    """The patient's booked appointments that have not started yet."""
+    return list(
+        ctx.session.scalars(
+            ctx.select(Appointment)
+            .where(
+                Appointment.patient_id == patient_id,
+                Appointment.status == AppointmentStatus.booked,
+                Appointment.starts_at > ctx.now,
+            )
+            .order_by(Appointment.starts_at, Appointment.id)
+        )
+    )
+
+
 def day_sheet(
     ctx: Context,
     day: dt.date,

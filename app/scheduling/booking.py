@@ -16,6 +16,7 @@ from sqlalchemy import insert, or_, select
 
 from app.admissions.models import Admission
 from app.context import AuditAction, Context
+from app.events.types import DomainEvent, EventType
 from app.programs.models import Program
 from app.programs.service import program_today
 from app.scheduling.calendar_rules import Materialized, PlannedAppointment, materialize
@@ -136,6 +137,7 @@ def store_plan(
     ctx.session.flush()
     ctx.audit(AuditAction.create, "treatment_plan", plan.id, patient_id=admission.patient_id)
     changes = _rebook(ctx, admission, plan, rows, planned, cancel_note)
+    _emit(ctx, EventType.treatment_plan_saved, plan)
     return plan, rows, changes
 
 
@@ -221,7 +223,13 @@ def end_plan(ctx: Context, admission: Admission, note: str) -> int:
     patient_id = admission.patient_id
     ctx.audit(AuditAction.update, "treatment_plan", plan.id, patient_id=patient_id)
     ctx.audit(AuditAction.update, "appointment", [a.id for a in dropped], patient_id=patient_id)
+    _emit(ctx, EventType.treatment_plan_ended, plan)
     return len(dropped)
+
+
+def _emit(ctx: Context, event_type: EventType, plan: TreatmentPlan) -> None:
+    subject = {"treatment_plan_id": plan.id, "admission_id": plan.admission_id}
+    ctx.emit(DomainEvent(event_type, subject, patient_id=plan.patient_id))
 
 
 def _future_occurrences(ctx: Context, admission_id: uuid.UUID) -> dict[Occurrence, Appointment]:

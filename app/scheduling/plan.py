@@ -10,9 +10,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from uuid import UUID
 
+from app.timeofday import end_minute_of, minute_of, overlap
 from app.vocabulary import Modality, SessionKind, Weekday
-
-MINUTES_PER_DAY = 24 * 60
 
 
 class ViolationCode(StrEnum):
@@ -39,24 +38,6 @@ class ViolationCode(StrEnum):
 class Violation:
     code: ViolationCode
     message: str
-
-
-def minute_of(moment: dt.time) -> int:
-    return moment.hour * 60 + moment.minute
-
-
-def end_minute_of(moment: dt.time) -> int:
-    """An end time of 00:00 means midnight at the end of the day, not its start."""
-    return minute_of(moment) or MINUTES_PER_DAY
-
-
-def clock(minute: int) -> str:
-    return f"{minute // 60:02d}:{minute % 60:02d}"  # 24:30 reads as "past midnight"
-
-
-def overlap(first: tuple[int, int], second: tuple[int, int]) -> bool:
-    # Half-open intervals: a session ending at 19:00 leaves the room free for one at 19:00.
-    return first[0] < second[1] and second[0] < first[1]
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,10 @@ from app.programs.models import Program, StaffMember
 from app.programs.settings import ProgramSettings
 from app.scheduling.calendar_rules import closures
 from app.scheduling.models import TreatmentPlan, TreatmentPlanSession
-from app.scheduling.plan import MINUTES_PER_DAY, Busy, PlanContext, PlanSession, StaffQualification
+from app.scheduling.plan import Busy, PlanContext, PlanSession, StaffQualification
 from app.scheduling.references import References
 from app.scheduling.rules import seats_needed
+from app.timeofday import MINUTES_PER_DAY
 from app.vocabulary import Modality, PlanStatus, SessionKind, Weekday
 
 

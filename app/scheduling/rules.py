@@ -18,12 +18,9 @@ from app.scheduling.plan import (
     PlanSession,
     StaffQualification,
     Violation,
-    clock,
-    end_minute_of,
-    minute_of,
-    overlap,
 )
 from app.scheduling.plan import ViolationCode as Code
+from app.timeofday import clock, end_minute_of, minute_of, overlap
 from app.vocabulary import Modality, SessionKind, Weekday
 
 # Findings that leave the plan accepted but deserve a look.

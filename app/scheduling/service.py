@@ -58,12 +58,9 @@ def validate_treatment_plan(ctx: Context, body: TreatmentPlanValidate) -> Evalua
     return evaluation
 
 
-def save_treatment_plan(
-    ctx: Context, admission_id: uuid.UUID, body: TreatmentPlanCreate
-) -> SavedPlan:
+def save_treatment_plan(ctx: Context, admission: Admission, body: TreatmentPlanCreate) -> SavedPlan:
     """A new plan version under the program's current settings; a plan with violations is
-    refused with all of them."""
-    admission = _locked_admission(ctx, admission_id)
+    refused with all of them. The caller holds the admission's lock."""
     if admission.status not in ADMITTED:
         raise AdmissionNotPlannable(admission.status)
     subject = _subject(ctx, admission)
@@ -202,8 +199,3 @@ def _lock(ctx: Context, admission_id: uuid.UUID) -> None:
         .where(Admission.id == admission_id, *ctx.scope(Admission))
         .with_for_update()
     )
-
-
-def _locked_admission(ctx: Context, admission_id: uuid.UUID) -> Admission:
-    _lock(ctx, admission_id)
-    return ctx.get(Admission, admission_id)
