@@ -40,7 +40,7 @@ class Weekday(StrEnum):
 
 
 class SessionKind(StrEnum):
-    # Peer support (NA/AA) is recommended, not scheduled (iop.md §4), so it is no kind here.
+    # Peer support (NA/AA) is recommended, not scheduled (docs/domain.md §4), so it is no kind here.
     GROUP = "group"
     INDIVIDUAL = "individual"
     FAMILY = "family"
