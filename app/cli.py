@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 import uvicorn
+from sqlalchemy.engine import make_url
 
 from app.access import service as access_service
 from app.access.schemas import ApiKeyCreate
@@ -99,15 +100,27 @@ def render_openapi(document: dict[str, object]) -> str:
 
 @cli.command()
 def demo() -> None:
-    """Load a small, realistic demo data set and print API keys to try it with."""
+    """Load a demo clinic (once per database) and print fresh API keys to try it with."""
     from app.demo import load_demo
 
     settings = get_settings()
     upgrade_to_head(settings.database_url)
     sessionmaker = create_sessionmaker(create_db_engine(settings))
+    database = describe_database(settings.database_url)
     with sessionmaker.begin() as session:
-        for line in load_demo(session, settings.key_secret.get_secret_value()):
+        for line in load_demo(session, settings.key_secret.get_secret_value(), database):
             typer.echo(line)
+
+
+def describe_database(database_url: str) -> str:
+    """The database a URL names, for people: a SQLite file's full path, a server URL without
+    its password."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        if url.database in (None, "", ":memory:"):
+            return "an in-memory SQLite database"
+        return f"the SQLite file {Path(url.database).resolve()}"
+    return url.set(drivername=url.get_backend_name()).render_as_string(hide_password=True)
 
 
 def main() -> None:

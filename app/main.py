@@ -3,8 +3,15 @@
 from collections.abc import Callable
 from datetime import datetime
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.docs import (
+    get_redoc_html,
+    get_swagger_ui_html,
+    get_swagger_ui_oauth2_redirect_html,
+)
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
@@ -66,6 +73,11 @@ DOMAIN_ROUTERS: list[APIRouter] = [
     audit_router,
 ]
 
+# Swagger UI and ReDoc come from the `fastapi-offline` package and are served from here, not
+# from a CDN, so the documentation pages work where the service has no internet access.
+DOCS_ASSETS = "/docs/assets"
+SWAGGER_OAUTH2_REDIRECT = "/docs/oauth2-redirect"
+
 
 def create_app(settings: Settings | None = None, clock: Callable[[], datetime] = utcnow) -> FastAPI:
     settings = settings or get_settings()
@@ -79,6 +91,8 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
         description=DESCRIPTION,
         openapi_tags=TAGS,
         generate_unique_id_function=operation_id,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.clock = clock
@@ -90,6 +104,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
 
     install_error_handlers(app)
     install_openapi(app)
+    install_docs(app)
     app.include_router(ops_router)
     api = APIRouter(prefix="/v1", responses=API_ERRORS)
     for router in DOMAIN_ROUTERS:
@@ -108,3 +123,40 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
         )
     app.add_middleware(RequestContextMiddleware)
     return app
+
+
+def install_docs(app: FastAPI) -> None:
+    """Swagger UI at `/docs` and ReDoc at `/redoc`, with their scripts and styles served by the
+    service itself. Like FastAPI's own pages, they stay out of the OpenAPI document."""
+    app.mount(
+        DOCS_ASSETS, StaticFiles(packages=[("fastapi_offline", "static")]), name="docs-assets"
+    )
+    openapi_url = app.openapi_url or "/openapi.json"
+
+    async def swagger_ui(request: Request) -> HTMLResponse:
+        root = request.scope.get("root_path", "").rstrip("/")
+        return get_swagger_ui_html(
+            openapi_url=root + openapi_url,
+            title=f"{app.title} - Swagger UI",
+            swagger_js_url=f"{root}{DOCS_ASSETS}/swagger-ui-bundle.js",
+            swagger_css_url=f"{root}{DOCS_ASSETS}/swagger-ui.css",
+            swagger_favicon_url=f"{root}{DOCS_ASSETS}/favicon.png",
+            oauth2_redirect_url=root + SWAGGER_OAUTH2_REDIRECT,
+        )
+
+    async def swagger_ui_oauth2_redirect(request: Request) -> HTMLResponse:
+        return get_swagger_ui_oauth2_redirect_html()
+
+    async def redoc(request: Request) -> HTMLResponse:
+        root = request.scope.get("root_path", "").rstrip("/")
+        return get_redoc_html(
+            openapi_url=root + openapi_url,
+            title=f"{app.title} - ReDoc",
+            redoc_js_url=f"{root}{DOCS_ASSETS}/redoc.standalone.js",
+            redoc_favicon_url=f"{root}{DOCS_ASSETS}/favicon.png",
+            with_google_fonts=False,
+        )
+
+    app.add_route("/docs", swagger_ui, include_in_schema=False)
+    app.add_route(SWAGGER_OAUTH2_REDIRECT, swagger_ui_oauth2_redirect, include_in_schema=False)
+    app.add_route("/redoc", redoc, include_in_schema=False)

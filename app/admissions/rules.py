@@ -1,7 +1,7 @@
 """Admission eligibility for IOP (ASAM level 2.1): pure rules over an assessment.
 
 Each rule returns the findings it fires; `evaluate_eligibility` runs them all, so the decision
-lists every reason, not just the first (domain reference `shared/domain/iop.md` §3). Every
+lists every reason, not just the first (domain reference `docs/domain.md` §3). Every
 threshold comes from `ProgramSettings`; `today` is passed in, so no rule reads a clock.
 """
 
@@ -42,8 +42,8 @@ LEVEL_ORDER: tuple[Level, ...] = ("1", "2.1", "2.5", "3", "WM")
 IOP: Level = "2.1"
 DIMENSIONS = ("d1", "d2", "d3", "d4", "d5", "d6")
 
-# iop.md §3.4, a simplification of the ASAM matrix: the highest rating of D2-D6 picks the level
-# (0-1 means outpatient, level 1).
+# docs/domain.md §3.4, a simplification of the ASAM matrix: the highest rating of D2-D6 picks the
+# level (0-1 means outpatient, level 1).
 CROSSWALK: dict[int, tuple[ReasonCode, Level, str]] = {
     4: ("dimension_severity_high", "3", "residential or inpatient care (level 3) is needed"),
     3: (
@@ -87,9 +87,9 @@ def age_on(assessment: Assessment, today: date) -> int | None:
 def check_diagnosis(
     assessment: Assessment, settings: ProgramSettings, today: date
 ) -> list[Finding]:
-    # iop.md §3.1 and the source article: a qualifying diagnosis (by default ICD-10-CM F10-F19
-    # substance use, F30-F48 mood and anxiety) made by a licensed professional whose credential
-    # the program accepts.
+    # docs/domain.md §3.1: a qualifying diagnosis (by default ICD-10-CM F10-F19 substance use,
+    # F30-F48 mood and anxiety) made by a licensed professional whose credential the program
+    # accepts.
     diagnoses = assessment.diagnoses
     if not diagnoses:
         return [Finding("diagnosis_missing", "No diagnosis is recorded.", missing=("diagnoses",))]
@@ -134,7 +134,7 @@ def _credential_key(credential: str) -> str:
 def check_drug_screen(
     assessment: Assessment, settings: ProgramSettings, today: date
 ) -> list[Finding]:
-    # iop.md §3.2: a program may require a screen at admission (program policy). A positive
+    # docs/domain.md §3.2: a program may require a screen at admission (program policy). A positive
     # screen confirms use, it does not exclude: review it, do not refuse on it.
     screen = assessment.drug_screen
     if screen is not None and screen.result == "positive":
@@ -179,7 +179,7 @@ def check_withdrawal(
         for trigger, dimension in triggers
     ]
     if d1 == 2:
-        # iop.md §3.4: D1 = 2 does not block IOP; withdrawal is monitored as an outpatient.
+        # docs/domain.md §3.4: D1 = 2 does not block IOP; withdrawal is monitored as an outpatient.
         message = "D1 is rated 2: admit with ambulatory withdrawal monitoring; IOP is not blocked."
         findings.append(Finding("ambulatory_withdrawal_monitoring", message, dimension="d1"))
     return findings
@@ -225,8 +225,8 @@ def check_severity(assessment: Assessment, settings: ProgramSettings, today: dat
 
 
 def check_safety(assessment: Assessment, settings: ProgramSettings, today: date) -> list[Finding]:
-    # SAMHSA TIP 47 and iop.md §1: IOP is not for patients at risk of harming themselves, who
-    # need 24-hour supervision, or who have no safe home to return to after each session.
+    # SAMHSA TIP 47 and docs/domain.md §1: IOP is not for patients at risk of harming themselves,
+    # who need 24-hour supervision, or who have no safe home to return to after each session.
     findings = []
     if assessment.suicide_risk:
         message = "Suicide risk is reported: refer to a higher level of care for safety."
@@ -251,7 +251,7 @@ def check_safety(assessment: Assessment, settings: ProgramSettings, today: date)
 
 
 def check_age(assessment: Assessment, settings: ProgramSettings, today: date) -> list[Finding]:
-    # ASAM adolescent criteria and iop.md §3.6: adolescents have their own minimum hours
+    # ASAM adolescent criteria and docs/domain.md §3.6: adolescents have their own minimum hours
     # (6 by default) and need a guardian's consent.
     age = age_on(assessment, today)
     if age is None:
@@ -272,7 +272,7 @@ def check_age(assessment: Assessment, settings: ProgramSettings, today: date) ->
     return findings
 
 
-# In the order of iop.md §3, so the reasons read like the clinic's intake checklist.
+# In the order of docs/domain.md §3, so the reasons read like the clinic's intake checklist.
 RULES: tuple[Rule, ...] = (
     check_diagnosis,
     check_drug_screen,
@@ -314,7 +314,7 @@ def _place(level: Level | None, missing: list[str]) -> tuple[Outcome, Level | No
 
 
 def _min_weekly_hours(is_adolescent: bool | None, settings: ProgramSettings) -> float | None:
-    # ASAM level 2.1: 9+ hours a week for adults, 6+ for adolescents (iop.md §2).
+    # ASAM level 2.1: 9+ hours a week for adults, 6+ for adolescents (docs/domain.md §2).
     if is_adolescent is None:
         return None
     return settings.min_weekly_hours_adolescent if is_adolescent else settings.min_weekly_hours

@@ -33,7 +33,7 @@ class GroupTopic(StrEnum):
     complementary = "complementary"
 
 
-# iop.md §4: group therapy is the core; education covers life skills, relapse prevention,
+# docs/domain.md §4: group therapy is the core; education covers life skills, relapse prevention,
 # stress and anger management; complementary therapies need specially trained therapists.
 TOPIC_KINDS: dict[GroupTopic, SessionKind] = {
     GroupTopic.process: SessionKind.GROUP,

@@ -1,6 +1,6 @@
 """Calendar rules: turn a weekly plan into dated appointments around closures.
 
-Pure functions (iop.md §1 planned duration, §2 days per week); the service supplies the
+Pure functions (docs/domain.md §1 planned duration, §2 days per week); the service supplies the
 program's country, time zone and own closure dates.
 """
 

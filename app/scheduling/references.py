@@ -108,7 +108,7 @@ def _reference_errors(
 
 
 def with_group_seats(sessions: Iterable[PlanSession], references: References) -> list[PlanSession]:
-    """A group session takes its group's own ceiling of seats in the room (iop.md §4)."""
+    """A group session takes its group's own ceiling of seats in the room (docs/domain.md §4)."""
     return [
         replace(session, seats=references.groups[session.group_id].max_size)
         if session.group_id in references.groups

@@ -1,6 +1,6 @@
 """Treatment-plan rules: does a weekly schedule fit the program's intensity and resources.
 
-Data in, decision out (iop.md §2 intensity, §4 therapy and groups): the service gathers the
+Data in, decision out (docs/domain.md §2 intensity, §4 therapy and groups): the service gathers the
 plan and what already exists (staff, rooms, the patient's other commitments), calls
 `validate_plan`, and stores or shows every reason it returns.
 """

@@ -1,4 +1,5 @@
-"""From a weekly plan to dated appointments: closures, make-up days, time zones (iop.md §1, §2)."""
+"""From a weekly plan to dated appointments: closures, make-up days, time zones
+(docs/domain.md §1, §2)."""
 
 import datetime as dt
 from collections import Counter

@@ -1,4 +1,5 @@
-"""Plan validation: intensity (iop.md §2), staff, rooms and the patient's other commitments (§4)."""
+"""Plan validation: intensity (docs/domain.md §2), staff, rooms and the patient's other
+commitments (§4)."""
 
 import datetime as dt
 from typing import Any
