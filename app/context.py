@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, Select, insert, select
 from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEvent
-from app.db import OrganizationScoped, SessionDep, SoftDeletable
+from app.db import OrganizationScoped, SessionDep, SoftDeletable, new_id
 from app.errors import NotFound
 from app.events.models import DomainEventRecord
 from app.events.types import DomainEvent
@@ -37,6 +37,9 @@ class Context:
     principal: Principal
     request_id: str | None
     now: datetime
+
+    def __post_init__(self) -> None:
+        self.session.info["now"] = self.now  # rows stamped with this clock (app.db)
 
     @property
     def organization_id(self) -> uuid.UUID:
@@ -88,7 +91,7 @@ class Context:
             insert(AuditEvent),
             [
                 {
-                    "id": uuid.uuid4(),
+                    "id": new_id(),
                     "organization_id": self.organization_id,
                     "occurred_at": self.now,
                     "api_key_id": self.principal.key_id,
@@ -111,7 +114,7 @@ class Context:
             insert(DomainEventRecord),
             [
                 {
-                    "id": uuid.uuid4(),
+                    "id": new_id(),
                     "organization_id": self.organization_id,
                     "type": event.type.value,
                     "occurred_at": self.now,

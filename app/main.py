@@ -12,8 +12,6 @@ from fastapi.openapi.docs import (
 )
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
-from limits.storage import storage_from_string
-from limits.strategies import FixedWindowRateLimiter
 
 from app.access.router import router as access_router
 from app.admissions.router import eligibility_router
@@ -34,6 +32,7 @@ from app.ops.router import router as ops_router
 from app.patients.router import router as patients_router
 from app.programs.router import rooms_router, staff_router
 from app.programs.router import router as programs_router
+from app.ratelimit import Rate, RateLimiter
 from app.scheduling.router import appointments_router, plans_router
 
 DESCRIPTION = """
@@ -98,8 +97,8 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     app.state.clock = clock
     app.state.engine = create_db_engine(settings)
     app.state.sessionmaker = create_sessionmaker(app.state.engine)
-    app.state.rate_limiter = FixedWindowRateLimiter(
-        storage_from_string(settings.rate_limit_storage_url)
+    app.state.rate_limiter = RateLimiter(
+        Rate.parse(settings.rate_limit), settings.rate_limit_storage_url
     )
 
     install_error_handlers(app)

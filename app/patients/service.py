@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from app.context import AuditAction, Context
 from app.errors import Conflict, FieldError, NotFound, Unprocessable
@@ -110,7 +111,7 @@ def update_patient(
     if body.identifiers is not None:
         _replace_identifiers(ctx, patient, body.identifiers)
         # A change of identifiers alone must still bump the patient's version.
-        patient.updated_at = ctx.now
+        flag_modified(patient, "updated_at")
     ctx.session.flush()
     ctx.audit(AuditAction.update, "patient", patient.id)
     ctx.emit(DomainEvent(EventType.patient_updated, patient_id=patient.id))

@@ -16,6 +16,7 @@ from sqlalchemy import insert, or_, select
 
 from app.admissions.models import Admission
 from app.context import AuditAction, Context
+from app.db import new_id
 from app.events.types import DomainEvent, EventType
 from app.programs.models import Program
 from app.programs.service import program_today
@@ -145,7 +146,7 @@ def _session_row(
     ctx: Context, plan: TreatmentPlan, position: int, session: PlanSession
 ) -> TreatmentPlanSession:
     return TreatmentPlanSession(
-        id=uuid.uuid4(),
+        id=new_id(),
         organization_id=ctx.organization_id,
         plan_id=plan.id,
         position=position,
@@ -268,7 +269,7 @@ def _appointment_row(
     ctx: Context, admission: Admission, row: TreatmentPlanSession, occurrence: PlannedAppointment
 ) -> dict[str, Any]:
     return {
-        "id": uuid.uuid4(),
+        "id": new_id(),
         "organization_id": ctx.organization_id,
         "patient_id": admission.patient_id,
         "admission_id": admission.id,
@@ -286,4 +287,6 @@ def _appointment_row(
         "planned_starts_at": occurrence.starts_at,
         "status": AppointmentStatus.booked,
         "is_rescheduled": False,
+        "created_at": ctx.now,
+        "updated_at": ctx.now,
     }
