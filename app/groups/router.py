@@ -21,7 +21,7 @@ from app.openapi import problem_responses
 from app.pagination import PageDep, page_body
 from app.schemas import Page
 from app.security import Permission
-from app.versioning import IfMatch, expected_version, set_etag
+from app.versioning import IfMatch, expected_version, with_etag
 from app.vocabulary import OPEN_MEMBERSHIP, GroupStatus, MembershipStatus
 
 router = APIRouter(tags=["groups"])
@@ -39,9 +39,7 @@ CHANGE_ERRORS = problem_responses(404, 409, 412)
     responses=problem_responses(404, 422, r422=examples.GROUP_SETUP_422),
 )
 def create_group(body: GroupCreate, ctx: Writer, response: Response) -> GroupRead:
-    group = service.create_group(ctx, body)
-    set_etag(response, group.version)
-    return group
+    return with_etag(response, service.create_group(ctx, body))
 
 
 @router.get("/groups", summary="Find groups: by program, specialization, status, free seats")
@@ -71,9 +69,7 @@ def plan_group_sizes(body: GroupSizingRequest, ctx: Writer) -> GroupSizingRead:
 
 @router.get("/groups/{group_id}", summary="Read a group with its counts", responses=NOT_FOUND)
 def get_group(group_id: uuid.UUID, ctx: Reader, response: Response) -> GroupRead:
-    group = service.read_group(ctx, group_id)
-    set_etag(response, group.version)
-    return group
+    return with_etag(response, service.read_group(ctx, group_id))
 
 
 @router.patch("/groups/{group_id}", summary="Update a group", responses=CHANGE_ERRORS)
@@ -84,9 +80,9 @@ def update_group(
     response: Response,
     if_match: IfMatch = None,
 ) -> GroupRead:
-    group = group_flows.change_group(ctx, group_id, body, expected_version(if_match))
-    set_etag(response, group.version)
-    return group
+    return with_etag(
+        response, group_flows.change_group(ctx, group_id, body, expected_version(if_match))
+    )
 
 
 @router.post(
@@ -97,9 +93,7 @@ def update_group(
 def close_group(
     group_id: uuid.UUID, ctx: Writer, response: Response, if_match: IfMatch = None
 ) -> GroupRead:
-    group = group_flows.close_group(ctx, group_id, expected_version(if_match))
-    set_etag(response, group.version)
-    return group
+    return with_etag(response, group_flows.close_group(ctx, group_id, expected_version(if_match)))
 
 
 @router.get(

@@ -18,7 +18,7 @@ from app.patients.schemas import (
 )
 from app.schemas import Page
 from app.security import Permission
-from app.versioning import IfMatch, expected_version, set_etag
+from app.versioning import IfMatch, expected_version, with_etag
 
 router = APIRouter(tags=["patients"])
 
@@ -53,9 +53,7 @@ DELETE_ERRORS = problem_responses(
     responses=problem_responses(409),
 )
 def create_patient(body: PatientCreate, ctx: Writer, response: Response) -> PatientRead:
-    patient = service.create_patient(ctx, body)
-    set_etag(response, patient.version)
-    return patient
+    return with_etag(response, service.create_patient(ctx, body))
 
 
 @router.get("/patients", summary="Search patients by name, date of birth or identifier")
@@ -81,9 +79,7 @@ def list_patients(
 
 @router.get("/patients/{patient_id}", summary="Read a patient", responses=NOT_FOUND)
 def get_patient(patient_id: uuid.UUID, ctx: Reader, response: Response) -> PatientRead:
-    patient = service.read_patient(ctx, patient_id)
-    set_etag(response, patient.version)
-    return patient
+    return with_etag(response, service.read_patient(ctx, patient_id))
 
 
 @router.patch("/patients/{patient_id}", summary="Update a patient", responses=UPDATE_ERRORS)
@@ -94,9 +90,9 @@ def update_patient(
     response: Response,
     if_match: IfMatch = None,
 ) -> PatientRead:
-    patient = service.update_patient(ctx, patient_id, body, expected_version(if_match))
-    set_etag(response, patient.version)
-    return patient
+    return with_etag(
+        response, service.update_patient(ctx, patient_id, body, expected_version(if_match))
+    )
 
 
 @router.delete(
