@@ -2,7 +2,9 @@
 
 import json
 import os
+import signal
 import tempfile
+import threading
 import uuid
 from pathlib import Path
 from typing import Annotated
@@ -17,6 +19,7 @@ from app.config import get_settings
 from app.db import create_db_engine, create_sessionmaker
 from app.migrations import upgrade_to_head
 from app.security import Role
+from app.webhooks.worker import run_forever
 
 cli = typer.Typer(help="Run and administer the IOP API.", no_args_is_help=True)
 orgs = typer.Typer(help="Organizations (clinic operators).", no_args_is_help=True)
@@ -51,6 +54,21 @@ def serve(
         "app.main:create_app", factory=True, host=host, port=port, workers=workers,
         log_config=None, access_log=False,
     )  # fmt: skip
+
+
+@cli.command()
+def worker() -> None:
+    """Deliver webhooks until stopped (SIGTERM or Ctrl-C). Run as many as wanted: each event
+    is delivered once per subscription, whichever worker sends it."""
+    settings = get_settings()
+    sessions = create_sessionmaker(create_db_engine(settings))
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    typer.echo("delivering webhooks; stop with Ctrl-C")
+    try:
+        run_forever(sessions, settings, stop)
+    except KeyboardInterrupt:
+        stop.set()
 
 
 @orgs.command("create")

@@ -1,6 +1,7 @@
 """The application factory: settings, database, middleware, error handlers and routers."""
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import datetime
 
 from fastapi import APIRouter, FastAPI, Request
@@ -34,6 +35,8 @@ from app.programs.router import rooms_router, staff_router
 from app.programs.router import router as programs_router
 from app.ratelimit import Rate, RateLimiter
 from app.scheduling.router import appointments_router, plans_router
+from app.webhooks.router import router as webhooks_router
+from app.webhooks.worker import start_in_process
 
 DESCRIPTION = """
 The open API that runs an addiction **Intensive Outpatient Program**: patients and their
@@ -55,6 +58,7 @@ TAGS = [
     {"name": "treatment-plans", "description": "Weekly treatment plans, checked and booked."},
     {"name": "appointments", "description": "Dated sessions, day sheets and calendar feeds."},
     {"name": "audit", "description": "The append-only record of patient data access."},
+    {"name": "webhooks", "description": "Signed notifications of changes, retried until received."},
     {"name": "operations", "description": "Health, readiness and metrics."},
 ]
 
@@ -70,6 +74,7 @@ DOMAIN_ROUTERS: list[APIRouter] = [
     plans_router,
     appointments_router,
     audit_router,
+    webhooks_router,
 ]
 
 # Swagger UI and ReDoc come from the `fastapi-offline` package and are served from here, not
@@ -92,6 +97,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
         generate_unique_id_function=operation_id,
         docs_url=None,
         redoc_url=None,
+        lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.clock = clock
@@ -122,6 +128,19 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
         )
     app.add_middleware(RequestContextMiddleware)
     return app
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """The embedded default delivers its own webhooks; with PostgreSQL, `iop worker` does."""
+    settings: Settings = app.state.settings
+    in_process = settings.webhook_worker == "in_process" or (
+        settings.webhook_worker == "auto" and settings.is_sqlite
+    )
+    stop = start_in_process(app.state.sessionmaker, settings) if in_process else None
+    yield
+    if stop is not None:
+        stop.set()
 
 
 def install_docs(app: FastAPI) -> None:

@@ -9,6 +9,7 @@ from app.groups.models import GroupMembership, TherapyGroup
 from app.patients.models import ConsentRecord, Patient, PatientIdentifier
 from app.programs.models import Program, ProgramSettingsVersion, Room, StaffMember
 from app.scheduling.models import Appointment, TreatmentPlan, TreatmentPlanSession
+from app.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 
 __all__ = [
     "Admission",
@@ -31,4 +32,7 @@ __all__ = [
     "TherapyGroup",
     "TreatmentPlan",
     "TreatmentPlanSession",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookSubscription",
 ]

@@ -44,6 +44,7 @@ class Permission(StrEnum):
     groups_write = "groups:write"
     schedules_read = "schedules:read"
     schedules_write = "schedules:write"
+    webhooks_manage = "webhooks:manage"
 
 
 _READ_CLINIC = {

@@ -17,6 +17,7 @@ class DomainEventRecord(Base):
     __tablename__ = "domain_event"
     __table_args__ = (
         Index("ix_domain_event_organization_id_occurred_at", "organization_id", "occurred_at"),
+        Index("ix_domain_event_dispatched_at", "dispatched_at"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
@@ -30,3 +31,5 @@ class DomainEventRecord(Base):
     patient_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
     api_key_id: Mapped[uuid.UUID | None]
     request_id: Mapped[str | None] = mapped_column(String(64))
+    # When the webhook worker turned it into deliveries (app.webhooks.worker).
+    dispatched_at: Mapped[datetime | None]

@@ -27,6 +27,7 @@ class EventType(StrEnum):
     group_membership_ended = "group_membership.ended"
     group_changed = "group.changed"
     group_closed = "group.closed"
+    appointment_changed = "appointment.changed"
     treatment_plan_saved = "treatment_plan.saved"
     treatment_plan_ended = "treatment_plan.ended"
 

@@ -11,6 +11,7 @@ from sqlalchemy import Select, or_, select
 
 from app.context import AuditAction, Context
 from app.errors import FieldError, InvalidTransition, Unprocessable
+from app.events.types import DomainEvent, EventType
 from app.groups.models import TherapyGroup
 from app.pagination import PageParams, fetch_page
 from app.patients.service import get_live_patient
@@ -125,6 +126,8 @@ def update_appointment(
         action = AuditAction.update
     ctx.session.flush()
     ctx.audit(action, "appointment", appointment.id, patient_id=appointment.patient_id)
+    subject = {"appointment_id": appointment.id, "admission_id": appointment.admission_id}
+    ctx.emit(DomainEvent(EventType.appointment_changed, subject, appointment.patient_id))
     return appointment
 
 

@@ -29,6 +29,7 @@ def upgrade() -> None:
         sa.Column("patient_id", sa.Uuid(), nullable=True),
         sa.Column("api_key_id", sa.Uuid(), nullable=True),
         sa.Column("request_id", sa.String(length=64), nullable=True),
+        sa.Column("dispatched_at", app.db.UtcDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["organization_id"],
             ["organization.id"],
@@ -46,10 +47,12 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_domain_event_patient_id"), ["patient_id"], unique=False
         )
+        batch_op.create_index("ix_domain_event_dispatched_at", ["dispatched_at"], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("domain_event", schema=None) as batch_op:
+        batch_op.drop_index("ix_domain_event_dispatched_at")
         batch_op.drop_index(batch_op.f("ix_domain_event_patient_id"))
         batch_op.drop_index("ix_domain_event_organization_id_occurred_at")
     op.drop_table("domain_event")

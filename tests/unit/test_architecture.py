@@ -39,7 +39,7 @@ LAYERS: list[set[str]] = [
         "middleware", "migrations", "openapi", "ops", "pagination", "ratelimit", "schemas",
         "security", "timeofday", "versioning", "vocabulary",
     },
-    {"programs", "patients"},
+    {"programs", "patients", "webhooks"},
     {"admissions"},
     {"groups"},
     {"scheduling"},
