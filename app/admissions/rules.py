@@ -92,6 +92,47 @@ def age_on(assessment: Assessment, today: date) -> int | None:
     return years_on(born, today)
 
 
+@dataclass(frozen=True)
+class AgeContradiction:
+    """A typed age or date of birth that disagrees with the date of birth it is checked against."""
+
+    field: Literal["age", "date_of_birth"]
+    code: Literal["contradicts_patient_record", "contradicts_date_of_birth"]
+    message: str
+
+
+def contradictions_of_age(
+    assessment: Assessment, recorded_birth: date | None, on: date
+) -> list[AgeContradiction]:
+    """What in the assessment contradicts the patient record's date of birth (or, without a
+    record, the assessment's own date of birth), on the day the assessment was made.
+
+    The record wins over what is typed in: a wrong age would put an adolescent under the adult
+    rules (no guardian consent, the adult weekly minimum; docs/domain.md §3.6)."""
+    found: list[AgeContradiction] = []
+    if recorded_birth is None:
+        born, source = assessment.date_of_birth, "the assessment's date_of_birth"
+        code: Literal["contradicts_patient_record", "contradicts_date_of_birth"] = (
+            "contradicts_date_of_birth"
+        )
+    else:
+        born, source = recorded_birth, "the patient record's date_of_birth"
+        code = "contradicts_patient_record"
+        typed = assessment.date_of_birth
+        if typed is not None and typed != recorded_birth:
+            message = f"date_of_birth {typed} contradicts {source} {recorded_birth}."
+            found.append(AgeContradiction("date_of_birth", code, message))
+    if born is not None and born <= on and assessment.age is not None:
+        actual = years_on(born, on)
+        if assessment.age != actual:
+            message = (
+                f"age {assessment.age} contradicts {source} {born}: the patient is {actual}"
+                f" on {on}."
+            )
+            found.append(AgeContradiction("age", code, message))
+    return found
+
+
 def check_diagnosis(
     assessment: Assessment, settings: ProgramSettings, today: date
 ) -> list[Finding]:
