@@ -67,7 +67,7 @@ def update_program(
     response: Response,
     if_match: IfMatch = None,
 ) -> ProgramRead:
-    program = service.update_record(ctx, Program, program_id, body, expected_version(if_match))
+    program = service.update_program(ctx, program_id, body, expected_version(if_match))
     set_etag(response, program.version)
     return service.program_read(ctx, program)
 
