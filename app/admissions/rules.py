@@ -6,7 +6,7 @@ threshold comes from `ProgramSettings`; `today` is passed in, so no rule reads a
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Literal, get_args
 
@@ -53,6 +53,11 @@ CROSSWALK: dict[int, tuple[ReasonCode, Level, str]] = {
     ),
     2: ("severity_fits_iop", "2.1", "IOP (level 2.1) fits"),
 }
+# Reasons that place the patient in IOP or lower, or say IOP is not blocked: a referral to a
+# higher level supersedes them, so they never stand beside one (`_coherent`).
+PLACES_IN_IOP_OR_LOWER: frozenset[ReasonCode] = frozenset(
+    {"severity_fits_iop", "severity_below_iop", "ambulatory_withdrawal_monitoring"}
+)
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,9 @@ class Finding:
     dimension: str | None = None
     level: Level | None = None
     missing: tuple[str, ...] = ()
+    # What a placement reason rests on ("D3 is rated 2"), so that it can be worded to agree
+    # with whatever outcome the decision reaches (`_coherent`).
+    basis: str | None = None
 
 
 Rule = Callable[[Assessment, ProgramSettings, date], list[Finding]]
@@ -82,6 +90,47 @@ def age_on(assessment: Assessment, today: date) -> int | None:
     if born is None or born > today:  # a birth date in the future is a typo, not an age
         return None
     return years_on(born, today)
+
+
+@dataclass(frozen=True)
+class AgeContradiction:
+    """A typed age or date of birth that disagrees with the date of birth it is checked against."""
+
+    field: Literal["age", "date_of_birth"]
+    code: Literal["contradicts_patient_record", "contradicts_date_of_birth"]
+    message: str
+
+
+def contradictions_of_age(
+    assessment: Assessment, recorded_birth: date | None, on: date
+) -> list[AgeContradiction]:
+    """What in the assessment contradicts the patient record's date of birth (or, without a
+    record, the assessment's own date of birth), on the day the assessment was made.
+
+    The record wins over what is typed in: a wrong age would put an adolescent under the adult
+    rules (no guardian consent, the adult weekly minimum; docs/domain.md §3.6)."""
+    found: list[AgeContradiction] = []
+    if recorded_birth is None:
+        born, source = assessment.date_of_birth, "the assessment's date_of_birth"
+        code: Literal["contradicts_patient_record", "contradicts_date_of_birth"] = (
+            "contradicts_date_of_birth"
+        )
+    else:
+        born, source = recorded_birth, "the patient record's date_of_birth"
+        code = "contradicts_patient_record"
+        typed = assessment.date_of_birth
+        if typed is not None and typed != recorded_birth:
+            message = f"date_of_birth {typed} contradicts {source} {recorded_birth}."
+            found.append(AgeContradiction("date_of_birth", code, message))
+    if born is not None and born <= on and assessment.age is not None:
+        actual = years_on(born, on)
+        if assessment.age != actual:
+            message = (
+                f"age {assessment.age} contradicts {source} {born}: the patient is {actual}"
+                f" on {on}."
+            )
+            found.append(AgeContradiction("age", code, message))
+    return found
 
 
 def check_diagnosis(
@@ -180,8 +229,12 @@ def check_withdrawal(
     ]
     if d1 == 2:
         # docs/domain.md §3.4: D1 = 2 does not block IOP; withdrawal is monitored as an outpatient.
-        message = "D1 is rated 2: admit with ambulatory withdrawal monitoring; IOP is not blocked."
-        findings.append(Finding("ambulatory_withdrawal_monitoring", message, dimension="d1"))
+        # The words depend on the outcome (`_coherent`).
+        basis = "D1 is rated 2"
+        message = f"{basis}: admit with ambulatory withdrawal monitoring; IOP is not blocked."
+        findings.append(
+            Finding("ambulatory_withdrawal_monitoring", message, dimension="d1", basis=basis)
+        )
     return findings
 
 
@@ -214,11 +267,18 @@ def check_severity(assessment: Assessment, settings: ProgramSettings, today: dat
     if highest < 3 and len(rated) < len(DIMENSIONS) - 1:
         return []  # an unrated dimension could still raise the level
     if highest <= 1:
-        message = f"D2-D6 are rated {highest} at most: outpatient care (level 1) is enough."
-        return [Finding("severity_below_iop", message, level="1")]
+        basis = f"D2-D6 are rated {highest} at most"
+        message = f"{basis}: outpatient care (level 1) is enough."
+        return [Finding("severity_below_iop", message, level="1", basis=basis)]
     code, level, care = CROSSWALK[highest]
     return [
-        Finding(code, f"{name.upper()} is rated {highest}: {care}.", dimension=name, level=level)
+        Finding(
+            code,
+            f"{name.upper()} is rated {highest}: {care}.",
+            dimension=name,
+            level=level,
+            basis=f"{name.upper()} is rated {highest}",
+        )
         for name, rating in rated.items()
         if rating == highest
     ]
@@ -292,6 +352,7 @@ def evaluate_eligibility(
     missing = list(dict.fromkeys(field for f in findings for field in f.missing))
     asked = [f.level for f in findings if f.level is not None]
     outcome, level = _place(max(asked, key=LEVEL_ORDER.index) if asked else None, missing)
+    findings = _coherent(findings, outcome)
     age = age_on(assessment, today)
     is_adolescent = None if age is None else age < settings.adult_age
     return Decision(
@@ -311,6 +372,36 @@ def _place(level: Level | None, missing: list[str]) -> tuple[Outcome, Level | No
     if missing or level is None:
         return "incomplete", None
     return ("refer_lower" if level == "1" else "eligible"), level
+
+
+def _coherent(findings: list[Finding], outcome: Outcome) -> list[Finding]:
+    """The reasons as the outcome reads them, so that none contradicts it.
+
+    A referral to a higher level supersedes what would place the patient in IOP or lower (the
+    most severe finding decides, docs/domain.md §3.4); a referral to outpatient care or an
+    incomplete decision states no IOP admission as settled.
+    """
+    if outcome == "refer_higher":
+        return [f for f in findings if f.code not in PLACES_IN_IOP_OR_LOWER]
+    if outcome == "eligible":
+        return findings
+    return [replace(f, message=_tentative(f, outcome)) for f in findings]
+
+
+def _tentative(finding: Finding, outcome: Outcome) -> str:
+    """The words of a placement reason when the decision is not an IOP admission."""
+    basis = finding.basis
+    if basis is None:
+        return finding.message
+    if finding.code == "ambulatory_withdrawal_monitoring":
+        if outcome == "refer_lower":
+            return f"{basis}: monitor withdrawal as an outpatient."
+        return f"{basis}: withdrawal can be monitored as an outpatient; it does not rule out IOP."
+    if finding.code == "severity_fits_iop":  # incomplete: a referral would have superseded it
+        return f"{basis}: IOP (level 2.1) would fit once the missing items are recorded."
+    if finding.code == "severity_below_iop" and outcome == "incomplete":
+        return f"{basis}: outpatient care (level 1) would be enough; record the missing items."
+    return finding.message
 
 
 def _min_weekly_hours(is_adolescent: bool | None, settings: ProgramSettings) -> float | None:

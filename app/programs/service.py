@@ -8,8 +8,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from app.context import Context
-from app.errors import NotFound
+from app.errors import FieldError, NotFound, Unprocessable
 from app.pagination import PageParams, fetch_page
+from app.programs.holiday_calendar import HolidayCalendarError, holiday_calendar
 from app.programs.models import Program, ProgramSettingsVersion, Room, StaffMember
 from app.programs.schemas import (
     ProgramCreate,
@@ -28,9 +29,13 @@ from app.versioning import check_version
 
 
 def create_program(ctx: Context, body: ProgramCreate) -> ProgramRead:
+    calendar = holiday_calendar(body.country, body.subdivision, body.time_zone)  # checked
     program = Program(
         organization_id=ctx.organization_id,
-        **body.model_dump(mode="json", exclude={"settings"}),
+        **body.model_dump(mode="json", exclude={"settings", "country", "subdivision"}),
+        country=calendar.country,
+        subdivision=calendar.subdivision,
+        holiday_country_source=calendar.source,
         settings_version=1,
     )
     ctx.session.add(program)
@@ -58,7 +63,35 @@ def list_programs(
 def update_program(
     ctx: Context, program_id: uuid.UUID, body: ProgramUpdate, expected_version: int | None
 ) -> ProgramRead:
-    return program_read(ctx, _update(ctx, Program, program_id, body, expected_version))
+    """A PATCH of a program. Its holiday calendar is checked as a whole: a country taken from
+    the time zone follows a new time zone, and `country: null` takes the time zone's again."""
+    program = ctx.get(Program, program_id)
+    check_version(program.version, expected_version)
+    changes = body.model_dump(mode="json", exclude_unset=True)
+    if changes.keys() & {"country", "subdivision", "time_zone"}:
+        if "country" in changes:
+            country = changes["country"]
+        elif program.holiday_country_source == "given":
+            country = program.country
+        else:
+            country = None  # from the (perhaps new) time zone
+        subdivision = changes.get("subdivision", program.subdivision)
+        try:
+            calendar = holiday_calendar(
+                country, subdivision, changes.get("time_zone") or program.time_zone
+            )
+        except HolidayCalendarError as error:
+            problem = FieldError(field=error.field, code="holiday_calendar", message=str(error))
+            raise Unprocessable(str(error), errors=[problem]) from error
+        changes |= {
+            "country": calendar.country,
+            "subdivision": calendar.subdivision,
+            "holiday_country_source": calendar.source,
+        }
+    for name, value in changes.items():
+        setattr(program, name, value)
+    ctx.session.flush()
+    return program_read(ctx, program)
 
 
 def replace_settings(
