@@ -38,7 +38,12 @@ def get_me(principal: PrincipalDep, session: SessionDep) -> Me:
 def create_api_key(body: ApiKeyCreate, ctx: KeyAdmin, request: Request) -> ApiKeyIssued:
     secret = request.app.state.settings.key_secret.get_secret_value()
     key, raw_key = service.issue_key(
-        ctx.session, ctx.organization_id, body, secret, created_by_key_id=ctx.principal.key_id
+        ctx.session,
+        ctx.organization_id,
+        body,
+        secret,
+        created_by_key_id=ctx.principal.key_id,
+        now=ctx.now,
     )
     return ApiKeyIssued.model_validate(
         {**ApiKeyRead.model_validate(key).model_dump(), "key": raw_key}

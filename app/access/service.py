@@ -1,6 +1,7 @@
 """Organizations and API keys."""
 
 import uuid
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -8,7 +9,8 @@ from sqlalchemy.orm import Session
 from app.access.models import ApiKey, Organization
 from app.access.schemas import ApiKeyCreate
 from app.context import Context
-from app.errors import NotFound
+from app.db import utcnow
+from app.errors import FieldError, NotFound, Unprocessable
 from app.pagination import PageParams, fetch_page
 from app.security import hash_api_key, new_api_key
 
@@ -33,8 +35,13 @@ def issue_key(
     request: ApiKeyCreate,
     secret: str,
     created_by_key_id: uuid.UUID | None = None,
+    now: datetime | None = None,
 ) -> tuple[ApiKey, str]:
-    """A new key for the organization; the raw key is returned once and never stored."""
+    """A new key for the organization; the raw key is returned once and never stored. `now` is
+    the request's clock reading (the system clock by default)."""
+    if request.expires_at is not None and request.expires_at <= (now or utcnow()):
+        error = FieldError(field="expires_at", code="in_the_past", message="Already expired.")
+        raise Unprocessable("A new key cannot be expired already.", errors=[error])
     get_organization(session, organization_id)
     raw_key = new_api_key()
     key = ApiKey(

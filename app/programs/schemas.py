@@ -1,21 +1,22 @@
 import uuid
 import zoneinfo
-from datetime import date, datetime, time
-from typing import Literal, Self
+from datetime import datetime
+from typing import Annotated, Literal, Self
 
 import holidays
 from pydantic import Field, field_validator, model_validator
 
 from app.programs.settings import ProgramSettings
 from app.scheduling.plan import SessionKind, Weekday
-from app.schemas import Schema
+from app.schemas import Date, LocalTime, Omittable, Schema
 
 Track = Literal["day", "evening"]
+Therapy = Annotated[str, Field(min_length=1, max_length=60)]
 
 
 class DayHours(Schema):
-    opens: time = Field(examples=["09:00"])
-    closes: time = Field(examples=["13:00"])
+    opens: LocalTime = Field(examples=["09:00"])
+    closes: LocalTime = Field(examples=["13:00"])
 
     @model_validator(mode="after")
     def _opens_before_closing(self) -> Self:
@@ -25,7 +26,7 @@ class DayHours(Schema):
 
 
 class Closure(Schema):
-    date: date
+    date: Date
     reason: str = Field(min_length=1, max_length=200, examples=["Staff training day"])
 
 
@@ -78,13 +79,15 @@ class ProgramCreate(_ProgramFields):
 
 
 class ProgramUpdate(_ProgramFields):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    time_zone: str | None = None
-    operating_hours: dict[Weekday, DayHours] | None = Field(None, min_length=1)
+    """Fields to change; null clears only `country` and `subdivision`."""
+
+    name: Omittable[str] = Field(None, min_length=1, max_length=200)
+    time_zone: Omittable[str] = None
+    operating_hours: Omittable[dict[Weekday, DayHours]] = Field(None, min_length=1)
     country: str | None = None
     subdivision: str | None = None
-    closures: list[Closure] | None = None
-    is_active: bool | None = None
+    closures: Omittable[list[Closure]] = Field(None, description="`[]` clears them.")
+    is_active: Omittable[bool] = None
 
 
 class ProgramRead(Schema):
@@ -122,8 +125,9 @@ class StaffCreate(Schema):
         examples=[["group", "individual"]],
         description="Kinds of session this person may lead.",
     )
-    therapies: list[str] = Field(
+    therapies: list[Therapy] = Field(
         default_factory=list,
+        max_length=20,
         examples=[["music"]],
         description="Complementary therapies this person is trained for (music, art, equine…).",
     )
@@ -131,14 +135,16 @@ class StaffCreate(Schema):
 
 
 class StaffUpdate(Schema):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    title: str | None = None
-    credential: str | None = None
-    license_number: str | None = None
-    session_kinds: list[SessionKind] | None = None
-    therapies: list[str] | None = None
-    email: str | None = None
-    is_active: bool | None = None
+    """Fields to change; null clears `title`, `credential`, `license_number` and `email`."""
+
+    name: Omittable[str] = Field(None, min_length=1, max_length=200)
+    title: str | None = Field(None, max_length=100)
+    credential: str | None = Field(None, max_length=40)
+    license_number: str | None = Field(None, max_length=60)
+    session_kinds: Omittable[list[SessionKind]] = None
+    therapies: Omittable[list[Therapy]] = Field(None, max_length=20)
+    email: str | None = Field(None, max_length=200)
+    is_active: Omittable[bool] = None
 
 
 class StaffRead(StaffCreate):
@@ -154,10 +160,12 @@ class RoomCreate(Schema):
 
 
 class RoomUpdate(Schema):
-    name: str | None = Field(None, min_length=1, max_length=100)
-    capacity: int | None = Field(None, ge=1, le=500)
-    location: str | None = None
-    is_active: bool | None = None
+    """Fields to change; null clears only `location`."""
+
+    name: Omittable[str] = Field(None, min_length=1, max_length=100)
+    capacity: Omittable[int] = Field(None, ge=1, le=500)
+    location: str | None = Field(None, max_length=200)
+    is_active: Omittable[bool] = None
 
 
 class RoomRead(RoomCreate):

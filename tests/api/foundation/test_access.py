@@ -58,8 +58,13 @@ def test_a_revoked_key_stops_working(clinic: Clinic, app: FastAPI) -> None:
 
 
 def test_an_expired_key_is_401(app: FastAPI, clinic: Clinic, clock) -> None:  # type: ignore[no-untyped-def]
+    now = datetime.now(UTC)
     key = make_key(
-        app, clinic.organization_id, Role.staff, expires_at=datetime.now(UTC) - timedelta(seconds=1)
+        app,
+        clinic.organization_id,
+        Role.staff,
+        issued_at=now - timedelta(days=1),
+        expires_at=now - timedelta(seconds=1),
     )
     response = client_for(app, key).get("/v1/me")
     assert response.status_code == 401
