@@ -4,7 +4,8 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import (
     get_redoc_html,
@@ -83,6 +84,23 @@ DOCS_ASSETS = "/docs/assets"
 SWAGGER_OAUTH2_REDIRECT = "/docs/oauth2-redirect"
 
 
+def refuse_nul_in_query(request: Request) -> None:
+    """No query parameter holds the NUL character, as no string of a body does (app.schemas):
+    PostgreSQL text cannot store it, so it is a 422 before any route reads it."""
+    errors = [
+        {
+            "type": "nul_character",
+            "loc": ("query", name),
+            "msg": "Text may not contain the NUL character (U+0000)",
+            "input": value,
+        }
+        for name, value in request.query_params.multi_items()
+        if "\x00" in name or "\x00" in value
+    ]
+    if errors:
+        raise RequestValidationError(errors)
+
+
 def create_app(settings: Settings | None = None, clock: Callable[[], datetime] = utcnow) -> FastAPI:
     settings = settings or get_settings()
     settings.require_production_secret()
@@ -98,6 +116,9 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
         docs_url=None,
         redoc_url=None,
         lifespan=lifespan,
+        # One schema per model for requests and responses: a generated client gets one class
+        # for each (two of one title, such as ProgramSettings, would clash).
+        separate_input_output_schemas=False,
     )
     app.state.settings = settings
     app.state.clock = clock
@@ -111,7 +132,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     install_openapi(app)
     install_docs(app)
     app.include_router(ops_router)
-    api = APIRouter(prefix="/v1", responses=API_ERRORS)
+    api = APIRouter(prefix="/v1", responses=API_ERRORS, dependencies=[Depends(refuse_nul_in_query)])
     for router in DOMAIN_ROUTERS:
         api.include_router(router)
     app.include_router(api)

@@ -3,10 +3,10 @@ import uuid
 from datetime import date, datetime
 from typing import Any, Literal, Self
 
-from pydantic import AwareDatetime, Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from app.scheduling.booking import Evaluation, SavedPlan, StoredPlan
-from app.schemas import LocalTime, Schema
+from app.schemas import Date, Instant, LocalTime, Omittable, Schema
 from app.vocabulary import AppointmentStatus, Modality, PlanStatus, SessionKind, Weekday
 
 # The calendar a plan or an appointment may use: far-off dates are typos, and the last ones
@@ -57,7 +57,7 @@ class PlanSessionCreate(Schema):
 
 
 class PlanTerms(Schema):
-    start_date: date = Field(examples=["2026-09-07"])
+    start_date: Date = Field(examples=["2026-09-07"])
     weeks: int | None = Field(
         None,
         ge=1,
@@ -65,7 +65,7 @@ class PlanTerms(Schema):
         examples=[13],
         description="Or `end_date`; neither: the program's planned duration (90 days by default).",
     )
-    end_date: date | None = Field(None, examples=["2026-12-05"], description="Inclusive.")
+    end_date: Date | None = Field(None, examples=["2026-12-05"], description="Inclusive.")
     move_skipped_days: bool = Field(
         False,
         examples=[True],
@@ -242,7 +242,7 @@ class AppointmentRead(Schema):
 class AppointmentUpdate(Schema):
     """Reschedule (a new `starts_at`, staff member or room; null unassigns) or cancel."""
 
-    starts_at: AwareDatetime | None = Field(None, examples=["2026-09-09T22:00:00Z"])
+    starts_at: Omittable[Instant] = Field(None, examples=["2026-09-09T22:00:00Z"])
     staff_id: uuid.UUID | None = Field(None, examples=[STAFF_EXAMPLE])
     room_id: uuid.UUID | None = Field(None, examples=[ROOM_EXAMPLE])
     status: Literal["cancelled"] | None = Field(None, examples=["cancelled"])
