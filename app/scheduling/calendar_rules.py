@@ -5,6 +5,7 @@ program's country, time zone and own closure dates.
 """
 
 import datetime as dt
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -54,6 +55,13 @@ def plan_end(
     if days < 1:
         raise ValueError("a plan lasts at least one week")
     return start_date + dt.timedelta(days=days - 1)
+
+
+def weeks_in_treatment(treatment_starts_on: dt.date, plan_ends_on: dt.date) -> int:
+    """Weeks (started weeks count) from the start of treatment to the plan's last day: what
+    the step-down grace is measured in (§2), whatever plans came before."""
+    days = (plan_ends_on - treatment_starts_on).days + 1
+    return max(1, math.ceil(days / 7))
 
 
 def closures(

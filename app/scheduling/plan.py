@@ -100,7 +100,10 @@ class PlanContext:
     the meeting of a group the patient joins is neither its staff's busy nor its room's load."""
 
     operating_hours: Mapping[Weekday, tuple[dt.time, dt.time]]  # a missing weekday is closed
-    weeks: int  # how long the plan lasts
+    # Weeks from the start of treatment (the admission's, or its first plan's) to the plan's
+    # end: the step-down grace counts these, so saving short plans one after another cannot
+    # renew it (docs/domain.md §2).
+    weeks: int
     is_adolescent: bool = False
     is_stepping_down: bool = False
     staff: Mapping[UUID, StaffQualification] = field(default_factory=dict)

@@ -5,7 +5,6 @@ The rules (`rules.validate_plan`, `calendar_rules.materialize`) take these as pl
 """
 
 import datetime as dt
-import math
 import uuid
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Iterator, Sequence
@@ -19,7 +18,7 @@ from app.groups.models import TherapyGroup
 from app.groups.schemas import session_kind_of
 from app.programs.models import Program, StaffMember
 from app.programs.settings import ProgramSettings
-from app.scheduling.calendar_rules import closures
+from app.scheduling.calendar_rules import closures, weeks_in_treatment
 from app.scheduling.models import TreatmentPlan, TreatmentPlanSession
 from app.scheduling.plan import Busy, PlanContext, PlanSession, StaffQualification
 from app.scheduling.references import References
@@ -37,6 +36,8 @@ class Subject:
     patient_id: uuid.UUID | None = None
     is_adolescent: bool = False
     is_stepping_down: bool = False
+    # The admission's start, or its first plan's; None when nothing has started (a dry run).
+    treatment_starts_on: dt.date | None = None
 
 
 def operating_hours(program: Program) -> dict[Weekday, tuple[dt.time, dt.time]]:
@@ -70,6 +71,7 @@ def plan_context(
 ) -> PlanContext:
     """The weekly context of a plan lasting from one date to another."""
     start, end = dates
+    treatment_start = min(start, subject.treatment_starts_on or start)
     return assemble_context(
         subject,
         sessions,
@@ -77,7 +79,7 @@ def plan_context(
         _other_meetings(ctx, subject, references, start, end),
         settings,
         hours=operating_hours(subject.program),
-        weeks=math.ceil(((end - start).days + 1) / 7),
+        weeks=weeks_in_treatment(treatment_start, end),
     )
 
 

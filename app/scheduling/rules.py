@@ -92,7 +92,8 @@ def _intensity(
         below = f"{hours}; the minimum is {minimum:g}"
         # Clinical practice (§2): a patient stepping down may be below it for a week or two.
         if context.is_stepping_down and context.weeks <= settings.step_down_grace_weeks:
-            grace = f"{below}; accepted for a {context.weeks}-week step-down plan"
+            weeks = f"the plan ends in week {context.weeks} of treatment"
+            grace = f"{below}; accepted while stepping down: {weeks}"
             yield Violation(Code.STEP_DOWN_GRACE, grace)
         else:
             yield Violation(Code.WEEKLY_HOURS_BELOW_MINIMUM, below)

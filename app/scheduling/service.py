@@ -6,7 +6,7 @@
 import uuid
 from dataclasses import replace
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.admissions.models import Admission
 from app.context import AuditAction, Context
@@ -173,12 +173,19 @@ def _evaluate(
 
 
 def _subject(ctx: Context, admission: Admission) -> Subject:
+    first_plan_start = ctx.session.scalar(
+        select(func.min(TreatmentPlan.start_date)).where(
+            *ctx.scope(TreatmentPlan), TreatmentPlan.admission_id == admission.id
+        )
+    )
+    known_starts = [day for day in (admission.started_on, first_plan_start) if day is not None]
     return Subject(
         program=ctx.get(Program, admission.program_id),
         admission_id=admission.id,
         patient_id=admission.patient_id,
         is_adolescent=admission.is_adolescent,
         is_stepping_down=admission.is_step_down,
+        treatment_starts_on=min(known_starts, default=None),
     )
 
 
