@@ -9,7 +9,7 @@ has is cancelled with the reason `plan_changed` (calendar feeds then show it can
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import insert, or_, select
@@ -19,9 +19,10 @@ from app.context import AuditAction, Context
 from app.events.types import DomainEvent, EventType
 from app.programs.models import Program
 from app.programs.service import program_today
+from app.scheduling.authorization_rules import AuthorizationCheck
 from app.scheduling.calendar_rules import Materialized, PlannedAppointment, materialize
 from app.scheduling.models import Appointment, TreatmentPlan, TreatmentPlanSession
-from app.scheduling.plan import PlanCheck, PlanSession
+from app.scheduling.plan import PlanCheck, PlanSession, Violation
 from app.scheduling.plan_context import closed_days, operating_hours, rule_session
 from app.vocabulary import AppointmentStatus, PlanStatus
 
@@ -39,6 +40,7 @@ class Draft:
     start_date: dt.date
     end_date: dt.date  # inclusive
     move_skipped_days: bool
+    book_beyond_authorization: bool = False
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,13 @@ class Changes:
 class Evaluation:
     check: PlanCheck
     planned: Materialized  # what saving books from now on
+    authorization: AuthorizationCheck | None = None
+    dated_flags: list[Violation] = field(default_factory=list)  # of the dated weeks
+    books_beyond_authorization: bool = False
+
+    @property
+    def flags(self) -> list[Violation]:
+        return self.check.flags + self.dated_flags
 
 
 @dataclass(frozen=True)
@@ -128,6 +137,7 @@ def store_plan(
         start_date=draft.start_date,
         end_date=draft.end_date,
         move_skipped_days=draft.move_skipped_days,
+        book_beyond_authorization=draft.book_beyond_authorization,
         status=PlanStatus.current,
     )
     ctx.session.add(plan)

@@ -32,6 +32,8 @@ class ViolationCode(StrEnum):
     STEP_DOWN_GRACE = "step_down_grace"
     STAFF_NOT_ASSIGNED = "staff_not_assigned"
     ROOM_NOT_ASSIGNED = "room_not_assigned"
+    # Flags of the dated weeks (`calendar_rules`, `authorization_rules`).
+    BEYOND_AUTHORIZATION = "beyond_authorization"
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from app.groups.models import TherapyGroup
 from app.groups.schemas import session_kind_of
 from app.programs.models import Program, StaffMember
 from app.programs.settings import ProgramSettings
+from app.scheduling.authorization_rules import AuthorizationTerms
 from app.scheduling.calendar_rules import closures, weeks_in_treatment
 from app.scheduling.models import TreatmentPlan, TreatmentPlanSession
 from app.scheduling.plan import Busy, PlanContext, PlanSession, StaffQualification
@@ -38,6 +39,7 @@ class Subject:
     is_stepping_down: bool = False
     # The admission's start, or its first plan's; None when nothing has started (a dry run).
     treatment_starts_on: dt.date | None = None
+    authorization: AuthorizationTerms | None = None  # None for a dry run for a program
 
 
 def operating_hours(program: Program) -> dict[Weekday, tuple[dt.time, dt.time]]:

@@ -17,6 +17,8 @@ from app.programs.models import Program
 from app.programs.service import settings_for
 from app.programs.settings import ProgramSettings
 from app.scheduling.appointments import audit_schedule
+from app.scheduling.authorization import terms_of, within_authorization
+from app.scheduling.authorization_rules import AuthorizationCheck, authorization_flag
 from app.scheduling.booking import (
     Draft,
     Evaluation,
@@ -28,7 +30,7 @@ from app.scheduling.booking import (
     store_plan,
     upcoming,
 )
-from app.scheduling.calendar_rules import plan_end
+from app.scheduling.calendar_rules import Materialized, plan_end
 from app.scheduling.errors import AdmissionNotPlannable, PlanHasViolations
 from app.scheduling.memberships import check_group_sessions
 from app.scheduling.models import TreatmentPlan
@@ -141,9 +143,8 @@ def remove_group_from_plan(
     remaining = [session for session in sessions if session.group_id != group.id]
     if len(remaining) == len(sessions):
         return
-    program = ctx.get(Program, admission.program_id)
     draft = _draft_from(plan, remaining)
-    planned = upcoming(program, draft, ctx.now)
+    planned, _authorization = _bookable(ctx, _subject(ctx, admission), draft)
     store_plan(ctx, admission, draft, plan.settings_version, planned, cancel_note=note)
 
 
@@ -169,7 +170,22 @@ def _evaluate(
     dates = (draft.start_date, draft.end_date)
     context = plan_context(ctx, subject, draft.sessions, references, dates, settings)
     check = validate_plan(draft.sessions, context, settings)
-    return Evaluation(check, upcoming(subject.program, draft, ctx.now)), draft
+    planned, authorization = _bookable(ctx, subject, draft)
+    books_beyond = draft.book_beyond_authorization
+    flags = [authorization_flag(authorization, books_beyond)]
+    dated_flags = [flag for flag in flags if flag is not None]
+    return Evaluation(check, planned, authorization, dated_flags, books_beyond), draft
+
+
+def _bookable(
+    ctx: Context, subject: Subject, draft: Draft
+) -> tuple[Materialized, AuthorizationCheck]:
+    """The dated appointments saving books: from today on, within the authorization unless
+    the plan books beyond it."""
+    planned = upcoming(subject.program, draft, ctx.now)
+    return within_authorization(
+        ctx, subject.admission_id, subject.authorization, planned, draft.book_beyond_authorization
+    )
 
 
 def _subject(ctx: Context, admission: Admission) -> Subject:
@@ -186,17 +202,26 @@ def _subject(ctx: Context, admission: Admission) -> Subject:
         is_adolescent=admission.is_adolescent,
         is_stepping_down=admission.is_step_down,
         treatment_starts_on=min(known_starts, default=None),
+        authorization=terms_of(admission),
     )
 
 
 def _draft_of(body: PlanTerms, settings: ProgramSettings) -> Draft:
     sessions = [PlanSession(**session.model_dump()) for session in body.sessions]
     end_date = plan_end(body.start_date, body.weeks, body.end_date, settings)
-    return Draft(sessions, body.start_date, end_date, body.move_skipped_days)
+    return Draft(
+        sessions, body.start_date, end_date, body.move_skipped_days, body.book_beyond_authorization
+    )
 
 
 def _draft_from(plan: TreatmentPlan, sessions: list[PlanSession]) -> Draft:
-    return Draft(sessions, plan.start_date, plan.end_date, plan.move_skipped_days)
+    return Draft(
+        sessions,
+        plan.start_date,
+        plan.end_date,
+        plan.move_skipped_days,
+        plan.book_beyond_authorization,
+    )
 
 
 def _lock(ctx: Context, admission_id: uuid.UUID) -> None:

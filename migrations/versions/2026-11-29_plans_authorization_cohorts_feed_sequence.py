@@ -1,0 +1,31 @@
+"""Treatment plans may book beyond the authorization; cohort groups start on a date; calendar
+events carry their own sequence.
+
+Revision ID: 0006
+Revises: 0005
+Create Date: 2026-11-29
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0006"
+down_revision: str | None = "0005"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("treatment_plan") as batch:
+        batch.add_column(
+            sa.Column(
+                "book_beyond_authorization", sa.Boolean(), server_default=sa.false(), nullable=False
+            )
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("treatment_plan") as batch:
+        batch.drop_column("book_beyond_authorization")
