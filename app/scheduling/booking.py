@@ -20,10 +20,16 @@ from app.events.types import DomainEvent, EventType
 from app.programs.models import Program
 from app.programs.service import program_today
 from app.scheduling.authorization_rules import AuthorizationCheck
-from app.scheduling.calendar_rules import Materialized, PlannedAppointment, materialize
+from app.scheduling.calendar_rules import (
+    MakeUpCheck,
+    Materialized,
+    PlannedAppointment,
+    materialize,
+)
 from app.scheduling.models import Appointment, TreatmentPlan, TreatmentPlanSession
 from app.scheduling.plan import PlanCheck, PlanSession, Violation
 from app.scheduling.plan_context import closed_days, operating_hours, rule_session
+from app.scheduling.week_rules import ShortWeek
 from app.vocabulary import AppointmentStatus, PlanStatus
 
 PLAN_CHANGED = "The treatment plan changed."
@@ -57,6 +63,7 @@ class Evaluation:
     authorization: AuthorizationCheck | None = None
     dated_flags: list[Violation] = field(default_factory=list)  # of the dated weeks
     books_beyond_authorization: bool = False
+    short_weeks: list[ShortWeek] = field(default_factory=list)
 
     @property
     def flags(self) -> list[Violation]:
@@ -75,12 +82,31 @@ class SavedPlan(StoredPlan):
     changes: Changes
 
 
-def upcoming(program: Program, draft: Draft, now: dt.datetime) -> Materialized:
+def upcoming(
+    program: Program, draft: Draft, now: dt.datetime, can_move: MakeUpCheck | None = None
+) -> Materialized:
     """The plan's occurrences that start after `now`, and the days it skips from today on."""
     first = max(draft.start_date, program_today(program, now))
+    planned = _dated(program, draft, first, can_move)
+    future = [appointment for appointment in planned.appointments if appointment.starts_at > now]
+    return Materialized(appointments=future, skipped=planned.skipped)
+
+
+def this_week_on(
+    program: Program, draft: Draft, now: dt.datetime, can_move: MakeUpCheck | None = None
+) -> Materialized:
+    """The plan's dated weeks from this week's Monday: whole weeks, to judge each week."""
+    today = program_today(program, now)
+    monday = today - dt.timedelta(days=today.weekday())
+    return _dated(program, draft, max(draft.start_date, monday), can_move)
+
+
+def _dated(
+    program: Program, draft: Draft, first: dt.date, can_move: MakeUpCheck | None
+) -> Materialized:
     if first > draft.end_date:
         return Materialized(appointments=[], skipped=[])
-    planned = materialize(
+    return materialize(
         draft.sessions,
         first,
         draft.end_date,
@@ -88,9 +114,8 @@ def upcoming(program: Program, draft: Draft, now: dt.datetime) -> Materialized:
         closed_days(program, first, draft.end_date),
         draft.move_skipped_days,
         frozenset(operating_hours(program)),
+        can_move,
     )
-    future = [appointment for appointment in planned.appointments if appointment.starts_at > now]
-    return Materialized(appointments=future, skipped=planned.skipped)
 
 
 def current_plan(ctx: Context, admission_id: uuid.UUID) -> TreatmentPlan | None:

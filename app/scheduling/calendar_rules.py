@@ -7,8 +7,8 @@ program's country, time zone and own closure dates.
 import datetime as dt
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -32,6 +32,10 @@ class SkippedDay:
     reason: str
     session_index: int
     moved_to: dt.date | None  # the make-up day, or None when the session is lost
+
+
+# Whether sessions moved from a closed day may take place on another date.
+MakeUpCheck = Callable[[dt.date, Sequence[PlanSession]], bool]
 
 
 @dataclass(frozen=True)
@@ -92,12 +96,15 @@ def materialize(
     closed: Mapping[dt.date, str],
     move_skipped: bool,
     operating_days: frozenset[Weekday],
+    can_move: MakeUpCheck | None = None,
 ) -> Materialized:
     """Dated appointments of a weekly plan between two dates (inclusive), skipping closed days.
 
     A day the program does not operate counts as closed. With `move_skipped`, all sessions of
     a closed day move together to one free day of the same ISO week, so the week keeps its
-    number of treatment days (§2); moved sessions keep their local start time.
+    number of treatment days (§2); moved sessions keep their local start time. A day is free
+    when the plan has no session on it and `can_move` accepts the sessions there (the program
+    is open at their time; staff, room and patient are free); sessions no day takes are lost.
     """
     zone = ZoneInfo(tz_name)
     appointments: list[PlannedAppointment] = []
@@ -122,6 +129,7 @@ def materialize(
                     if start_date <= other <= end_date
                     and other not in treatment_days  # else the week loses a treatment day
                     and _closure_reason(other, closed, operating_days) is None
+                    and (can_move is None or can_move(other, _on_day(sessions, indexes, other)))
                 )
                 make_up_day = next(open_days, None)
             if make_up_day is not None:
@@ -130,6 +138,10 @@ def materialize(
             skipped += [SkippedDay(day, reason, i, make_up_day) for i in indexes]
     appointments.sort(key=lambda appointment: (appointment.starts_at, appointment.session_index))
     return Materialized(appointments=appointments, skipped=skipped)
+
+
+def _on_day(sessions: Sequence[PlanSession], indexes: list[int], day: dt.date) -> list[PlanSession]:
+    return [replace(sessions[index], weekday=Weekday.of(day)) for index in indexes]
 
 
 def _iso_mondays(start_date: dt.date, end_date: dt.date) -> Iterator[dt.date]:

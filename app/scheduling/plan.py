@@ -34,6 +34,8 @@ class ViolationCode(StrEnum):
     ROOM_NOT_ASSIGNED = "room_not_assigned"
     # Flags of the dated weeks (`calendar_rules`, `authorization_rules`).
     BEYOND_AUTHORIZATION = "beyond_authorization"
+    WEEK_BELOW_MINIMUM = "week_below_minimum"
+    SESSIONS_NOT_MOVED = "sessions_not_moved"
 
 
 @dataclass(frozen=True)

@@ -188,6 +188,13 @@ def _other_meetings(
         session, patient_id = rule_session(row, seats=row.max_size), row.patient_id
         key = meeting_key(session) or ("session", row.id)
         yield key, session, patient_id, f"another plan's {session.describe()}"
+    yield from group_meetings(ctx, references)
+
+
+def group_meetings(ctx: Context, references: References) -> Iterator[Meeting]:
+    """The weekly meetings of open groups led by the plan's staff or held in its rooms: they
+    hold the time even before anyone is planned into them."""
+    staff_ids, room_ids = set(references.staff), set(references.rooms)
     groups = ctx.select(TherapyGroup).where(
         TherapyGroup.closed_at.is_(None),
         or_(TherapyGroup.facilitator_id.in_(staff_ids), TherapyGroup.room_id.in_(room_ids)),

@@ -136,6 +136,15 @@ class SkippedDayRead(Schema):
     moved_to: dt.date | None = Field(description="The make-up day, or null when lost.")
 
 
+class ShortWeekRead(Schema):
+    """A week that holidays or closures cut below the program's days or hours."""
+
+    week_starts_on: dt.date = Field(description="Its Monday.")
+    days: int = Field(description="Treatment days left that week.")
+    hours: float = Field(description="Hours left that week.")
+    lost_dates: list[dt.date] = Field(description="Closed days whose sessions did not move.")
+
+
 class BeyondAuthorizationRead(Schema):
     """Appointments of the plan the admission's authorization does not cover."""
 
@@ -161,6 +170,9 @@ class PlanValidation(Schema):
     flags: list[ViolationRead] = Field(description="Accepted, but someone should look.")
     skipped_days: list[SkippedDayRead] = Field(
         description="Closed days from today on, one entry a day, and where they moved."
+    )
+    short_weeks: list[ShortWeekRead] = Field(
+        description="Weeks from this one on that closures cut below the program's minimums."
     )
     beyond_authorization: BeyondAuthorizationRead | None = Field(
         description="Null when the authorization covers every appointment (or for a program)."
@@ -234,6 +246,15 @@ def _validation_fields(evaluation: Evaluation) -> dict[str, Any]:
         "violations": [{"code": v.code, "message": v.message} for v in check.violations],
         "flags": [{"code": v.code, "message": v.message} for v in evaluation.flags],
         "beyond_authorization": _beyond(evaluation),
+        "short_weeks": [
+            {
+                "week_starts_on": w.week_starts_on,
+                "days": w.days,
+                "hours": w.hours,
+                "lost_dates": w.lost_dates,
+            }
+            for w in evaluation.short_weeks
+        ],
         "skipped_days": [
             {"date": day, "reason": reason, "moved_to": moved_to}
             for day, reason, moved_to in skipped

@@ -17,8 +17,7 @@ from app.programs.models import Program
 from app.programs.service import settings_for
 from app.programs.settings import ProgramSettings
 from app.scheduling.appointments import audit_schedule
-from app.scheduling.authorization import terms_of, within_authorization
-from app.scheduling.authorization_rules import AuthorizationCheck, authorization_flag
+from app.scheduling.authorization import terms_of
 from app.scheduling.booking import (
     Draft,
     Evaluation,
@@ -28,9 +27,9 @@ from app.scheduling.booking import (
     end_plan,
     plan_sessions,
     store_plan,
-    upcoming,
 )
-from app.scheduling.calendar_rules import Materialized, plan_end
+from app.scheduling.calendar_rules import plan_end
+from app.scheduling.dated import dated_plan
 from app.scheduling.errors import AdmissionNotPlannable, PlanHasViolations
 from app.scheduling.memberships import check_group_sessions
 from app.scheduling.models import TreatmentPlan
@@ -144,7 +143,9 @@ def remove_group_from_plan(
     if len(remaining) == len(sessions):
         return
     draft = _draft_from(plan, remaining)
-    planned, _authorization = _bookable(ctx, _subject(ctx, admission), draft)
+    references = load_references(ctx, remaining, lock=False, strict=False)
+    settings = settings_for(ctx, ctx.get(Program, admission.program_id), plan.settings_version)
+    planned = dated_plan(ctx, _subject(ctx, admission), draft, references, settings).planned
     store_plan(ctx, admission, draft, plan.settings_version, planned, cancel_note=note)
 
 
@@ -170,22 +171,16 @@ def _evaluate(
     dates = (draft.start_date, draft.end_date)
     context = plan_context(ctx, subject, draft.sessions, references, dates, settings)
     check = validate_plan(draft.sessions, context, settings)
-    planned, authorization = _bookable(ctx, subject, draft)
-    books_beyond = draft.book_beyond_authorization
-    flags = [authorization_flag(authorization, books_beyond)]
-    dated_flags = [flag for flag in flags if flag is not None]
-    return Evaluation(check, planned, authorization, dated_flags, books_beyond), draft
-
-
-def _bookable(
-    ctx: Context, subject: Subject, draft: Draft
-) -> tuple[Materialized, AuthorizationCheck]:
-    """The dated appointments saving books: from today on, within the authorization unless
-    the plan books beyond it."""
-    planned = upcoming(subject.program, draft, ctx.now)
-    return within_authorization(
-        ctx, subject.admission_id, subject.authorization, planned, draft.book_beyond_authorization
+    dated = dated_plan(ctx, subject, draft, references, settings)
+    evaluation = Evaluation(
+        check,
+        dated.planned,
+        dated.authorization,
+        dated.flags,
+        draft.book_beyond_authorization,
+        dated.short_weeks,
     )
+    return evaluation, draft
 
 
 def _subject(ctx: Context, admission: Admission) -> Subject:
