@@ -112,6 +112,7 @@ def update_appointment(
             body.cancel_reason,
         )
         appointment.cancel_note, appointment.cancelled_at = body.note, ctx.now
+        appointment.revise()
         action = AuditAction.transition
     else:
         _reschedule(ctx, appointment, body)
@@ -148,6 +149,8 @@ def _reschedule(ctx: Context, appointment: Appointment, body: AppointmentUpdate)
     _check_conflicts(ctx, appointment, program, session, local)
     if starts_at != appointment.starts_at:
         appointment.is_rescheduled = True
+    if starts_at != appointment.starts_at or session.room_id != appointment.room_id:
+        appointment.revise()  # a new time or place; a new therapist shows in no patient feed
     appointment.ends_at = starts_at + (appointment.ends_at - appointment.starts_at)
     appointment.starts_at, appointment.local_date = starts_at, local.date()
     appointment.staff_id, appointment.room_id = session.staff_id, session.room_id

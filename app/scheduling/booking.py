@@ -226,6 +226,7 @@ def _rebook(
             PLAN_CHANGED_REASON,
         )
         appointment.cancel_note, appointment.cancelled_at = cancel_note, ctx.now
+        appointment.revise()
     if new_rows:
         ctx.session.execute(insert(Appointment), new_rows)
     ctx.session.flush()
@@ -254,6 +255,7 @@ def end_plan(ctx: Context, admission: Admission, note: str) -> int:
             PLAN_CHANGED_REASON,
         )
         appointment.cancel_note, appointment.cancelled_at = note, ctx.now
+        appointment.revise()
     ctx.session.flush()
     patient_id = admission.patient_id
     ctx.audit(AuditAction.update, "treatment_plan", plan.id, patient_id=patient_id)

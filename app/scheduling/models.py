@@ -100,3 +100,10 @@ class Appointment(OrganizationScoped):
     cancel_note: Mapped[str | None] = mapped_column(String(500))
     cancelled_at: Mapped[datetime | None]
     is_rescheduled: Mapped[bool] = mapped_column(default=False)
+    # The calendar event's SEQUENCE (RFC 5545): raised only when what a feed shows changes (its
+    # time, place or status), not by every update of the row (`version`).
+    sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    def revise(self) -> None:
+        """What calendar feeds show of it changed."""
+        self.sequence += 1

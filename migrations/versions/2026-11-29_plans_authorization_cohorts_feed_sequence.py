@@ -24,8 +24,14 @@ def upgrade() -> None:
                 "book_beyond_authorization", sa.Boolean(), server_default=sa.false(), nullable=False
             )
         )
+    with op.batch_alter_table("appointment") as batch:
+        batch.add_column(sa.Column("sequence", sa.Integer(), server_default="0", nullable=False))
+    # An event that already changed keeps the sequence its feed last showed.
+    op.execute("UPDATE appointment SET sequence = version - 1")
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("appointment") as batch:
+        batch.drop_column("sequence")
     with op.batch_alter_table("treatment_plan") as batch:
         batch.drop_column("book_beyond_authorization")
