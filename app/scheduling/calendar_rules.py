@@ -140,6 +140,24 @@ def materialize(
     return Materialized(appointments=appointments, skipped=skipped)
 
 
+def as_seen_from(
+    session: PlanSession, tz_name: str, seen_tz: str, first: dt.date, last: dt.date
+) -> list[PlanSession]:
+    """A weekly session of a program in one time zone as a program in another sees it, for
+    every week between two dates: staff who work in both are double booked in absolute time,
+    not by local weekday and hour. Where daylight saving time starts on different dates, some
+    weeks see it an hour apart: each distinct local weekday and time once."""
+    if tz_name == seen_tz:
+        return [session]
+    zone, seen = ZoneInfo(tz_name), ZoneInfo(seen_tz)
+    times: dict[tuple[Weekday, dt.time], None] = {}
+    for monday in _iso_mondays(first, last):
+        day = monday + dt.timedelta(days=session.weekday.number)
+        local = dt.datetime.combine(day, session.start_time, tzinfo=zone).astimezone(seen)
+        times[(Weekday.of(local.date()), local.time().replace(tzinfo=None))] = None
+    return [replace(session, weekday=day, start_time=time) for day, time in times]
+
+
 def _on_day(sessions: Sequence[PlanSession], indexes: list[int], day: dt.date) -> list[PlanSession]:
     return [replace(sessions[index], weekday=Weekday.of(day)) for index in indexes]
 

@@ -38,7 +38,7 @@ def make_up_check(
     dates: tuple[dt.date, dt.date],
 ) -> MakeUpCheck:
     hours = operating_hours(subject.program)
-    weekly = list(group_meetings(ctx, references))
+    weekly = list(group_meetings(ctx, subject, references, dates))
     booked = _booked_by_date(ctx, subject, references, dates)
 
     def can_move(day: dt.date, sessions: Sequence[PlanSession]) -> bool:
