@@ -1,5 +1,5 @@
-"""Treatment plans may book beyond the authorization; cohort groups start on a date; calendar
-events carry their own sequence.
+"""Treatment plans may book beyond the authorization; calendar events carry their own
+sequence.
 
 Revision ID: 0006
 Revises: 0005
