@@ -6,6 +6,7 @@ from pydantic import Field, model_validator
 
 from app.admissions.assessment import Assessment, Decision
 from app.admissions.lifecycle import AdmissionAction
+from app.errors import FieldError
 from app.schemas import Date, Schema
 from app.vocabulary import AdmissionStatus
 
@@ -59,6 +60,24 @@ class Approval(Schema):
         if not self.authorization_starts_on <= self.next_review_on <= self.authorization_ends_on:
             raise ValueError("next_review_on must fall within the authorization period")
         return self
+
+    def implausible(self, today: date, max_days: int) -> list[FieldError]:
+        """What today and the program's settings refuse: a period already over, or longer
+        than the program accepts. It may start in the past: payers authorize retroactively."""
+        errors = []
+        if self.authorization_ends_on < today:
+            errors.append(FieldError(
+                field="authorization_ends_on", code="already_ended",
+                message=f"The authorization ended on {self.authorization_ends_on}, before today.",
+            ))  # fmt: skip
+        span = (self.authorization_ends_on - self.authorization_starts_on).days + 1
+        if span > max_days:
+            errors.append(FieldError(
+                field="authorization_ends_on", code="period_too_long",
+                message=f"The authorization lasts {span} days; the program accepts at most"
+                f" {max_days} (setting max_authorization_days).",
+            ))  # fmt: skip
+        return errors
 
 
 class Start(Schema):

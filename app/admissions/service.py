@@ -137,6 +137,12 @@ def approve(ctx: Context, admission_id: uuid.UUID, body: Approval) -> AdmissionR
     admission = admission_for(ctx, admission_id, AdmissionAction.approve)
     if admission.part2_notice_given_on is None:
         raise Part2NoticeMissing("Record when the Part 2 notice was given before approving.")
+    program = ctx.session.get_one(Program, admission.program_id)
+    settings = programs_service.settings_for(ctx, program, admission.settings_version)
+    today = programs_service.program_today(program, ctx.now)
+    errors = body.implausible(today, settings.max_authorization_days)
+    if errors:
+        raise Unprocessable("The authorization's dates are not plausible.", errors=errors)
     admission.authorized_days = body.authorized_days
     admission.authorization_starts_on = body.authorization_starts_on
     admission.authorization_ends_on = body.authorization_ends_on

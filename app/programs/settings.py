@@ -53,6 +53,11 @@ class ProgramSettings(Schema):
     # CIWA-Ar above 15 and COWS of 25 or more are the scales' own "severe" bands.
     ciwa_ar_withdrawal_management_at: int = Field(16, ge=0, le=67)
     cows_withdrawal_management_at: int = Field(25, ge=0, le=48)
+    # §3.5: payers authorize IOP in blocks reviewed every month or two; a period longer than
+    # twice the planned duration is far more likely a typo than an authorization.
+    max_authorization_days: int = Field(
+        180, ge=1, le=731, description="The longest authorization period accepted at approval."
+    )
 
     # §4 groups
     group_min_size: int = Field(8, ge=1, le=100)
