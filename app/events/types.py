@@ -29,6 +29,11 @@ class EventType(StrEnum):
     group_closed = "group.closed"
     treatment_plan_saved = "treatment_plan.saved"
     treatment_plan_ended = "treatment_plan.ended"
+    coverage_created = "coverage.created"
+    coverage_updated = "coverage.updated"
+    coverage_deleted = "coverage.deleted"
+    cost_estimate_saved = "cost_estimate.saved"
+    good_faith_estimate_issued = "good_faith_estimate.issued"
 
 
 @dataclass(frozen=True)
