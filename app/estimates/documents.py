@@ -35,14 +35,22 @@ def good_faith_html(gfe: GoodFaithEstimateRead) -> str:
     return _TEMPLATES.get_template("good_faith_estimate.html").render(gfe=gfe)
 
 
+# Letters with no decomposition into a Latin-1 letter and an accent.
+_PLAIN_LETTERS = str.maketrans({"Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "ı": "i", "Œ": "OE",
+                                "œ": "oe", "Ŧ": "T", "ŧ": "t", "Ħ": "H", "ħ": "h"})  # fmt: skip
+
+
 def _latin1(text: str) -> str:
-    """The PDF's built-in fonts cover Latin-1: other letters lose their accents (Ł → L)
-    rather than the document failing; anything left becomes `?`."""
-    if all(ord(character) < 256 for character in text):
-        return text
-    plain = unicodedata.normalize("NFKD", text)
-    kept = "".join(c for c in plain if not unicodedata.combining(c))
-    return kept.encode("latin-1", "replace").decode("latin-1")
+    """The PDF's built-in fonts cover Latin-1: a letter beyond it loses its accent (ő → o,
+    Ł → L) rather than the document failing; anything still left becomes `?`."""
+    kept = []
+    for character in text.translate(_PLAIN_LETTERS):
+        if ord(character) < 256:
+            kept.append(character)
+            continue
+        base = unicodedata.normalize("NFKD", character)
+        kept.append("".join(c for c in base if not unicodedata.combining(c)))
+    return "".join(kept).encode("latin-1", "replace").decode("latin-1")
 
 
 class _Document(FPDF):
