@@ -20,8 +20,10 @@ from app.admissions.router import eligibility_router
 from app.admissions.router import router as admissions_router
 from app.audit.router import router as audit_router
 from app.config import Settings, get_settings
+from app.coverages.router import router as coverages_router
 from app.db import create_db_engine, create_sessionmaker, utcnow
 from app.errors import install_error_handlers
+from app.estimates.router import router as estimates_router
 from app.groups.router import router as groups_router
 from app.logging import configure_logging
 from app.middleware import (
@@ -50,6 +52,7 @@ Authenticate with an API key: `Authorization: Bearer iop_…`. Every error is an
 TAGS = [
     {"name": "access", "description": "API keys and the calling client."},
     {"name": "patients", "description": "Patients, their identifiers and Part 2 consents."},
+    {"name": "coverages", "description": "Patients' insurance coverages and their benefits."},
     {"name": "eligibility", "description": "Stateless admission decisions (ASAM crosswalk)."},
     {"name": "admissions", "description": "Admissions, their lifecycle and re-assessments."},
     {"name": "programs", "description": "Day and evening tracks and their versioned settings."},
@@ -58,6 +61,7 @@ TAGS = [
     {"name": "groups", "description": "Therapy groups, their members, waitlists and sizing."},
     {"name": "treatment-plans", "description": "Weekly treatment plans, checked and booked."},
     {"name": "appointments", "description": "Dated sessions, day sheets and calendar feeds."},
+    {"name": "estimates", "description": "Cost estimates and Good Faith Estimates."},
     {"name": "audit", "description": "The append-only record of patient data access."},
     {"name": "webhooks", "description": "Signed notifications of changes, retried until received."},
     {"name": "operations", "description": "Health, readiness and metrics."},
@@ -66,6 +70,7 @@ TAGS = [
 DOMAIN_ROUTERS: list[APIRouter] = [
     access_router,
     patients_router,
+    coverages_router,
     eligibility_router,
     admissions_router,
     programs_router,
@@ -74,6 +79,7 @@ DOMAIN_ROUTERS: list[APIRouter] = [
     groups_router,
     plans_router,
     appointments_router,
+    estimates_router,
     audit_router,
     webhooks_router,
 ]

@@ -209,7 +209,8 @@ def _as_json_types(node: object) -> None:
         node.update(core_schema.no_info_before_validator_function(_number_not_bool_or_text, inner))
         return
     for key, value in node.items():
-        if key != "metadata":
+        # JSON object keys are always text: `{"2026": …}` is how a key of a year arrives.
+        if key != "metadata" and not (kind == "dict" and key == "keys_schema"):
             _as_json_types(value)
 
 

@@ -40,9 +40,10 @@ LAYERS: list[set[str]] = [
         "security", "timeofday", "versioning", "vocabulary",
     },
     {"programs", "patients", "webhooks"},
-    {"admissions"},
+    {"admissions", "coverages"},
     {"groups"},
     {"scheduling"},
+    {"estimates"},
     {"flows"},
     {"interface"},
 ]  # fmt: skip
