@@ -2,7 +2,7 @@
 
 import uuid
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
@@ -62,8 +62,12 @@ def search_patients(
     name: str | None = None,
     date_of_birth: date | None = None,
     identifier: str | None = None,
+    born: tuple[date | None, date | None] = (None, None),
+    updated: tuple[datetime | None, datetime | None] = (None, None),
 ) -> tuple[list[PatientRead], int]:
-    statement = ctx.select(Patient).where()
+    """`born`: first and last date of birth, inclusive; `updated`: last change at or after the
+    first instant and before the second (either bound may be open)."""
+    statement = ctx.select(Patient)
     if name:
         for word in name.casefold().split():
             prefix = word.replace("%", r"\%").replace("_", r"\_") + "%"
@@ -75,6 +79,16 @@ def search_patients(
             )
     if date_of_birth is not None:
         statement = statement.where(Patient.date_of_birth == date_of_birth)
+    born_from, born_until = born
+    if born_from is not None:
+        statement = statement.where(Patient.date_of_birth >= born_from)
+    if born_until is not None:
+        statement = statement.where(Patient.date_of_birth <= born_until)
+    updated_from, updated_before = updated
+    if updated_from is not None:
+        statement = statement.where(Patient.updated_at >= updated_from)
+    if updated_before is not None:
+        statement = statement.where(Patient.updated_at < updated_before)
     if identifier:
         # FHIR token search: `system|value`, or a bare value in any system.
         system, _, value = identifier.rpartition("|")
