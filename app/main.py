@@ -20,6 +20,7 @@ from app.audit.router import router as audit_router
 from app.config import Settings, get_settings
 from app.db import create_db_engine, create_sessionmaker, utcnow
 from app.errors import install_error_handlers
+from app.fhir.router import router as fhir_router
 from app.groups.router import router as groups_router
 from app.logging import configure_logging
 from app.middleware import (
@@ -39,8 +40,9 @@ DESCRIPTION = """
 The open API that runs an addiction **Intensive Outpatient Program**: patients and their
 admission eligibility, programs and treatment plans, therapy groups, and the audit trail.
 
-Authenticate with an API key: `Authorization: Bearer iop_…`. Every error is an RFC 9457
-`application/problem+json` document whose `type` is stable.
+Authenticate with an API key: `Authorization: Bearer iop_…`. Every error of `/v1` is an RFC
+9457 `application/problem+json` document whose `type` is stable. EHRs may also speak FHIR R4 at
+`/fhir/R4` (see `GET /fhir/R4/metadata`), whose errors are FHIR OperationOutcomes.
 """
 
 TAGS = [
@@ -55,6 +57,12 @@ TAGS = [
     {"name": "treatment-plans", "description": "Weekly treatment plans, checked and booked."},
     {"name": "appointments", "description": "Dated sessions, day sheets and calendar feeds."},
     {"name": "audit", "description": "The append-only record of patient data access."},
+    {
+        "name": "fhir",
+        "description": "FHIR R4 at `/fhir/R4` for EHRs: Patient (read, search, create, update by"
+        " identifier), EpisodeOfCare, Appointment, Encounter and Group (read, search). Answers"
+        " `application/fhir+json`; errors are OperationOutcomes.",
+    },
     {"name": "operations", "description": "Health, readiness and metrics."},
 ]
 
@@ -109,6 +117,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     for router in DOMAIN_ROUTERS:
         api.include_router(router)
     app.include_router(api)
+    app.include_router(fhir_router)
 
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(ConcurrencyLimitMiddleware, limit=settings.max_concurrent_requests)
