@@ -113,6 +113,12 @@ def update_patient(
 ) -> PatientRead:
     patient = get_live_patient(ctx, patient_id)
     check_version(patient.version, expected_version)
+    if body.identifiers is not None:
+        # Before the patient's own fields change: replacing identifiers flushes, and a flush
+        # of a changed patient would bump its version a second time in one update.
+        _replace_identifiers(ctx, patient, body.identifiers)
+        # A change of identifiers alone must still bump the patient's version.
+        flag_modified(patient, "updated_at")
     changes = body.model_dump(
         mode="json", exclude_unset=True, exclude={"identifiers", "date_of_birth"}
     )
@@ -122,10 +128,6 @@ def update_patient(
         _check_born(ctx, body.date_of_birth)
         patient.date_of_birth = body.date_of_birth
     _fold_names(patient)
-    if body.identifiers is not None:
-        _replace_identifiers(ctx, patient, body.identifiers)
-        # A change of identifiers alone must still bump the patient's version.
-        flag_modified(patient, "updated_at")
     ctx.session.flush()
     ctx.audit(AuditAction.update, "patient", patient.id)
     ctx.emit(DomainEvent(EventType.patient_updated, patient_id=patient.id))
