@@ -72,10 +72,12 @@ _TITLES = {
 
 def outcomes(*statuses: int) -> dict[int | str, Any]:
     """The error answers of a FHIR route: OperationOutcomes as `application/fhir+json`."""
-    return {
+    documented: dict[int | str, Any] = {
         status: {"model": FhirOperationOutcome, "description": _TITLES[status]}
         for status in (400, 401, 403, 429, *statuses)
     }
+    documented["4XX"] = {"model": FhirOperationOutcome, "description": "Any other failure"}
+    return documented
 
 
 def answers(model: type[BaseModel], description: str, status: int = 200) -> dict[int | str, Any]:
@@ -85,6 +87,10 @@ def answers(model: type[BaseModel], description: str, status: int = 200) -> dict
 FHIR_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
-        "content": {FHIR_JSON: {"schema": {"$ref": "#/components/schemas/FhirResource"}}},
+        "description": "A FHIR R4 Patient.",
+        "content": {
+            media_type: {"schema": {"$ref": "#/components/schemas/FhirResource"}}
+            for media_type in (FHIR_JSON, "application/json")
+        },
     }
 }

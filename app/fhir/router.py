@@ -2,18 +2,18 @@
 what they answer to FHIR. Every route answers `application/fhir+json`, its failures as
 OperationOutcomes (`FhirRoute`)."""
 
+import json
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Header, Query, Request, status
+from fastapi import APIRouter, Depends, Header, Query, Request, status
 from starlette.routing import Match
 
 from app.admissions import service as admissions
 from app.context import Context, context_with
-from app.errors import DomainError, NotFound
+from app.errors import DomainError, MalformedJson, NotFound
 from app.fhir import capability, patient_writes
 from app.fhir.attendance import attended_minutes
-from app.fhir.codes import FHIR_JSON
 from app.fhir.docs import FHIR_BODY, FhirBundle, FhirResource, answers, outcomes
 from app.fhir.mapping import appointment as appointment_map
 from app.fhir.mapping import encounter as encounter_map
@@ -59,7 +59,21 @@ PatientParameter = Annotated[
     str | None, Query(description="`Patient/<id>` or `<id>`.", examples=["Patient/0190…"])
 ]
 StatusParameter = Annotated[str | None, Query(description="Codes; `a,b` for either.")]
-PatientBody = Annotated[dict[str, Any], Body(media_type=FHIR_JSON)]
+
+
+async def resource_body(request: Request) -> dict[str, Any]:
+    """The request's FHIR resource, read here so the OpenAPI document can name it (as
+    `application/fhir+json`, or plain JSON)."""
+    try:
+        body = json.loads(await request.body())
+    except ValueError:
+        raise MalformedJson("The request body could not be parsed as JSON.") from None
+    if not isinstance(body, dict):
+        raise BadRequest("The body must be one FHIR resource, a JSON object.")
+    return body
+
+
+PatientBody = Annotated[dict[str, Any], Depends(resource_body)]
 
 READ = {**answers(FhirResource, "The resource, its version as the ETag"), **outcomes(404)}
 SEARCH = {**answers(FhirBundle, "A searchset Bundle"), **outcomes()}
@@ -139,7 +153,7 @@ def create_patient(
     responses={
         **answers(FhirResource, "The patient, updated"),
         **answers(FhirResource, "The patient, created", 201),
-        **outcomes(404, 409, 412, 422),
+        **outcomes(409, 412, 422),
     },
     openapi_extra=FHIR_BODY,
 )
