@@ -24,6 +24,7 @@ from app.coverages.router import router as coverages_router
 from app.db import create_db_engine, create_sessionmaker, utcnow
 from app.errors import install_error_handlers
 from app.estimates.router import router as estimates_router
+from app.fhir.router import router as fhir_router
 from app.groups.router import router as groups_router
 from app.logging import configure_logging
 from app.middleware import (
@@ -45,8 +46,9 @@ DESCRIPTION = """
 The open API that runs an addiction **Intensive Outpatient Program**: patients and their
 admission eligibility, programs and treatment plans, therapy groups, and the audit trail.
 
-Authenticate with an API key: `Authorization: Bearer iop_…`. Every error is an RFC 9457
-`application/problem+json` document whose `type` is stable.
+Authenticate with an API key: `Authorization: Bearer iop_…`. Every error of `/v1` is an RFC
+9457 `application/problem+json` document whose `type` is stable. EHRs may also speak FHIR R4 at
+`/fhir/R4` (see `GET /fhir/R4/metadata`), whose errors are FHIR OperationOutcomes.
 """
 
 TAGS = [
@@ -64,6 +66,12 @@ TAGS = [
     {"name": "estimates", "description": "Cost estimates and Good Faith Estimates."},
     {"name": "audit", "description": "The append-only record of patient data access."},
     {"name": "webhooks", "description": "Signed notifications of changes, retried until received."},
+    {
+        "name": "fhir",
+        "description": "FHIR R4 at `/fhir/R4` for EHRs: Patient (read, search, create, update by"
+        " identifier), EpisodeOfCare, Appointment, Encounter and Group (read, search). Answers"
+        " `application/fhir+json`; errors are OperationOutcomes.",
+    },
     {"name": "operations", "description": "Health, readiness and metrics."},
 ]
 
@@ -142,6 +150,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     for router in DOMAIN_ROUTERS:
         api.include_router(router)
     app.include_router(api)
+    app.include_router(fhir_router)
 
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(ConcurrencyLimitMiddleware, limit=settings.max_concurrent_requests)

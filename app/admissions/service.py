@@ -1,6 +1,7 @@
 """Eligibility evaluations and the admission lifecycle. Every admission access is audited."""
 
 import uuid
+from collections.abc import Collection
 from datetime import date
 
 from sqlalchemy import select
@@ -116,15 +117,16 @@ def list_admissions(
     *,
     patient_id: uuid.UUID | None,
     program_id: uuid.UUID | None,
-    status: AdmissionStatus | None,
+    statuses: Collection[AdmissionStatus] | None,
 ) -> tuple[list[AdmissionRead], int]:
+    """Admissions, newest first; `statuses` keeps those in any of them (None: every status)."""
     statement = ctx.select(Admission)
     if patient_id is not None:
         statement = statement.where(Admission.patient_id == patient_id)
     if program_id is not None:
         statement = statement.where(Admission.program_id == program_id)
-    if status is not None:
-        statement = statement.where(Admission.status == status)
+    if statuses is not None:
+        statement = statement.where(Admission.status.in_(list(statuses)))
     statement = statement.order_by(Admission.created_at.desc(), Admission.id)
     admissions, total = fetch_page(ctx.session, statement, params)
     for admission in admissions:

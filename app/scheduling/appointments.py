@@ -3,7 +3,7 @@
 import datetime as dt
 import uuid
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import replace
 from zoneinfo import ZoneInfo
 
@@ -58,6 +58,37 @@ def list_patient_appointments(
         statement = statement.where(Appointment.local_date <= last)
     appointments, total = fetch_page(ctx.session, statement, params)
     ctx.audit(AuditAction.list, "appointment", [a.id for a in appointments], patient_id=patient.id)
+    return appointments, total
+
+
+def search_appointments(
+    ctx: Context,
+    params: PageParams,
+    *,
+    patient_id: uuid.UUID | None = None,
+    statuses: Collection[AppointmentStatus] | None = None,
+    local_dates: tuple[dt.date | None, dt.date | None] = (None, None),
+    starts: tuple[dt.datetime | None, dt.datetime | None] = (None, None),
+) -> tuple[list[Appointment], int]:
+    """The organization's appointments in time order, filtered by patient, statuses, program
+    local dates (inclusive) and start instants (at or after the first, before the second)."""
+    statement = ctx.select(Appointment).order_by(Appointment.starts_at, Appointment.id)
+    if patient_id is not None:
+        statement = statement.where(Appointment.patient_id == patient_id)
+    if statuses is not None:
+        statement = statement.where(Appointment.status.in_(list(statuses)))
+    first, last = local_dates
+    if first is not None:
+        statement = statement.where(Appointment.local_date >= first)
+    if last is not None:
+        statement = statement.where(Appointment.local_date <= last)
+    earliest, before = starts
+    if earliest is not None:
+        statement = statement.where(Appointment.starts_at >= earliest)
+    if before is not None:
+        statement = statement.where(Appointment.starts_at < before)
+    appointments, total = fetch_page(ctx.session, statement, params)
+    audit_by_patient(ctx, AuditAction.list, appointments)
     return appointments, total
 
 
