@@ -3,7 +3,7 @@
 from typing import Any
 
 from app.errors import DomainError
-from app.groups.membership import (
+from app.groups.errors import (
     AdmissionRequired,
     AlreadyMember,
     CriteriaNotMet,

@@ -8,7 +8,7 @@ from typing import Annotated, Literal, Self
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from app.groups.criteria import Criterion
-from app.groups.rules import ProposedGroup, Specialization, Unplaced
+from app.groups.sizing_rules import ProposedGroup, Specialization, Unplaced
 from app.schemas import LocalTime, Omittable, Schema
 from app.vocabulary import GroupStatus, MembershipStatus, Modality, SessionKind, Weekday
 

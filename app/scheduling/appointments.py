@@ -19,8 +19,8 @@ from app.programs.models import Program
 from app.programs.service import settings_for
 from app.scheduling.errors import AppointmentConflicts
 from app.scheduling.models import Appointment, TreatmentPlan, TreatmentPlanSession
-from app.scheduling.plan import PlanSession
-from app.scheduling.plan_context import (
+from app.scheduling.references import load_references, with_group_seats
+from app.scheduling.rule_inputs import (
     Meeting,
     Subject,
     assemble_context,
@@ -28,8 +28,8 @@ from app.scheduling.plan_context import (
     meeting_key,
     operating_hours,
 )
-from app.scheduling.references import load_references, with_group_seats
-from app.scheduling.rules import conflicts
+from app.scheduling.rules.plan import PlanSession
+from app.scheduling.rules.validation import conflicts
 from app.scheduling.schemas import AppointmentUpdate
 from app.versioning import check_version
 from app.vocabulary import AppointmentStatus, Modality, SessionKind, Weekday

@@ -7,7 +7,7 @@ from app.context import Context, context_with
 from app.flows import plans as plan_flows
 from app.openapi import problem_example, problem_responses
 from app.pagination import PageDep, page_body
-from app.scheduling import appointments, calendars, service
+from app.scheduling import appointments, feeds, service
 from app.scheduling.schemas import (
     AppointmentRead,
     AppointmentUpdate,
@@ -188,7 +188,7 @@ def update_appointment(
     responses={**ICS, **NOT_FOUND},
 )
 def get_patient_calendar(patient_id: uuid.UUID, ctx: Reader) -> Response:
-    return calendar_response(calendars.patient_calendar(ctx, patient_id))
+    return calendar_response(feeds.patient_calendar(ctx, patient_id))
 
 
 @appointments_router.get(
@@ -198,4 +198,4 @@ def get_patient_calendar(patient_id: uuid.UUID, ctx: Reader) -> Response:
     responses={**ICS, **NOT_FOUND},
 )
 def get_staff_calendar(staff_id: uuid.UUID, ctx: Reader) -> Response:
-    return calendar_response(calendars.staff_calendar(ctx, staff_id))
+    return calendar_response(feeds.staff_calendar(ctx, staff_id))

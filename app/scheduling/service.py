@@ -28,15 +28,15 @@ from app.scheduling.booking import (
     plan_sessions,
     store_plan,
 )
-from app.scheduling.calendar_rules import plan_end
 from app.scheduling.dated import dated_plan
 from app.scheduling.errors import AdmissionNotPlannable, PlanHasViolations
-from app.scheduling.memberships import check_group_sessions
+from app.scheduling.group_sessions import check_group_sessions
 from app.scheduling.models import TreatmentPlan
-from app.scheduling.plan import PlanSession
-from app.scheduling.plan_context import Subject, group_sessions, plan_context, rule_session
 from app.scheduling.references import load_references, with_group_seats
-from app.scheduling.rules import validate_plan
+from app.scheduling.rule_inputs import Subject, group_sessions, plan_context, rule_session
+from app.scheduling.rules.calendar import plan_end
+from app.scheduling.rules.plan import PlanSession
+from app.scheduling.rules.validation import validate_plan
 from app.scheduling.schemas import PlanTerms, TreatmentPlanCreate, TreatmentPlanValidate
 from app.vocabulary import ADMITTED
 
