@@ -225,10 +225,8 @@ def search_appointments(
 
 @router.get("/Appointment/{appointment_id}", summary="Read an appointment", responses=READ)
 def read_appointment(appointment_id: str, ctx: ScheduleReader) -> FhirResponse:
-    found = appointments.get_appointment(ctx, _id(appointment_id, "appointment"))
-    return resource_response(
-        appointment_map.appointment_resource(AppointmentRead.model_validate(found))
-    )
+    found = appointments.read_appointment(ctx, _id(appointment_id, "appointment"))
+    return resource_response(appointment_map.appointment_resource(found))
 
 
 @router.get("/Encounter", summary="Search encounters (attended sessions)", responses=SEARCH)
@@ -251,10 +249,10 @@ def search_encounters(
     "/Encounter/{encounter_id}", summary="Read an encounter (an attended session)", responses=READ
 )
 def read_encounter(encounter_id: str, ctx: ScheduleReader) -> FhirResponse:
-    found = appointments.get_appointment(ctx, _id(encounter_id, "encounter"))
+    found = appointments.read_appointment(ctx, _id(encounter_id, "encounter"))
     if found.status != AppointmentStatus.fulfilled:
         raise NotFound(f"No encounter with id {encounter_id}: the session was not attended.")
-    [encounter] = _encounters(ctx, [AppointmentRead.model_validate(found)])
+    [encounter] = _encounters(ctx, [found])
     return resource_response(encounter)
 
 
@@ -321,7 +319,7 @@ def _appointments(
         local_dates=date_bounds("date", local_dates),
         starts=instant_bounds("date", instants),
     )
-    return [AppointmentRead.model_validate(a) for a in found], total
+    return found, total
 
 
 def _encounters(ctx: Context, attended: list[AppointmentRead]) -> list[dict[str, Any]]:
