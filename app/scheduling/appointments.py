@@ -124,7 +124,6 @@ def day_sheet(
     return [AppointmentRead.model_validate(a) for a in appointments], total
 
 
-
 def read_appointment(ctx: Context, appointment_id: uuid.UUID) -> AppointmentRead:
     appointment = ctx.get(Appointment, appointment_id)
     ctx.audit(AuditAction.read, "appointment", appointment.id, patient_id=appointment.patient_id)
