@@ -7,6 +7,7 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request, status
+from fastapi.routing import APIRoute
 from starlette.routing import Match
 
 from app.admissions import service as admissions
@@ -279,8 +280,14 @@ def read_group(group_id: str, ctx: GroupReader) -> FhirResponse:
 )
 def unsupported(request: Request, path: str) -> FhirResponse:
     """Anything else under the FHIR base: an OperationOutcome, never a problem document."""
-    if any(route.matches(request.scope)[0] == Match.PARTIAL for route in router.routes):
-        error = DomainError(f"{request.method} is not supported here.")
+    allowed = sorted(
+        method
+        for route in router.routes
+        if isinstance(route, APIRoute) and route.matches(request.scope)[0] == Match.PARTIAL
+        for method in route.methods or ()
+    )
+    if allowed:
+        error = DomainError(f"{request.method} is not supported here.", allow=", ".join(allowed))
         error.status, error.slug, error.title = 405, "method-not-allowed", "Method not allowed"
         raise error
     raise NotFound(f"This FHIR server has nothing at {path}; see {PREFIX}/metadata.")
