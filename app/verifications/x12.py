@@ -142,7 +142,9 @@ def read_segments(document: str) -> list[list[str]]:
     problems = reader.pop_errors()
     if problems:
         level, _code, reason, _value, _line = problems[0]
-        raise X12Problem({"isa": "ISA", "gs": "GS", "st": "ST"}.get(level, "segment"), reason)
+        named = re.search(r"\b(IEA|ISA|GE|GS|SE|ST|HL|LX)\b", reason)
+        level_segment = {"isa": "ISA", "gs": "GS", "st": "ST"}.get(level, "segment")
+        raise X12Problem(named.group(1) if named else level_segment, reason)
     return segments
 
 
