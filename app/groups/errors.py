@@ -15,6 +15,10 @@ class AdmissionRequired(Conflict):
     slug, title = "admission-required", "No approved or active admission in the group's program"
 
 
+class CohortStarted(Conflict):
+    slug, title = "cohort-started", "The closed group's cohort has started"
+
+
 class GroupClosed(Conflict):
     slug, title = "group-closed", "The group is closed"
 

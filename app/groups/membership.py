@@ -11,10 +11,16 @@ from app.context import AuditAction, Context
 from app.errors import FieldError, NotFound
 from app.events.types import EventType
 from app.groups.criteria import unmet_criteria
-from app.groups.eligibility import admission_in_program, criteria_of, profiles_for
+from app.groups.eligibility import (
+    admission_in_program,
+    cohort_has_started,
+    criteria_of,
+    profiles_for,
+)
 from app.groups.errors import (
     AdmissionRequired,
     AlreadyMember,
+    CohortStarted,
     CriteriaNotMet,
     GroupClosed,
     GroupFull,
@@ -55,6 +61,12 @@ def enroll(
     The caller holds the group's lock; a seat's meetings are the plan's business."""
     if group.closed_at is not None:
         raise GroupClosed(f"The group {group.name!r} is closed.")
+    if cohort_has_started(ctx, group):
+        raise CohortStarted(
+            f"The group {group.name!r} is a closed cohort that started on"
+            f" {group.cohort_starts_on}; it takes no new member.",
+            cohort_starts_on=str(group.cohort_starts_on),
+        )
     patient = patients_service.get_live_patient(ctx, body.patient_id)
     if _open_membership(ctx, group.id, patient.id) is not None:
         raise AlreadyMember("The patient is already a member of this group or on its waitlist.")
