@@ -18,6 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from app.access.router import router as access_router
 from app.admissions.router import eligibility_router
 from app.admissions.router import router as admissions_router
+from app.attendance.router import router as attendance_router
 from app.audit.router import router as audit_router
 from app.config import Settings, get_settings
 from app.coverages.router import router as coverages_router
@@ -64,6 +65,7 @@ TAGS = [
     {"name": "treatment-plans", "description": "Weekly treatment plans, checked and booked."},
     {"name": "appointments", "description": "Dated sessions, day sheets and calendar feeds."},
     {"name": "estimates", "description": "Cost estimates and Good Faith Estimates."},
+    {"name": "attendance", "description": "Attendance per session, group meeting or EHR batch."},
     {"name": "audit", "description": "The append-only record of patient data access."},
     {"name": "webhooks", "description": "Signed notifications of changes, retried until received."},
     {
@@ -88,6 +90,7 @@ DOMAIN_ROUTERS: list[APIRouter] = [
     plans_router,
     appointments_router,
     estimates_router,
+    attendance_router,
     audit_router,
     webhooks_router,
 ]

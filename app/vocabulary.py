@@ -106,3 +106,18 @@ class AppointmentStatus(StrEnum):
     cancelled = "cancelled"
     fulfilled = "fulfilled"
     noshow = "noshow"
+
+
+class AttendanceStatus(StrEnum):
+    """A session's attendance mark (docs/domain.md §5)."""
+
+    present = "present"
+    late = "late"
+    left_early = "left_early"
+    excused_absence = "excused_absence"
+    unexcused_absence = "unexcused_absence"
+    no_show = "no_show"
+
+
+# The patient came (for some or all of the session): the appointment is fulfilled.
+ATTENDED = frozenset({AttendanceStatus.present, AttendanceStatus.late, AttendanceStatus.left_early})

@@ -35,6 +35,8 @@ class EventType(StrEnum):
     coverage_deleted = "coverage.deleted"
     cost_estimate_saved = "cost_estimate.saved"
     good_faith_estimate_issued = "good_faith_estimate.issued"
+    attendance_recorded = "attendance.recorded"
+    alert_raised = "alert.raised"
 
 
 @dataclass(frozen=True)

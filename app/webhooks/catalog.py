@@ -17,6 +17,8 @@ class WebhookEventType(StrEnum):
     appointment_changed = "appointment.changed"
     treatment_plan_changed = "treatment_plan.changed"
     patient_changed = "patient.changed"
+    attendance_recorded = "attendance.recorded"
+    alert_raised = "alert.raised"
 
 
 _ADMISSION_STATUS = {
@@ -37,6 +39,8 @@ _PUBLIC: dict[EventType, WebhookEventType] = {
     EventType.patient_created: WebhookEventType.patient_changed,
     EventType.patient_updated: WebhookEventType.patient_changed,
     EventType.patient_deleted: WebhookEventType.patient_changed,
+    EventType.attendance_recorded: WebhookEventType.attendance_recorded,
+    EventType.alert_raised: WebhookEventType.alert_raised,
 }
 
 
