@@ -73,7 +73,7 @@ def record_group_meeting(
         if appointment is None:
             errors.append(
                 FieldError(
-                    field=f"marks.{index}.patient_id",
+                    field=f"marks[{index}].patient_id",
                     code="not_in_meeting",
                     message=f"Patient {mark.patient_id} has no session of this group on {day}.",
                 )
@@ -87,7 +87,7 @@ def record_group_meeting(
         raise Unprocessable(
             "Some marks cannot be recorded; nothing was stored.",
             errors=[
-                FieldError(field=f"marks.{index}", code=r.code.value, message=r.message)
+                FieldError(field=f"marks[{index}]", code=r.code.value, message=r.message)
                 for index, r in sorted(recorded.refused.items())
             ],
         )

@@ -77,6 +77,7 @@ def group_meeting(ctx: Context, group_id: uuid.UUID, local_date: dt.date) -> lis
 def record_outcomes(ctx: Context, outcomes: Mapping[uuid.UUID, AppointmentStatus]) -> None:
     """Each appointment follows its attendance: fulfilled or noshow. Set-based: one statement
     per status and thousand appointments."""
+    ctx.session.flush()
     for status in (AppointmentStatus.fulfilled, AppointmentStatus.noshow):
         ids = [appointment_id for appointment_id, s in outcomes.items() if s == status]
         for start in range(0, len(ids), CHUNK):
@@ -87,3 +88,4 @@ def record_outcomes(ctx: Context, outcomes: Mapping[uuid.UUID, AppointmentStatus
                 .values(status=status, version=Appointment.version + 1, updated_at=ctx.now)
                 .execution_options(synchronize_session=False)
             )
+    ctx.session.expire_all()  # appointments loaded before the statements are stale now

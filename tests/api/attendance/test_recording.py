@@ -6,6 +6,7 @@ import pytest
 from fastapi import FastAPI
 
 from app.admissions.models import Admission
+from tests.api.scheduling.factories import admit, make_track, plan_body
 from tests.conftest import FixedClock
 from tests.factories import Clinic
 
@@ -204,3 +205,30 @@ def test_a_first_attendance_outside_the_authorization_is_refused_with_the_reason
     assert clinic.staff.get(f"/v1/admissions/{patient.admission_id}").json()["status"] == (
         "approved"
     )
+
+
+def test_a_day_beyond_the_authorized_days_is_recorded_but_flagged(
+    app: FastAPI, clinic: Clinic, clock: FixedClock
+) -> None:
+    program = make_track(clinic)
+    patient = admit(
+        app,
+        clinic,
+        program,
+        authorized_days=2,
+        authorization_starts_on=date(2026, 3, 2),
+        authorization_ends_on=date(2026, 4, 30),
+    )
+    body = plan_body(weeks=1) | {"book_beyond_authorization": True}
+    response = clinic.staff.post(f"/v1/admissions/{patient.admission_id}/treatment-plan", json=body)
+    assert response.status_code == 201, response.text
+    later(clock)
+
+    flags = {}
+    for day in ("2026-03-02", "2026-03-04", "2026-03-05"):
+        url = f"/v1/appointments/{on(clinic, patient, day)['id']}/attendance"
+        flags[day] = clinic.staff.put(url, json={"status": "present"}).json()[
+            "is_beyond_authorization"
+        ]
+
+    assert flags == {"2026-03-02": False, "2026-03-04": False, "2026-03-05": True}
