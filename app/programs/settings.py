@@ -73,6 +73,13 @@ class ProgramSettings(Schema):
     days_absent_pending_discharge: int = Field(10, ge=1, le=365)
     days_absent_discharge: int = Field(14, ge=1, le=365)
     completion_attendance_ratio: float = Field(0.9, gt=0, le=1)
+    past_booking_days: int = Field(
+        90,
+        ge=0,
+        le=365,
+        description="How far back a first treatment plan that starts in the past books its"
+        " sessions, so their attendance can be recorded.",
+    )
 
     # §6 cost: $250–350 per treatment day; the midpoint until the clinic sets its own price.
     price_per_day: Money = Field(Decimal("300.00"), ge=0)
