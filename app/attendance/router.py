@@ -3,11 +3,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 
-from app.attendance import service
+from app.attendance import service, summary
 from app.attendance.schemas import (
     AttendanceBatch,
     AttendanceMark,
     AttendanceRead,
+    AttendanceSummary,
     BatchResult,
     GroupMeetingAttendance,
     GroupMeetingMarks,
@@ -73,3 +74,12 @@ def get_group_meeting(
 )
 def record_attendance_batch(body: AttendanceBatch, ctx: Writer) -> BatchResult:
     return attendance_flows.record_batch(ctx, body)
+
+
+@router.get(
+    "/admissions/{admission_id}/attendance-summary",
+    summary="An admission's attendance per ISO week and its compliance status",
+    responses=problem_responses(404),
+)
+def get_attendance_summary(admission_id: uuid.UUID, ctx: Reader) -> AttendanceSummary:
+    return summary.attendance_summary(ctx, admission_id)

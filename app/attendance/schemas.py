@@ -109,3 +109,42 @@ class BatchResult(Schema):
     corrected: int = Field(description="Marks changed; the earlier one kept in the history.")
     unchanged: int = Field(description="Records that said what was already recorded.")
     errors: list[BatchError]
+
+
+class WeekRead(Schema):
+    week: str = Field(examples=["2026-W10"], description="The ISO week.")
+    starts_on: date
+    scheduled_hours: float
+    attended_hours: float = Field(description="Real minutes attended, in hours.")
+    scheduled_days: int
+    treatment_days: int = Field(description="Days with at least one session attended.")
+    min_weekly_hours: float
+    min_days_per_week: int
+    holidays: list[date] = Field(description="Weekdays the program was closed: a holiday week.")
+    is_holiday_week: bool = Field(description="Not held to the minimums.")
+    is_complete: bool
+    meets_hours: bool | None = Field(description="Null: not judged (holiday week, or not over).")
+    meets_days: bool | None
+
+
+class ReasonRead(Schema):
+    code: str = Field(examples=["consecutive_absences"])
+    message: str
+
+
+class AttendanceSummary(Schema):
+    admission_id: uuid.UUID
+    as_of: date = Field(description="Today in the program's time zone.")
+    weeks: list[WeekRead]
+    attendance_rate: float | None = Field(
+        description="Minutes attended ÷ minutes scheduled of the sessions marked so far."
+    )
+    consecutive_unexcused_absences: int
+    days_since_last_attendance: int | None
+    authorized_days_used: int
+    authorized_days_left: int | None
+    status: str = Field(examples=["at_risk"])
+    suggested_discharge_type: str | None = Field(
+        description="With pending_discharge: what a clinician confirms through the discharge."
+    )
+    reasons: list[ReasonRead]
