@@ -121,3 +121,23 @@ class AttendanceStatus(StrEnum):
 
 # The patient came (for some or all of the session): the appointment is fulfilled.
 ATTENDED = frozenset({AttendanceStatus.present, AttendanceStatus.late, AttendanceStatus.left_early})
+
+
+class AlertStatus(StrEnum):
+    open = "open"
+    acknowledged = "acknowledged"
+    resolved = "resolved"
+
+
+class AlertCode(StrEnum):
+    """The clinic's worklist: stable codes a client may filter and count on."""
+
+    weekly_hours_below_minimum = "weekly_hours_below_minimum"
+    weekly_days_below_minimum = "weekly_days_below_minimum"
+    consecutive_absences = "consecutive_absences"
+    days_without_attendance = "days_without_attendance"
+    positive_drug_screen = "positive_drug_screen"
+    authorization_nearly_used = "authorization_nearly_used"
+    authorization_exhausted = "authorization_exhausted"
+    authorization_expired = "authorization_expired"
+    review_due = "review_due"

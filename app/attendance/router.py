@@ -3,8 +3,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 
-from app.attendance import service, summary
+from app.attendance import alerts, service, summary
 from app.attendance.schemas import (
+    AlertRead,
+    AlertResolution,
     AttendanceBatch,
     AttendanceMark,
     AttendanceRead,
@@ -16,10 +18,13 @@ from app.attendance.schemas import (
 from app.context import Context, context_with
 from app.flows import attendance as attendance_flows
 from app.openapi import problem_responses
-from app.schemas import Date
+from app.pagination import PageDep, page_body
+from app.schemas import Date, Page
 from app.security import Permission
+from app.vocabulary import AlertCode, AlertStatus
 
 router = APIRouter(tags=["attendance"])
+alerts_router = APIRouter(tags=["alerts"])
 
 Reader = Annotated[Context, context_with(Permission.schedules_read)]
 Writer = Annotated[Context, context_with(Permission.schedules_write)]
@@ -83,3 +88,33 @@ def record_attendance_batch(body: AttendanceBatch, ctx: Writer) -> BatchResult:
 )
 def get_attendance_summary(admission_id: uuid.UUID, ctx: Reader) -> AttendanceSummary:
     return summary.attendance_summary(ctx, admission_id)
+
+
+@alerts_router.get("/alerts", summary="The clinic's worklist: alerts by status, program and code")
+def list_alerts(
+    ctx: Reader,
+    page: PageDep,
+    status: AlertStatus | None = None,
+    program_id: uuid.UUID | None = None,
+    code: AlertCode | None = None,
+) -> Page[AlertRead]:
+    found, total = alerts.list_alerts(ctx, page, status, program_id, code)
+    return Page[AlertRead].model_validate(page_body(found, total, page))
+
+
+@alerts_router.post(
+    "/alerts/{alert_id}/acknowledge",
+    summary="Acknowledge an open alert: someone is on it",
+    responses=problem_responses(404, 409),
+)
+def acknowledge_alert(alert_id: uuid.UUID, ctx: Writer) -> AlertRead:
+    return alerts.acknowledge(ctx, alert_id)
+
+
+@alerts_router.post(
+    "/alerts/{alert_id}/resolve",
+    summary="Resolve an alert, with a note of what was done",
+    responses=problem_responses(404, 409),
+)
+def resolve_alert(alert_id: uuid.UUID, body: AlertResolution, ctx: Writer) -> AlertRead:
+    return alerts.resolve(ctx, alert_id, body)

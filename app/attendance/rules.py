@@ -72,6 +72,9 @@ class Week:
 class Reason:
     code: ReasonCode
     message: str
+    # Which occurrence of the reason this is (the week, the absence spell, the authorization):
+    # an alert is raised once per occurrence, however often the rules run.
+    occurrence: str = ""
 
 
 @dataclass(frozen=True)
@@ -113,7 +116,10 @@ def summarize(
         if authorization.authorized_days is not None
         else None
     )
-    reasons = _reasons(weeks, streak, since, used, left, authorization, today, settings)
+    last_attended = attended_days[-1].isoformat() if attended_days else "none"
+    reasons = _reasons(
+        weeks, streak, since, used, left, authorization, today, settings, last_attended
+    )
     status, discharge = _status(reasons, since, rate, today, plan_ends_on, attended_days, settings)
     if discharge == "completed":
         reasons.append(Reason(ReasonCode.plan_completed, "The planned treatment has ended."))
@@ -202,8 +208,10 @@ def _reasons(
     auth: Authorization,
     today: dt.date,
     settings: ProgramSettings,
+    last_attended: str,
 ) -> list[Reason]:
     reasons = []
+    authorized = f"{auth.authorized_days}:{auth.starts_on}:{auth.ends_on}"
     last = next((w for w in reversed(weeks) if w.is_complete), None)
     if last is not None and last.meets_hours is False:
         reasons.append(
@@ -211,6 +219,7 @@ def _reasons(
                 ReasonCode.weekly_hours_below_minimum,
                 f"Week {last.week}: {last.attended_hours} hours attended; the minimum is"
                 f" {last.min_weekly_hours}.",
+                last.week,
             )
         )
     if last is not None and last.meets_days is False:
@@ -219,6 +228,7 @@ def _reasons(
                 ReasonCode.weekly_days_below_minimum,
                 f"Week {last.week}: {last.treatment_days} treatment days; the minimum is"
                 f" {last.min_days_per_week}.",
+                last.week,
             )
         )
     if streak >= settings.consecutive_unexcused_absences_for_review:
@@ -226,15 +236,32 @@ def _reasons(
             Reason(
                 ReasonCode.consecutive_absences,
                 f"{streak} unexcused absences in a row: a clinical review is due.",
+                f"after:{last_attended}",
             )
         )
     if since is not None and since >= settings.days_absent_non_compliant:
+        level = sum(
+            since >= days
+            for days in (
+                settings.days_absent_non_compliant,
+                settings.days_absent_pending_discharge,
+                settings.days_absent_discharge,
+            )
+        )
         reasons.append(
-            Reason(ReasonCode.days_without_attendance, f"{since} days without attendance.")
+            Reason(
+                ReasonCode.days_without_attendance,
+                f"{since} days without attendance.",
+                f"after:{last_attended}:level:{level}",  # raised again at each threshold
+            )
         )
     if auth.ends_on is not None and today > auth.ends_on:
         reasons.append(
-            Reason(ReasonCode.authorization_expired, f"The authorization ended on {auth.ends_on}.")
+            Reason(
+                ReasonCode.authorization_expired,
+                f"The authorization ended on {auth.ends_on}.",
+                authorized,
+            )
         )
     if left is not None and auth.authorized_days is not None:
         if left == 0:
@@ -242,6 +269,7 @@ def _reasons(
                 Reason(
                     ReasonCode.authorization_exhausted,
                     f"All {auth.authorized_days} authorized treatment days are used.",
+                    authorized,
                 )
             )
         elif left <= settings.authorization_days_left_alert:
@@ -249,11 +277,16 @@ def _reasons(
                 Reason(
                     ReasonCode.authorization_nearly_used,
                     f"{left} of {auth.authorized_days} authorized treatment days left.",
+                    authorized,
                 )
             )
     if auth.next_review_on is not None and auth.next_review_on <= today:
         reasons.append(
-            Reason(ReasonCode.review_due, f"The payer's review was due on {auth.next_review_on}.")
+            Reason(
+                ReasonCode.review_due,
+                f"The payer's review was due on {auth.next_review_on}.",
+                str(auth.next_review_on),
+            )
         )
     return reasons
 

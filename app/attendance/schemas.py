@@ -148,3 +148,23 @@ class AttendanceSummary(Schema):
         description="With pending_discharge: what a clinician confirms through the discharge."
     )
     reasons: list[ReasonRead]
+
+
+class AlertRead(Schema):
+    id: uuid.UUID
+    program_id: uuid.UUID
+    admission_id: uuid.UUID
+    patient_id: uuid.UUID
+    code: str = Field(examples=["consecutive_absences"])
+    message: str
+    status: str = Field(examples=["open"], description="open, acknowledged or resolved.")
+    raised_at: datetime
+    acknowledged_at: datetime | None
+    acknowledged_by_key_id: uuid.UUID | None
+    resolved_at: datetime | None
+    resolved_by_key_id: uuid.UUID | None
+    resolution_note: str | None
+
+
+class AlertResolution(Schema):
+    note: str | None = Field(None, max_length=1000, examples=["Called; back on Monday."])

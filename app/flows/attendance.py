@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from app.admissions import service as admissions_service
 from app.admissions.schemas import Start
+from app.attendance import alerts
 from app.attendance import service as attendance_service
 from app.attendance.errors import refusal_error
 from app.attendance.marks import Refusal, RefusalCode, appointment_status_of
@@ -173,7 +174,10 @@ def _record(
         {i: appointment_status_of(by_appointment[i].entry.status) for i in stored.changed},
     )
     changed_admissions = {by_appointment[i].appointment.admission_id for i in stored.changed}
-    attendance_service.reflag(ctx, [a for a in admissions if a.id in changed_admissions])
+    changed = [a for a in admissions if a.id in changed_admissions]
+    attendance_service.reflag(ctx, changed)
+    for admission in changed:
+        alerts.raise_alerts(ctx, admission)
     return Recorded(stored, refused)
 
 
