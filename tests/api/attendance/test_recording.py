@@ -232,3 +232,17 @@ def test_a_day_beyond_the_authorized_days_is_recorded_but_flagged(
         ]
 
     assert flags == {"2026-03-02": False, "2026-03-04": False, "2026-03-05": True}
+
+
+def test_an_ehr_reads_the_minutes_really_attended_as_the_encounters_length(
+    app: FastAPI, clinic: Clinic, clock: FixedClock
+) -> None:
+    patient, _ = planned_patient(app, clinic)
+    later(clock)
+    url = f"/v1/appointments/{on(clinic, patient, '2026-03-02')['id']}/attendance"
+    clinic.staff.put(url, json={"status": "late", "minutes_attended": 135})
+
+    bundle = clinic.ehr.get("/fhir/R4/Encounter", params={"patient": str(patient.patient_id)})
+
+    [entry] = bundle.json()["entry"]
+    assert entry["resource"]["length"]["value"] == 135
