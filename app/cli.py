@@ -6,19 +6,24 @@ import signal
 import tempfile
 import threading
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 import uvicorn
+from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from app.access import service as access_service
+from app.access.models import Organization
 from app.access.schemas import ApiKeyCreate
 from app.config import get_settings
+from app.context import Context
 from app.db import create_db_engine, create_sessionmaker
+from app.flows import alerts as alert_flows
 from app.migrations import upgrade_to_head
-from app.security import Role
+from app.security import Principal, Role
 from app.webhooks.worker import run_forever
 
 cli = typer.Typer(help="Run and administer the IOP API.", no_args_is_help=True)
@@ -26,6 +31,8 @@ orgs = typer.Typer(help="Organizations (clinic operators).", no_args_is_help=Tru
 keys = typer.Typer(help="API keys.", no_args_is_help=True)
 cli.add_typer(orgs, name="orgs")
 cli.add_typer(keys, name="keys")
+alerts = typer.Typer(help="The clinic's alerts.", no_args_is_help=True)
+cli.add_typer(alerts, name="alerts")
 
 OPENAPI_PATH = Path("openapi/openapi.json")
 
@@ -69,6 +76,21 @@ def worker() -> None:
         run_forever(sessions, settings, stop)
     except KeyboardInterrupt:
         stop.set()
+
+
+@alerts.command("sweep")
+def sweep_alerts() -> None:
+    """Raise the alerts due today for every admission in treatment, in every organization.
+    Safe to run from cron more than once a day: no alert is raised twice."""
+    sessionmaker = create_sessionmaker(create_db_engine(get_settings()))
+    with sessionmaker() as session:
+        organization_ids = list(session.scalars(select(Organization.id)))
+    for organization_id in organization_ids:
+        with sessionmaker.begin() as session:
+            principal = Principal(None, organization_id, Role.admin, None)
+            ctx = Context(session, principal, "alerts-sweep", datetime.now(UTC))
+            raised = alert_flows.sweep(ctx)
+        typer.echo(f"organization {organization_id}: {raised} alert(s) raised")
 
 
 @orgs.command("create")

@@ -18,6 +18,8 @@ from fastapi.staticfiles import StaticFiles
 from app.access.router import router as access_router
 from app.admissions.router import eligibility_router
 from app.admissions.router import router as admissions_router
+from app.attendance.router import alerts_router
+from app.attendance.router import router as attendance_router
 from app.audit.router import router as audit_router
 from app.config import Settings, get_settings
 from app.coverages.router import router as coverages_router
@@ -65,6 +67,8 @@ TAGS = [
     {"name": "treatment-plans", "description": "Weekly treatment plans, checked and booked."},
     {"name": "appointments", "description": "Dated sessions, day sheets and calendar feeds."},
     {"name": "estimates", "description": "Cost estimates and Good Faith Estimates."},
+    {"name": "attendance", "description": "Attendance per session, group meeting or EHR batch."},
+    {"name": "alerts", "description": "The clinic's worklist: compliance and authorization."},
     {"name": "audit", "description": "The append-only record of patient data access."},
     {"name": "webhooks", "description": "Signed notifications of changes, retried until received."},
     {
@@ -90,6 +94,8 @@ DOMAIN_ROUTERS: list[APIRouter] = [
     appointments_router,
     estimates_router,
     verifications_router,
+    attendance_router,
+    alerts_router,
     audit_router,
     webhooks_router,
 ]

@@ -2,6 +2,7 @@
 
 from app.access.models import ApiKey, Organization
 from app.admissions.models import Admission, AdmissionAssessment, AdmissionTransition
+from app.attendance.models import Alert, AttendanceRecord, AttendanceRevision
 from app.audit.models import AuditEvent
 from app.coverages.models import Coverage
 from app.db import Base
@@ -18,8 +19,11 @@ __all__ = [
     "Admission",
     "AdmissionAssessment",
     "AdmissionTransition",
+    "Alert",
     "ApiKey",
     "Appointment",
+    "AttendanceRecord",
+    "AttendanceRevision",
     "AuditEvent",
     "Base",
     "ConsentRecord",

@@ -83,7 +83,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 class Principal:
     """The authenticated client of one request."""
 
-    key_id: uuid.UUID
+    key_id: uuid.UUID | None  # None: the service itself (the daily alert sweep), no key
     organization_id: uuid.UUID
     role: Role
     payer_id: str | None

@@ -106,3 +106,38 @@ class AppointmentStatus(StrEnum):
     cancelled = "cancelled"
     fulfilled = "fulfilled"
     noshow = "noshow"
+
+
+class AttendanceStatus(StrEnum):
+    """A session's attendance mark (docs/domain.md §5)."""
+
+    present = "present"
+    late = "late"
+    left_early = "left_early"
+    excused_absence = "excused_absence"
+    unexcused_absence = "unexcused_absence"
+    no_show = "no_show"
+
+
+# The patient came (for some or all of the session): the appointment is fulfilled.
+ATTENDED = frozenset({AttendanceStatus.present, AttendanceStatus.late, AttendanceStatus.left_early})
+
+
+class AlertStatus(StrEnum):
+    open = "open"
+    acknowledged = "acknowledged"
+    resolved = "resolved"
+
+
+class AlertCode(StrEnum):
+    """The clinic's worklist: stable codes a client may filter and count on."""
+
+    weekly_hours_below_minimum = "weekly_hours_below_minimum"
+    weekly_days_below_minimum = "weekly_days_below_minimum"
+    consecutive_absences = "consecutive_absences"
+    days_without_attendance = "days_without_attendance"
+    positive_drug_screen = "positive_drug_screen"
+    authorization_nearly_used = "authorization_nearly_used"
+    authorization_exhausted = "authorization_exhausted"
+    authorization_expired = "authorization_expired"
+    review_due = "review_due"

@@ -31,6 +31,7 @@ def get_organization(session: Session, organization_id: uuid.UUID) -> Organizati
 def describe_key(session: Session, principal: Principal) -> Me:
     """Who a key is: its organization, role and what the role permits."""
     organization = get_organization(session, principal.organization_id)
+    assert principal.key_id is not None  # an HTTP request always comes with its key
     return Me(
         key_id=principal.key_id,
         organization_id=organization.id,

@@ -39,6 +39,8 @@ class EventType(StrEnum):
     insurance_verification_completed = "insurance_verification.completed"
     insurance_verification_failed = "insurance_verification.failed"
     insurance_verification_cancelled = "insurance_verification.cancelled"
+    attendance_recorded = "attendance.recorded"
+    alert_raised = "alert.raised"
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,13 @@ requests that meet wait for each other instead of deadlocking:
 3. staff members, then rooms, each in id order (`scheduling.references.load_references`):
    their free hours while a plan is checked and booked.
 
+Several admissions (a group meeting's or a batch's attendance) are taken in id order.
+
 SQLite has no row locks: its writers take the whole database (`BEGIN IMMEDIATE`), in order.
 """
 
 import uuid
+from collections.abc import Iterable
 
 from app.admissions import service as admissions_service
 from app.admissions.lifecycle import AdmissionAction, closes
@@ -43,3 +46,8 @@ def admission_for(
     if closes(action):
         membership.lock_groups_of(ctx, admission_id)
     return admissions_service.admission_for(ctx, admission_id, action, expected_version)
+
+
+def admissions(ctx: Context, admission_ids: Iterable[uuid.UUID]) -> list[Admission]:
+    """Several admissions (2.), in id order: a group meeting's or a batch's attendance."""
+    return [admission(ctx, admission_id) for admission_id in sorted(set(admission_ids))]

@@ -73,6 +73,20 @@ class ProgramSettings(Schema):
     days_absent_pending_discharge: int = Field(10, ge=1, le=365)
     days_absent_discharge: int = Field(14, ge=1, le=365)
     completion_attendance_ratio: float = Field(0.9, gt=0, le=1)
+    authorization_days_left_alert: int = Field(
+        5,
+        ge=0,
+        le=60,
+        description="Authorized treatment days left when the authorization is nearly used:"
+        " time for the payer's concurrent review.",
+    )
+    past_booking_days: int = Field(
+        90,
+        ge=0,
+        le=365,
+        description="How far back a first treatment plan that starts in the past books its"
+        " sessions, so their attendance can be recorded.",
+    )
 
     # §6 cost: $250–350 per treatment day; the midpoint until the clinic sets its own price.
     price_per_day: Money = Field(Decimal("300.00"), ge=0)

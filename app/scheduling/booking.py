@@ -84,11 +84,22 @@ class SavedPlan(StoredPlan):
 
 
 def upcoming(
-    program: Program, draft: Draft, now: dt.datetime, can_move: MakeUpCheck | None = None
+    program: Program,
+    draft: Draft,
+    now: dt.datetime,
+    can_move: MakeUpCheck | None = None,
+    past_days: int = 0,
 ) -> Materialized:
-    """The plan's occurrences that start after `now`, and the days it skips from today on."""
-    first = max(draft.start_date, program_today(program, now))
+    """The plan's occurrences that start after `now`, and the days it skips from today on.
+
+    With `past_days`, also those of that many days back: a first plan that starts in the past
+    (care begun before the clinic used this service, or a plan entered late) books what has
+    already happened, so its attendance can be recorded."""
+    today = program_today(program, now)
+    first = max(draft.start_date, today - dt.timedelta(days=past_days))
     planned = _dated(program, draft, first, can_move)
+    if past_days:
+        return planned
     future = [appointment for appointment in planned.appointments if appointment.starts_at > now]
     return Materialized(appointments=future, skipped=planned.skipped)
 
@@ -126,6 +137,16 @@ def current_plan(ctx: Context, admission_id: uuid.UUID) -> TreatmentPlan | None:
             TreatmentPlan.status == PlanStatus.current,
         )
     )
+
+
+def has_plan(ctx: Context, admission_id: uuid.UUID) -> bool:
+    """Whether the admission was ever planned (any version, current or not)."""
+    found = ctx.session.scalar(
+        select(TreatmentPlan.id)
+        .where(*ctx.scope(TreatmentPlan), TreatmentPlan.admission_id == admission_id)
+        .limit(1)
+    )
+    return found is not None
 
 
 def plan_sessions(ctx: Context, plan_id: uuid.UUID) -> list[TreatmentPlanSession]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from app.context import Context
 from app.programs.settings import ProgramSettings
 from app.scheduling.authorization import within_authorization
-from app.scheduling.booking import Draft, this_week_on, upcoming
+from app.scheduling.booking import Draft, has_plan, this_week_on, upcoming
 from app.scheduling.make_up import make_up_check
 from app.scheduling.references import References
 from app.scheduling.rule_inputs import Subject
@@ -36,7 +36,10 @@ def dated_plan(
         can_move = make_up_check(
             ctx, subject, references, settings, (draft.start_date, draft.end_date)
         )
-    planned = upcoming(subject.program, draft, ctx.now, can_move)
+    # Only a first plan books the past: a revision changes the future, never what happened.
+    is_first_plan = subject.admission_id is None or not has_plan(ctx, subject.admission_id)
+    past_days = settings.past_booking_days if is_first_plan else 0
+    planned = upcoming(subject.program, draft, ctx.now, can_move, past_days)
     planned, authorization = within_authorization(
         ctx, subject.admission_id, subject.authorization, planned, draft.book_beyond_authorization
     )

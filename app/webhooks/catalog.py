@@ -19,6 +19,8 @@ class WebhookEventType(StrEnum):
     patient_changed = "patient.changed"
     insurance_verification_requested = "insurance_verification.requested"
     insurance_verification_completed = "insurance_verification.completed"
+    attendance_recorded = "attendance.recorded"
+    alert_raised = "alert.raised"
 
 
 _ADMISSION_STATUS = {
@@ -46,6 +48,8 @@ _PUBLIC: dict[EventType, WebhookEventType] = {
     EventType.patient_deleted: WebhookEventType.patient_changed,
     EventType.insurance_verification_requested: WebhookEventType.insurance_verification_requested,
     **dict.fromkeys(_VERIFICATION_OUTCOME, WebhookEventType.insurance_verification_completed),
+    EventType.attendance_recorded: WebhookEventType.attendance_recorded,
+    EventType.alert_raised: WebhookEventType.alert_raised,
 }
 
 

@@ -43,7 +43,7 @@ LAYERS: list[set[str]] = [
     {"admissions", "coverages"},
     {"groups", "verifications"},
     {"scheduling"},
-    {"estimates"},
+    {"estimates", "attendance"},
     {"flows"},
     {"fhir"},
     {"interface"},

@@ -1,0 +1,91 @@
+"""Appointments as attendance finds them: looked up in bulk, and kept or missed."""
+
+import datetime as dt
+import uuid
+from collections.abc import Mapping, Sequence
+
+from sqlalchemy import select, tuple_, update
+
+from app.context import Context
+from app.patients.models import PatientIdentifier
+from app.scheduling.models import Appointment
+from app.vocabulary import AppointmentStatus
+
+CHUNK = 1000  # ids per IN (…): well under every database's bound-parameter limit
+
+
+def appointments_by_id(
+    ctx: Context, appointment_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Appointment]:
+    ids = list(dict.fromkeys(appointment_ids))
+    found: dict[uuid.UUID, Appointment] = {}
+    for start in range(0, len(ids), CHUNK):
+        part = ids[start : start + CHUNK]
+        for appointment in ctx.session.scalars(
+            ctx.select(Appointment).where(Appointment.id.in_(part))
+        ):
+            found[appointment.id] = appointment
+    return found
+
+
+def appointments_by_patient_identifier(
+    ctx: Context, wanted: Sequence[tuple[str, str, dt.datetime]]
+) -> dict[tuple[str, str, dt.datetime], list[uuid.UUID]]:
+    """The appointments of the patient an identifier (system, value) names that start at a
+    time: usually one, none when unknown, several when two admissions overlap."""
+    keys = list(dict.fromkeys(wanted))
+    found: dict[tuple[str, str, dt.datetime], list[uuid.UUID]] = {key: [] for key in keys}
+    pairs = list(dict.fromkeys((system, value) for system, value, _ in keys))
+    patients: dict[tuple[str, str], uuid.UUID] = {}
+    for start in range(0, len(pairs), CHUNK):
+        pairs_part = pairs[start : start + CHUNK]
+        rows = ctx.session.execute(
+            select(PatientIdentifier.system, PatientIdentifier.value, PatientIdentifier.patient_id)
+            .where(*ctx.scope(PatientIdentifier))
+            .where(tuple_(PatientIdentifier.system, PatientIdentifier.value).in_(pairs_part))
+        )
+        patients.update({(row.system, row.value): row.patient_id for row in rows})
+    by_patient_time = {
+        (patients[(system, value)], starts_at): (system, value, starts_at)
+        for system, value, starts_at in keys
+        if (system, value) in patients
+    }
+    wanted_times = list(by_patient_time)
+    for start in range(0, len(wanted_times), CHUNK):
+        part = wanted_times[start : start + CHUNK]
+        rows = ctx.session.execute(
+            select(Appointment.id, Appointment.patient_id, Appointment.starts_at)
+            .where(*ctx.scope(Appointment))
+            .where(tuple_(Appointment.patient_id, Appointment.starts_at).in_(part))
+        )
+        for row in rows:
+            found[by_patient_time[(row.patient_id, row.starts_at)]].append(row.id)
+    return found
+
+
+def group_meeting(ctx: Context, group_id: uuid.UUID, local_date: dt.date) -> list[Appointment]:
+    """Every appointment of a group's meeting on one local date, in the order they were made."""
+    return list(
+        ctx.session.scalars(
+            ctx.select(Appointment)
+            .where(Appointment.group_id == group_id, Appointment.local_date == local_date)
+            .order_by(Appointment.starts_at, Appointment.id)
+        )
+    )
+
+
+def record_outcomes(ctx: Context, outcomes: Mapping[uuid.UUID, AppointmentStatus]) -> None:
+    """Each appointment follows its attendance: fulfilled or noshow. Set-based: one statement
+    per status and thousand appointments."""
+    ctx.session.flush()
+    for status in (AppointmentStatus.fulfilled, AppointmentStatus.noshow):
+        ids = [appointment_id for appointment_id, s in outcomes.items() if s == status]
+        for start in range(0, len(ids), CHUNK):
+            ctx.session.execute(
+                update(Appointment)
+                .where(Appointment.id.in_(ids[start : start + CHUNK]))
+                .where(Appointment.status != status)
+                .values(status=status, version=Appointment.version + 1, updated_at=ctx.now)
+                .execution_options(synchronize_session=False)
+            )
+    ctx.session.expire_all()  # appointments loaded before the statements are stale now
