@@ -1,9 +1,9 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query
 
-from app.attendance import alerts, service, summary
+from app.attendance import alerts, day_sheet, service, summary
 from app.attendance.schemas import (
     AlertRead,
     AlertResolution,
@@ -12,6 +12,7 @@ from app.attendance.schemas import (
     AttendanceRead,
     AttendanceSummary,
     BatchResult,
+    DaySheet,
     GroupMeetingAttendance,
     GroupMeetingMarks,
 )
@@ -118,3 +119,16 @@ def acknowledge_alert(alert_id: uuid.UUID, ctx: Writer) -> AlertRead:
 )
 def resolve_alert(alert_id: uuid.UUID, body: AlertResolution, ctx: Writer) -> AlertRead:
     return alerts.resolve(ctx, alert_id, body)
+
+
+@router.get(
+    "/programs/{program_id}/day-sheet",
+    summary="The day sheet: a program's sessions of one date with names and attendance so far",
+    responses=problem_responses(404),
+)
+def get_day_sheet(
+    program_id: uuid.UUID,
+    ctx: Reader,
+    date: Annotated[Date, Query(description="The date in the program's time zone.")],
+) -> DaySheet:
+    return day_sheet.day_sheet(ctx, program_id, date)

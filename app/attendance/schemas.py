@@ -168,3 +168,31 @@ class AlertRead(Schema):
 
 class AlertResolution(Schema):
     note: str | None = Field(None, max_length=1000, examples=["Called; back on Monday."])
+
+
+class DaySheetEntry(Schema):
+    appointment_id: uuid.UUID
+    starts_at: datetime
+    ends_at: datetime
+    kind: str
+    modality: str
+    appointment_status: AppointmentStatus
+    patient_id: uuid.UUID
+    given_name: str
+    family_name: str
+    group_id: uuid.UUID | None
+    group_name: str | None
+    staff_id: uuid.UUID | None
+    staff_name: str | None
+    room_id: uuid.UUID | None
+    room_name: str | None
+    attendance_status: AttendanceStatus | None = Field(description="Null: not recorded yet.")
+    minutes_attended: int | None
+
+
+class DaySheet(Schema):
+    program_id: uuid.UUID
+    date: date
+    entries: list[DaySheetEntry] = Field(
+        description="By start time, then group, then patient: the page the front desk prints."
+    )
