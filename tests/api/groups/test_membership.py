@@ -490,6 +490,7 @@ postgres_only = pytest.mark.skipif(
 
 
 @postgres_only
+@pytest.mark.commits  # the discharge's own connection sees only committed rows
 def test_a_patient_being_discharged_cannot_join_a_group(
     app: FastAPI, clinic: Clinic, program: dict[str, Any]
 ) -> None:
@@ -502,6 +503,7 @@ def test_a_patient_being_discharged_cannot_join_a_group(
 
 
 @postgres_only
+@pytest.mark.commits  # the discharge's own connection sees only committed rows
 def test_a_waitlisted_patient_being_discharged_is_passed_over(
     app: FastAPI, clinic: Clinic, program: dict[str, Any]
 ) -> None:
