@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from anyio.from_thread import BlockingPortal, start_blocking_portal
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from hypothesis import settings as hypothesis_settings
@@ -34,6 +35,7 @@ from app.logging import configure_logging
 from app.main import create_app
 from app.migrations import upgrade_to_head
 from app.models import Base
+from app.security import Role
 from tests.databases import fresh_postgres_database, reachable_postgres_or_skip
 from tests.factories import Clinic, make_clinic
 
@@ -139,11 +141,27 @@ def session_app(migrated_database: str) -> Iterator[FastAPI]:
 
 
 @pytest.fixture(scope="session")
-def session_clinics(session_app: FastAPI) -> tuple[Clinic, Clinic]:
+def event_loop_thread() -> Iterator[BlockingPortal]:
+    """One event loop, in a thread of its own, for the requests of the session's clients, as a
+    server has: a client without it starts a new loop and worker thread for every request."""
+    with start_blocking_portal() as portal:
+        yield portal
+
+
+def on_loop(clinic: Clinic, portal: BlockingPortal) -> Clinic:
+    for role in Role:
+        clinic.as_role(role).portal = portal
+    return clinic
+
+
+@pytest.fixture(scope="session")
+def session_clinics(
+    session_app: FastAPI, event_loop_thread: BlockingPortal
+) -> tuple[Clinic, Clinic]:
     """Two clinics with a key per role, committed before any test's transaction opens."""
     return (
-        make_clinic(session_app, name=CLINIC_NAME),
-        make_clinic(session_app, name=OTHER_CLINIC_NAME),
+        on_loop(make_clinic(session_app, name=CLINIC_NAME), event_loop_thread),
+        on_loop(make_clinic(session_app, name=OTHER_CLINIC_NAME), event_loop_thread),
     )
 
 
@@ -191,8 +209,13 @@ def app(
 
 
 @pytest.fixture
-def client(app: FastAPI) -> TestClient:
-    return TestClient(app, raise_server_exceptions=False)
+def client(
+    request: pytest.FixtureRequest, app: FastAPI, event_loop_thread: BlockingPortal
+) -> TestClient:
+    client = TestClient(app, raise_server_exceptions=False)
+    if not commits(request):
+        client.portal = event_loop_thread
+    return client
 
 
 @pytest.fixture
