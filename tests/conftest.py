@@ -179,7 +179,10 @@ def rolled_back(app: FastAPI, clock: FixedClock) -> Iterator[FastAPI]:
         transaction = connection.begin()
         state.sessionmaker = sessionmaker(
             class_=engine_sessions.class_,
-            **(engine_sessions.kw | {"bind": connection, "join_transaction_mode": "create_savepoint"}),
+            **(
+                engine_sessions.kw
+                | {"bind": connection, "join_transaction_mode": "create_savepoint"}
+            ),
         )
         state.clock = clock
         try:

@@ -1,12 +1,15 @@
 """Admissions: evaluated and kept, then moved through their lifecycle, every move audited."""
 
 import uuid
+from typing import Any
 
+import httpx
 import pytest
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
 
 from tests.api.admissions.test_eligibility import assessment
-from tests.factories import Clinic, make_patient, make_program
+from tests.factories import Clinic, json_object, make_patient, make_program
 
 APPROVAL = {
     "authorized_days": 30,
@@ -19,7 +22,7 @@ APPROVAL = {
 
 def admit(
     clinic: Clinic, patient_id: uuid.UUID, program_id: str, *ratings: int, **extra: object
-) -> dict:  # type: ignore[type-arg]
+) -> dict[str, Any]:
     body = {
         "patient_id": str(patient_id),
         "program_id": program_id,
@@ -28,11 +31,11 @@ def admit(
     } | extra
     response = clinic.staff.post("/v1/admissions", json=body)
     assert response.status_code == 201, response.text
-    return response.json()  # type: ignore[no-any-return]
+    return json_object(response)
 
 
 @pytest.fixture
-def program(clinic: Clinic) -> dict:  # type: ignore[type-arg]
+def program(clinic: Clinic) -> dict[str, Any]:
     return make_program(clinic)
 
 
@@ -42,15 +45,21 @@ def patient(app: FastAPI, clinic: Clinic) -> uuid.UUID:
 
 
 def act(
-    clinic: Clinic, admission: dict, action: str, body: dict | None = None, role: str = "staff"
-):  # type: ignore[no-untyped-def,type-arg]
-    client = getattr(clinic, role)
-    return client.post(f"/v1/admissions/{admission['id']}/{action}", json=body or {"reason": "r"})
+    clinic: Clinic,
+    admission: dict[str, Any],
+    action: str,
+    body: dict[str, Any] | None = None,
+    role: str = "staff",
+) -> httpx.Response:
+    client: TestClient = getattr(clinic, role)
+    url = f"/v1/admissions/{admission['id']}/{action}"
+    response: httpx.Response = client.post(url, json=body or {"reason": "r"})
+    return response
 
 
 def test_an_eligible_admission_waits_for_approval(
-    clinic: Clinic, patient: uuid.UUID, program: dict
-) -> None:  # type: ignore[type-arg]
+    clinic: Clinic, patient: uuid.UUID, program: dict[str, Any]
+) -> None:
     admission = admit(clinic, patient, program["id"])
     assert admission["status"] == "pending"
     assert admission["decision"]["outcome"] == "eligible"
@@ -58,8 +67,8 @@ def test_an_eligible_admission_waits_for_approval(
 
 
 def test_a_referral_closes_the_admission_as_referred(
-    clinic: Clinic, patient: uuid.UUID, program: dict
-) -> None:  # type: ignore[type-arg]
+    clinic: Clinic, patient: uuid.UUID, program: dict[str, Any]
+) -> None:
     admission = admit(clinic, patient, program["id"], 3, 1, 2, 1, 2, 1)
     assert admission["status"] == "referred"
     assert admission["decision"]["recommended_level"] == "WM"
@@ -67,8 +76,8 @@ def test_a_referral_closes_the_admission_as_referred(
 
 
 def test_the_full_lifecycle_records_who_when_and_why(
-    clinic: Clinic, patient: uuid.UUID, program: dict
-) -> None:  # type: ignore[type-arg]
+    clinic: Clinic, patient: uuid.UUID, program: dict[str, Any]
+) -> None:
     admission = admit(clinic, patient, program["id"])
     approved = act(clinic, admission, "approve", APPROVAL, role="clinician").json()
     assert approved["status"] == "approved"
@@ -110,13 +119,13 @@ def test_the_full_lifecycle_records_who_when_and_why(
 def test_an_invalid_transition_is_409_naming_the_current_state(
     clinic: Clinic,
     patient: uuid.UUID,
-    program: dict,
+    program: dict[str, Any],
     setup: list[str],
     action: str,
-    state: str,  # type: ignore[type-arg]
+    state: str,
 ) -> None:
     admission = admit(clinic, patient, program["id"])
-    bodies = {
+    bodies: dict[str, dict[str, Any]] = {
         "approve": APPROVAL,
         "start": {},
         "discharge": {"type": "completed", "reason": "done"},
@@ -133,7 +142,9 @@ def test_an_invalid_transition_is_409_naming_the_current_state(
     assert state in problem["detail"]
 
 
-def test_only_clinicians_approve(clinic: Clinic, patient: uuid.UUID, program: dict) -> None:  # type: ignore[type-arg]
+def test_only_clinicians_approve(
+    clinic: Clinic, patient: uuid.UUID, program: dict[str, Any]
+) -> None:
     admission = admit(clinic, patient, program["id"])
     for role in ("staff", "admin", "ehr"):
         assert act(clinic, admission, "approve", APPROVAL, role=role).status_code == 403
@@ -142,7 +153,7 @@ def test_only_clinicians_approve(clinic: Clinic, patient: uuid.UUID, program: di
 def test_approval_needs_an_eligible_decision_and_the_part_2_notice(
     clinic: Clinic,
     patient: uuid.UUID,
-    program: dict,  # type: ignore[type-arg]
+    program: dict[str, Any],
 ) -> None:
     incomplete = admit(clinic, patient, program["id"], 1, 1, 2)
     refused = act(clinic, incomplete, "approve", APPROVAL, role="clinician")
@@ -154,8 +165,8 @@ def test_approval_needs_an_eligible_decision_and_the_part_2_notice(
 
 
 def test_an_authorization_must_fit_its_dates(
-    clinic: Clinic, patient: uuid.UUID, program: dict
-) -> None:  # type: ignore[type-arg]
+    clinic: Clinic, patient: uuid.UUID, program: dict[str, Any]
+) -> None:
     admission = admit(clinic, patient, program["id"])
     too_many = APPROVAL | {"authorized_days": 90}
     assert act(clinic, admission, "approve", too_many, role="clinician").status_code == 422
@@ -164,7 +175,7 @@ def test_an_authorization_must_fit_its_dates(
 def test_one_open_admission_per_patient_per_program(
     clinic: Clinic,
     patient: uuid.UUID,
-    program: dict,  # type: ignore[type-arg]
+    program: dict[str, Any],
 ) -> None:
     first = admit(clinic, patient, program["id"])
     body = {
@@ -182,7 +193,7 @@ def test_one_open_admission_per_patient_per_program(
 def test_a_reassessment_is_kept_as_history_and_can_recommend_a_level_change(
     clinic: Clinic,
     patient: uuid.UUID,
-    program: dict,  # type: ignore[type-arg]
+    program: dict[str, Any],
 ) -> None:
     admission = admit(clinic, patient, program["id"])
     act(clinic, admission, "approve", APPROVAL, role="clinician")
@@ -200,8 +211,8 @@ def test_a_reassessment_is_kept_as_history_and_can_recommend_a_level_change(
 
 
 def test_an_adolescent_needs_a_guardian_on_record(
-    app: FastAPI, clinic: Clinic, program: dict
-) -> None:  # type: ignore[type-arg]
+    app: FastAPI, clinic: Clinic, program: dict[str, Any]
+) -> None:
     teen = make_patient(app, clinic, date_of_birth=__import__("datetime").date(2010, 6, 1))
     body = assessment(1, 1, 2, 1, 2, 1) | {"age": None, "guardian_consent": True}
     admission = clinic.staff.post(
@@ -218,7 +229,7 @@ def test_admission_access_is_audited_and_invisible_to_other_clinics(
     clinic: Clinic,
     other_clinic: Clinic,
     patient: uuid.UUID,
-    program: dict,  # type: ignore[type-arg]
+    program: dict[str, Any],
 ) -> None:
     admission = admit(clinic, patient, program["id"])
     clinic.clinician.get(f"/v1/admissions/{admission['id']}")
@@ -235,8 +246,8 @@ def test_admission_access_is_audited_and_invisible_to_other_clinics(
 
 
 def test_admissions_filter_by_patient_and_status(
-    clinic: Clinic, patient: uuid.UUID, program: dict
-) -> None:  # type: ignore[type-arg]
+    clinic: Clinic, patient: uuid.UUID, program: dict[str, Any]
+) -> None:
     admit(clinic, patient, program["id"])
     found = clinic.staff.get(
         "/v1/admissions", params={"patient_id": str(patient), "status": "pending"}

@@ -1,6 +1,7 @@
 """API keys: 401 without a valid key, 403 when the role may not act, 404 across clinics."""
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -9,6 +10,7 @@ from sqlalchemy import select
 
 from app.access.models import ApiKey
 from app.security import Role
+from tests.conftest import FixedClock
 from tests.factories import Clinic, client_for, make_key
 
 
@@ -57,7 +59,7 @@ def test_a_revoked_key_stops_working(clinic: Clinic, app: FastAPI) -> None:
     assert client_for(app, issued["key"]).get("/v1/me").status_code == 401
 
 
-def test_an_expired_key_is_401(app: FastAPI, clinic: Clinic, clock) -> None:  # type: ignore[no-untyped-def]
+def test_an_expired_key_is_401(app: FastAPI, clinic: Clinic, clock: FixedClock) -> None:
     key = make_key(
         app, clinic.organization_id, Role.staff, expires_at=datetime.now(UTC) - timedelta(seconds=1)
     )
@@ -85,5 +87,5 @@ def test_a_key_never_reaches_another_organizations_keys(
     "body",
     [{"name": "partner", "role": "payer"}, {"name": "desk", "role": "staff", "payer_id": "aetna"}],
 )
-def test_payer_keys_and_only_payer_keys_name_a_payer(clinic: Clinic, body: dict) -> None:  # type: ignore[type-arg]
+def test_payer_keys_and_only_payer_keys_name_a_payer(clinic: Clinic, body: dict[str, Any]) -> None:
     assert clinic.admin.post("/v1/api-keys", json=body).status_code == 422

@@ -481,7 +481,8 @@ def while_discharging(
             time.sleep(0.5)
             assert not answer.done(), "did not wait for the admission's lock"
         response = answer.result(timeout=30)
-    return {"status": response.status_code} | response.json()
+    body: dict[str, Any] = {"status": response.status_code} | response.json()
+    return body
 
 
 postgres_only = pytest.mark.skipif(
