@@ -222,16 +222,14 @@ def client(
 
 
 @pytest.fixture
-def clinic(request: pytest.FixtureRequest, app: FastAPI) -> Clinic:
-    if commits(request):
-        return make_clinic(app, name=CLINIC_NAME)
-    clinic: Clinic = request.getfixturevalue("session_clinics")[0]
-    return clinic
+def clinic(
+    request: pytest.FixtureRequest, app: FastAPI, session_clinics: tuple[Clinic, Clinic]
+) -> Clinic:
+    return make_clinic(app, name=CLINIC_NAME) if commits(request) else session_clinics[0]
 
 
 @pytest.fixture
-def other_clinic(request: pytest.FixtureRequest, app: FastAPI) -> Clinic:
-    if commits(request):
-        return make_clinic(app, name=OTHER_CLINIC_NAME)
-    clinic: Clinic = request.getfixturevalue("session_clinics")[1]
-    return clinic
+def other_clinic(
+    request: pytest.FixtureRequest, app: FastAPI, session_clinics: tuple[Clinic, Clinic]
+) -> Clinic:
+    return make_clinic(app, name=OTHER_CLINIC_NAME) if commits(request) else session_clinics[1]
