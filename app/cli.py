@@ -2,13 +2,16 @@
 
 import json
 import os
+import signal
 import tempfile
+import threading
 import uuid
 from pathlib import Path
 from typing import Annotated
 
 import typer
 import uvicorn
+from sqlalchemy.engine import make_url
 
 from app.access import service as access_service
 from app.access.schemas import ApiKeyCreate
@@ -16,6 +19,7 @@ from app.config import get_settings
 from app.db import create_db_engine, create_sessionmaker
 from app.migrations import upgrade_to_head
 from app.security import Role
+from app.webhooks.worker import run_forever
 
 cli = typer.Typer(help="Run and administer the IOP API.", no_args_is_help=True)
 orgs = typer.Typer(help="Organizations (clinic operators).", no_args_is_help=True)
@@ -50,6 +54,21 @@ def serve(
         "app.main:create_app", factory=True, host=host, port=port, workers=workers,
         log_config=None, access_log=False,
     )  # fmt: skip
+
+
+@cli.command()
+def worker() -> None:
+    """Deliver webhooks until stopped (SIGTERM or Ctrl-C). Run as many as wanted: each event
+    is delivered once per subscription, whichever worker sends it."""
+    settings = get_settings()
+    sessions = create_sessionmaker(create_db_engine(settings))
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    typer.echo("delivering webhooks; stop with Ctrl-C")
+    try:
+        run_forever(sessions, settings, stop)
+    except KeyboardInterrupt:
+        stop.set()
 
 
 @orgs.command("create")
@@ -99,15 +118,27 @@ def render_openapi(document: dict[str, object]) -> str:
 
 @cli.command()
 def demo() -> None:
-    """Load a small, realistic demo data set and print API keys to try it with."""
+    """Load a demo clinic (once per database) and print fresh API keys to try it with."""
     from app.demo import load_demo
 
     settings = get_settings()
     upgrade_to_head(settings.database_url)
     sessionmaker = create_sessionmaker(create_db_engine(settings))
+    database = describe_database(settings.database_url)
     with sessionmaker.begin() as session:
-        for line in load_demo(session, settings.key_secret.get_secret_value()):
+        for line in load_demo(session, settings.key_secret.get_secret_value(), database):
             typer.echo(line)
+
+
+def describe_database(database_url: str) -> str:
+    """The database a URL names, for people: a SQLite file's full path, a server URL without
+    its password."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        if url.database in (None, "", ":memory:"):
+            return "an in-memory SQLite database"
+        return f"the SQLite file {Path(url.database).resolve()}"
+    return url.set(drivername=url.get_backend_name()).render_as_string(hide_password=True)
 
 
 def main() -> None:

@@ -33,6 +33,21 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(1_048_576, gt=0, description="Larger request bodies get 413.")
     problem_base_uri: str = "https://iop.example/problems/"
     db_pool_size: int = Field(10, gt=0)
+    webhook_worker: Literal["auto", "in_process", "off"] = Field(
+        "auto",
+        description="`auto`: the server delivers webhooks itself on SQLite; with PostgreSQL,"
+        " run `iop worker` processes (as many as wanted).",
+    )
+    webhook_allow_http_hosts: list[str] = Field(
+        default_factory=list,
+        description="Hosts a webhook URL may reach over plain http (tests, a local relay).",
+    )
+    webhook_timeout_seconds: float = Field(5.0, gt=0, le=30)
+    webhook_max_response_bytes: int = Field(65_536, gt=0)
+    webhook_retry_hours: float = Field(
+        24.0, gt=0, le=24 * 7, description="How long a delivery is retried before it fails."
+    )
+    webhook_poll_seconds: float = Field(1.0, gt=0)
     max_concurrent_requests: int = Field(
         32, gt=0, le=1000, description="Requests one process works on at once; others queue."
     )

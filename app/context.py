@@ -8,15 +8,18 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from fastapi import Depends, Request
-from sqlalchemy import insert, select
+from sqlalchemy import ColumnElement, Select, insert, select
 from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEvent
-from app.db import OrganizationScoped, SessionDep
+from app.db import OrganizationScoped, SessionDep, SoftDeletable, new_id
 from app.errors import NotFound
+from app.events.models import DomainEventRecord
+from app.events.types import DomainEvent
 from app.security import Permission, Principal, require
 
 ScopedT = TypeVar("ScopedT", bound=OrganizationScoped)
+OwnedT = TypeVar("OwnedT", bound=OrganizationScoped | AuditEvent)
 
 
 class AuditAction(StrEnum):
@@ -35,20 +38,37 @@ class Context:
     request_id: str | None
     now: datetime
 
+    def __post_init__(self) -> None:
+        self.session.info["now"] = self.now  # rows stamped with this clock (app.db)
+
     @property
     def organization_id(self) -> uuid.UUID:
         return self.principal.organization_id
 
+    def scope(self, model: type[OwnedT]) -> tuple[ColumnElement[bool], ...]:
+        """The rows of `model` this request may see: its organization's, and not deleted.
+
+        The one place a query is scoped: every statement over a scoped table starts from
+        `select` below or adds these criteria (a test refuses hand-written ones elsewhere)."""
+        criteria = [model.organization_id == self.organization_id]
+        if issubclass(model, SoftDeletable):
+            criteria.append(model.deleted_at.is_(None))
+        return tuple(criteria)
+
+    def select(self, model: type[OwnedT]) -> Select[OwnedT]:
+        """`select(model)` of the rows this request may see."""
+        return select(model).where(*self.scope(model))
+
     def get(
         self, model: type[ScopedT], record_id: uuid.UUID, *, for_update: bool = False
     ) -> ScopedT:
-        """Load a record of the caller's organization. Another organization's record answers
-        404 like a missing one, so ids reveal nothing across tenants. `for_update` locks the
-        row until the request's transaction ends."""
-        statement = select(model).where(
-            model.id == record_id, model.organization_id == self.organization_id
-        )
-        record = self.session.scalar(statement.with_for_update() if for_update else statement)
+        """Load a record of the caller's organization. Another organization's record, or a
+        deleted one, answers 404 like a missing one, so ids reveal nothing across tenants.
+        `for_update` locks the row until the request's transaction ends (and reloads it)."""
+        statement = self.select(model).where(model.id == record_id)
+        if for_update:
+            statement = statement.with_for_update().execution_options(populate_existing=True)
+        record = self.session.scalar(statement)
         if record is None:
             label = model.__tablename__.replace("_", " ")
             raise NotFound(f"No {label} with id {record_id} in your organization.")
@@ -71,7 +91,7 @@ class Context:
             insert(AuditEvent),
             [
                 {
-                    "id": uuid.uuid4(),
+                    "id": new_id(),
                     "organization_id": self.organization_id,
                     "occurred_at": self.now,
                     "api_key_id": self.principal.key_id,
@@ -84,6 +104,25 @@ class Context:
                     "request_id": self.request_id,
                 }
                 for resource_id in ids
+            ],
+        )
+
+    def emit(self, event: DomainEvent) -> None:
+        """Store a domain event in the request's transaction: it exists exactly when the
+        change it describes was committed."""
+        self.session.execute(
+            insert(DomainEventRecord),
+            [
+                {
+                    "id": new_id(),
+                    "organization_id": self.organization_id,
+                    "type": event.type.value,
+                    "occurred_at": self.now,
+                    "subject": {name: str(value) for name, value in event.subject.items()},
+                    "patient_id": event.patient_id,
+                    "api_key_id": self.principal.key_id,
+                    "request_id": self.request_id,
+                }
             ],
         )
 

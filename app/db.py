@@ -11,6 +11,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapped_column
 from sqlalchemy.orm import sessionmaker as make_sessionmaker
 from sqlalchemy.types import TypeDecorator
+from uuid6 import uuid7
 
 from app.config import Settings
 
@@ -25,6 +26,12 @@ NAMING_CONVENTION = {
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def new_id() -> uuid.UUID:
+    """A UUIDv7: ordered by creation, so rows made in one instant of the request clock still
+    list in the order they were made, and new keys land at the end of their indexes."""
+    return uuid7()
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -56,7 +63,7 @@ class Entity(Base):
 
     __abstract__ = True
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     # Every UPDATE checks and bumps it, so two clients editing the same record never
@@ -76,6 +83,30 @@ class OrganizationScoped(Entity):
     organization_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("organization.id", ondelete="RESTRICT"), index=True
     )
+
+
+class SoftDeletable:
+    """A record that is never removed: deleting it stamps `deleted_at`, and it leaves every
+    list and read (`Context.scope`) while staying in the database."""
+
+    deleted_at: Mapped[datetime | None]
+
+
+@event.listens_for(Session, "before_flush")
+def _stamp_with_request_clock(session: Session, _context: Any, _instances: Any) -> None:
+    """Records take their timestamps from the request's clock (`Context` puts it in
+    `session.info`), the same reading as audit events and every rule of the request; without
+    one (migrations, scripts) the column defaults read the system clock."""
+    now = session.info.get("now")
+    if now is None:
+        return
+    for record in session.new:
+        if isinstance(record, Entity):
+            record.created_at = record.created_at or now
+            record.updated_at = record.updated_at or now
+    for record in session.dirty:
+        if isinstance(record, Entity) and session.is_modified(record):
+            record.updated_at = now
 
 
 def create_db_engine(settings: Settings) -> Engine:

@@ -1,33 +1,43 @@
 """A small, realistic data set so a newcomer can see the service working.
 
 Everything goes through the same services the API uses, acting as the demo admin key, so the
-demo data is valid by the same rules and its creation is audited like any other."""
+demo data is valid by the same rules and its creation is audited like any other.
 
-from collections.abc import Iterator
+The demo clinic is loaded once per database. Run again, it finds the clinic by its name and
+leaves its data as it is; every run issues fresh keys (keys are stored hashed, so earlier ones
+cannot be shown again, and they keep working)."""
+
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.access import service as access_service
+from app.access.models import Organization
 from app.access.schemas import ApiKeyCreate
 from app.admissions import service as admissions_service
 from app.admissions.assessment import Assessment
 from app.admissions.examples import REQUESTS
 from app.admissions.schemas import AdmissionCreate, Approval, Start
 from app.context import Context
-from app.groups import membership as groups_membership
+from app.flows import groups as group_flows
+from app.flows import plans as plan_flows
 from app.groups import service as groups_service
 from app.groups.schemas import GroupCreate, MembershipCreate
+from app.groups.service import GroupFilters
 from app.pagination import PageParams
 from app.patients import service as patients_service
 from app.patients.schemas import PatientCreate
 from app.programs import service as programs_service
 from app.programs.schemas import ProgramCreate, RoomCreate, StaffCreate
-from app.scheduling import service as scheduling_service
 from app.scheduling.schemas import TreatmentPlanCreate
 from app.security import Principal, Role
 
+DEMO_ORGANIZATION = "Riverbend Recovery (demo)"
+# Where `iop serve` and `scripts/serve` listen by default.
+SERVICE_URL = "http://127.0.0.1:8000"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
 
 GROUPS: list[dict[str, Any]] = [
@@ -55,21 +65,62 @@ PATIENTS = [
 ]  # fmt: skip
 
 
-def load_demo(session: Session, secret: str) -> Iterator[str]:
-    organization = access_service.create_organization(session, "Riverbend Recovery (demo)")
-    yield f"organization {organization.name}: {organization.id}"
-    key_ids = {}
+def load_demo(session: Session, secret: str, database: str) -> Iterator[str]:
+    """Load the demo clinic into `database` unless it is there already; either way, print
+    fresh keys, a patient, a group and a first call to make."""
+    organization = session.scalar(
+        select(Organization)
+        .where(Organization.name == DEMO_ORGANIZATION)
+        .order_by(Organization.created_at, Organization.id)
+        .limit(1)
+    )
+    is_new = organization is None
+    if organization is None:
+        organization = access_service.create_organization(session, DEMO_ORGANIZATION)
+        yield f"Loading the demo clinic {DEMO_ORGANIZATION!r} into {database}."
+    else:
+        yield (
+            f"The demo clinic {DEMO_ORGANIZATION!r} is already in {database}"
+            f" (loaded {organization.created_at:%Y-%m-%d %H:%M} UTC); its data is left as it is."
+        )
+    yield f"organization id: {organization.id}"
+    yield "Fresh API keys, one per role (shown only once; earlier demo keys keep working):"
+    key_ids, raw_keys = {}, {}
     for role in Role:
         payer_id = "demo-health-plan" if role == Role.payer else None
         request = ApiKeyCreate(name=f"demo {role} key", role=role, payer_id=payer_id)
-        key, raw_key = access_service.issue_key(session, organization.id, request, secret)
+        key, raw_keys[role] = access_service.issue_key(session, organization.id, request, secret)
         key_ids[role] = key.id
-        yield f"{role} key: {raw_key}"
+        yield f"{role} key: {raw_keys[role]}"
     now = datetime.now(UTC)
 
     def acting_as(role: Role) -> Context:
         return Context(session, Principal(key_ids[role], organization.id, role, None), None, now)
 
+    if is_new:
+        yield from _load_clinic(acting_as, now)
+    yield from _examples(acting_as(Role.admin), raw_keys[Role.staff])
+
+
+def _examples(ctx: Context, staff_key: str) -> Iterator[str]:
+    patients, _ = patients_service.search_patients(ctx, PageParams(1, 0))
+    for patient in patients:
+        yield (
+            f"a patient: {patient.given_name} {patient.family_name},"
+            f" born {patient.date_of_birth}, id {patient.id}"
+        )
+    groups, _ = groups_service.list_groups(ctx, GroupFilters(), PageParams(1, 0))
+    for group in groups:
+        days = " and ".join(day.capitalize() for day in group.weekdays)
+        yield (
+            f"a group: {group.name!r}, {days} at {group.start_time:%H:%M},"
+            f" {group.enrolled_count} of {group.max_size} seats taken, id {group.id}"
+        )
+    yield "Try it with the service running (scripts/serve), e.g. list the patients as staff:"
+    yield f'  curl -H "Authorization: Bearer {staff_key}" {SERVICE_URL}/v1/patients'
+
+
+def _load_clinic(acting_as: Callable[[Role], Context], now: datetime) -> Iterator[str]:
     ctx = acting_as(Role.admin)
 
     evening = programs_service.create_program(
@@ -149,6 +200,6 @@ def load_demo(session: Session, secret: str) -> Iterator[str]:
             for day in ("tuesday", "thursday", "friday")
         ]  # fmt: skip
         plan = TreatmentPlanCreate.model_validate({"start_date": today, "sessions": sessions})
-        scheduling_service.save_treatment_plan(ctx, admission.id, plan)
-        groups_membership.enroll(ctx, general.id, MembershipCreate(patient_id=patient.id))
+        plan_flows.save_plan(ctx, admission.id, plan)
+        group_flows.enroll(ctx, general.id, MembershipCreate(patient_id=patient.id))
     yield f"groups: {general.name!r} with four members, and {len(specialized)} specialized groups"

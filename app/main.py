@@ -1,12 +1,18 @@
 """The application factory: settings, database, middleware, error handlers and routers."""
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import datetime
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
-from limits.storage import storage_from_string
-from limits.strategies import FixedWindowRateLimiter
+from fastapi.openapi.docs import (
+    get_redoc_html,
+    get_swagger_ui_html,
+    get_swagger_ui_oauth2_redirect_html,
+)
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
 
 from app.access.router import router as access_router
 from app.admissions.router import eligibility_router
@@ -27,7 +33,10 @@ from app.ops.router import router as ops_router
 from app.patients.router import router as patients_router
 from app.programs.router import rooms_router, staff_router
 from app.programs.router import router as programs_router
+from app.ratelimit import Rate, RateLimiter
 from app.scheduling.router import appointments_router, plans_router
+from app.webhooks.router import router as webhooks_router
+from app.webhooks.worker import start_in_process
 
 DESCRIPTION = """
 The open API that runs an addiction **Intensive Outpatient Program**: patients and their
@@ -49,6 +58,7 @@ TAGS = [
     {"name": "treatment-plans", "description": "Weekly treatment plans, checked and booked."},
     {"name": "appointments", "description": "Dated sessions, day sheets and calendar feeds."},
     {"name": "audit", "description": "The append-only record of patient data access."},
+    {"name": "webhooks", "description": "Signed notifications of changes, retried until received."},
     {"name": "operations", "description": "Health, readiness and metrics."},
 ]
 
@@ -64,7 +74,13 @@ DOMAIN_ROUTERS: list[APIRouter] = [
     plans_router,
     appointments_router,
     audit_router,
+    webhooks_router,
 ]
+
+# Swagger UI and ReDoc come from the `fastapi-offline` package and are served from here, not
+# from a CDN, so the documentation pages work where the service has no internet access.
+DOCS_ASSETS = "/docs/assets"
+SWAGGER_OAUTH2_REDIRECT = "/docs/oauth2-redirect"
 
 
 def create_app(settings: Settings | None = None, clock: Callable[[], datetime] = utcnow) -> FastAPI:
@@ -79,17 +95,21 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
         description=DESCRIPTION,
         openapi_tags=TAGS,
         generate_unique_id_function=operation_id,
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.clock = clock
     app.state.engine = create_db_engine(settings)
     app.state.sessionmaker = create_sessionmaker(app.state.engine)
-    app.state.rate_limiter = FixedWindowRateLimiter(
-        storage_from_string(settings.rate_limit_storage_url)
+    app.state.rate_limiter = RateLimiter(
+        Rate.parse(settings.rate_limit), settings.rate_limit_storage_url
     )
 
     install_error_handlers(app)
     install_openapi(app)
+    install_docs(app)
     app.include_router(ops_router)
     api = APIRouter(prefix="/v1", responses=API_ERRORS)
     for router in DOMAIN_ROUTERS:
@@ -108,3 +128,53 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
         )
     app.add_middleware(RequestContextMiddleware)
     return app
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """The embedded default delivers its own webhooks; with PostgreSQL, `iop worker` does."""
+    settings: Settings = app.state.settings
+    in_process = settings.webhook_worker == "in_process" or (
+        settings.webhook_worker == "auto" and settings.is_sqlite
+    )
+    stop = start_in_process(app.state.sessionmaker, settings) if in_process else None
+    yield
+    if stop is not None:
+        stop.set()
+
+
+def install_docs(app: FastAPI) -> None:
+    """Swagger UI at `/docs` and ReDoc at `/redoc`, with their scripts and styles served by the
+    service itself. Like FastAPI's own pages, they stay out of the OpenAPI document."""
+    app.mount(
+        DOCS_ASSETS, StaticFiles(packages=[("fastapi_offline", "static")]), name="docs-assets"
+    )
+    openapi_url = app.openapi_url or "/openapi.json"
+
+    async def swagger_ui(request: Request) -> HTMLResponse:
+        root = request.scope.get("root_path", "").rstrip("/")
+        return get_swagger_ui_html(
+            openapi_url=root + openapi_url,
+            title=f"{app.title} - Swagger UI",
+            swagger_js_url=f"{root}{DOCS_ASSETS}/swagger-ui-bundle.js",
+            swagger_css_url=f"{root}{DOCS_ASSETS}/swagger-ui.css",
+            swagger_favicon_url=f"{root}{DOCS_ASSETS}/favicon.png",
+            oauth2_redirect_url=root + SWAGGER_OAUTH2_REDIRECT,
+        )
+
+    async def swagger_ui_oauth2_redirect(request: Request) -> HTMLResponse:
+        return get_swagger_ui_oauth2_redirect_html()
+
+    async def redoc(request: Request) -> HTMLResponse:
+        root = request.scope.get("root_path", "").rstrip("/")
+        return get_redoc_html(
+            openapi_url=root + openapi_url,
+            title=f"{app.title} - ReDoc",
+            redoc_js_url=f"{root}{DOCS_ASSETS}/redoc.standalone.js",
+            redoc_favicon_url=f"{root}{DOCS_ASSETS}/favicon.png",
+            with_google_fonts=False,
+        )
+
+    app.add_route("/docs", swagger_ui, include_in_schema=False)
+    app.add_route(SWAGGER_OAUTH2_REDIRECT, swagger_ui_oauth2_redirect, include_in_schema=False)
+    app.add_route("/redoc", redoc, include_in_schema=False)

@@ -4,10 +4,12 @@ from app.access.models import ApiKey, Organization
 from app.admissions.models import Admission, AdmissionAssessment, AdmissionTransition
 from app.audit.models import AuditEvent
 from app.db import Base
+from app.events.models import DomainEventRecord
 from app.groups.models import GroupMembership, TherapyGroup
 from app.patients.models import ConsentRecord, Patient, PatientIdentifier
 from app.programs.models import Program, ProgramSettingsVersion, Room, StaffMember
 from app.scheduling.models import Appointment, TreatmentPlan, TreatmentPlanSession
+from app.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 
 __all__ = [
     "Admission",
@@ -18,6 +20,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "ConsentRecord",
+    "DomainEventRecord",
     "GroupMembership",
     "Organization",
     "Patient",
@@ -29,4 +32,7 @@ __all__ = [
     "TherapyGroup",
     "TreatmentPlan",
     "TreatmentPlanSession",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookSubscription",
 ]

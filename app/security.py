@@ -5,16 +5,16 @@ import hmac
 import secrets
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from limits import parse
 from sqlalchemy import select
 
 from app.access.models import ApiKey
-from app.db import SessionDep, utcnow
+from app.db import SessionDep
 from app.errors import Forbidden, RateLimited, Unauthorized
 
 KEY_PREFIX = "iop_"
@@ -44,6 +44,7 @@ class Permission(StrEnum):
     groups_write = "groups:write"
     schedules_read = "schedules:read"
     schedules_write = "schedules:write"
+    webhooks_manage = "webhooks:manage"
 
 
 _READ_CLINIC = {
@@ -104,23 +105,20 @@ def authenticate(
     )
     if key is None or key.revoked_at is not None:
         raise Unauthorized("The API key is unknown or revoked.")
-    if key.expires_at is not None and key.expires_at <= utcnow():
+    now = request.app.state.clock()
+    if key.expires_at is not None and key.expires_at <= now:
         raise Unauthorized("The API key has expired.")
     principal = Principal(key.id, key.organization_id, Role(key.role), key.payer_id)
-    _enforce_rate_limit(request, principal)
+    _enforce_rate_limit(request, principal, now)
     request.state.principal = principal
     return principal
 
 
-def _enforce_rate_limit(request: Request, principal: Principal) -> None:
-    settings, limiter = request.app.state.settings, request.app.state.rate_limiter
-    limit = parse(settings.rate_limit)
-    if not limiter.hit(limit, "api-key", str(principal.key_id)):
-        reset_at, _remaining = limiter.get_window_stats(limit, "api-key", str(principal.key_id))
-        retry_after = max(1, int(reset_at - utcnow().timestamp()))
-        raise RateLimited(
-            f"This key may make {settings.rate_limit} requests.", retry_after=retry_after
-        )
+def _enforce_rate_limit(request: Request, principal: Principal, now: datetime) -> None:
+    verdict = request.app.state.rate_limiter.hit(f"api-key:{principal.key_id}", now)
+    if not verdict.allowed:
+        limit = request.app.state.settings.rate_limit
+        raise RateLimited(f"This key may make {limit} requests.", retry_after=verdict.retry_after)
 
 
 PrincipalDep = Annotated[Principal, Depends(authenticate)]

@@ -1,6 +1,6 @@
 """ETags and If-Match over each record's `version`: no update silently overwrites another."""
 
-from typing import Annotated
+from typing import Annotated, Protocol, TypeVar
 
 from fastapi import Header, Response
 
@@ -22,6 +22,19 @@ def etag(version: int) -> str:
 
 def set_etag(response: Response, version: int) -> None:
     response.headers["ETag"] = etag(version)
+
+
+class Versioned(Protocol):
+    version: int
+
+
+VersionedT = TypeVar("VersionedT", bound=Versioned)
+
+
+def with_etag(response: Response, read: VersionedT) -> VersionedT:
+    """The answer of a single resource that accepts If-Match, with its version as the ETag."""
+    set_etag(response, read.version)
+    return read
 
 
 def expected_version(if_match: str | None) -> int | None:

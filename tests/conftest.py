@@ -35,6 +35,7 @@ from app.logging import configure_logging
 from app.main import create_app
 from app.migrations import upgrade_to_head
 from app.models import Base
+from app.ratelimit import RateLimiter
 from app.security import Role
 from tests.databases import fresh_postgres_database, reachable_postgres_or_skip
 from tests.factories import Clinic, make_clinic
@@ -173,7 +174,7 @@ def rolled_back(app: FastAPI, clock: FixedClock) -> Iterator[FastAPI]:
     engine_sessions: sessionmaker[Session] = state.sessionmaker
     routes = list(app.router.routes)
     configure_logging(state.settings.log_level)
-    state.rate_limiter.storage.reset()
+    state.rate_limiter = RateLimiter(state.rate_limiter.rate, "memory://")  # fresh counts
     with state.engine.connect() as connection:
         # On SQLite the engine's "begin" event makes this a BEGIN IMMEDIATE, as for a request.
         transaction = connection.begin()

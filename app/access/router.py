@@ -10,7 +10,7 @@ from app.db import SessionDep
 from app.openapi import problem_responses
 from app.pagination import PageDep, page_body
 from app.schemas import Page
-from app.security import ROLE_PERMISSIONS, Permission, PrincipalDep
+from app.security import Permission, PrincipalDep
 
 router = APIRouter(tags=["access"])
 
@@ -19,15 +19,7 @@ KeyAdmin = Annotated[Context, context_with(Permission.keys_manage)]
 
 @router.get("/me", summary="Who this API key is: organization, role and permissions")
 def get_me(principal: PrincipalDep, session: SessionDep) -> Me:
-    organization = service.get_organization(session, principal.organization_id)
-    return Me(
-        key_id=principal.key_id,
-        organization_id=organization.id,
-        organization_name=organization.name,
-        role=principal.role,
-        payer_id=principal.payer_id,
-        permissions=sorted(ROLE_PERMISSIONS[principal.role]),
-    )
+    return service.describe_key(session, principal)
 
 
 @router.post(
@@ -37,12 +29,7 @@ def get_me(principal: PrincipalDep, session: SessionDep) -> Me:
 )
 def create_api_key(body: ApiKeyCreate, ctx: KeyAdmin, request: Request) -> ApiKeyIssued:
     secret = request.app.state.settings.key_secret.get_secret_value()
-    key, raw_key = service.issue_key(
-        ctx.session, ctx.organization_id, body, secret, created_by_key_id=ctx.principal.key_id
-    )
-    return ApiKeyIssued.model_validate(
-        {**ApiKeyRead.model_validate(key).model_dump(), "key": raw_key}
-    )
+    return service.create_key(ctx, body, secret)
 
 
 @router.get("/api-keys", summary="List this organization's API keys (never the keys themselves)")
@@ -57,4 +44,4 @@ def list_api_keys(ctx: KeyAdmin, page: PageDep) -> Page[ApiKeyRead]:
     responses=problem_responses(404),
 )
 def revoke_api_key(key_id: uuid.UUID, ctx: KeyAdmin) -> ApiKeyRead:
-    return ApiKeyRead.model_validate(service.revoke_key(ctx, key_id))
+    return service.revoke_key(ctx, key_id)

@@ -2,15 +2,14 @@
 
 import uuid
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.access.models import ApiKey, Organization
-from app.access.schemas import ApiKeyCreate
+from app.access.schemas import ApiKeyCreate, ApiKeyIssued, ApiKeyRead, Me
 from app.context import Context
 from app.errors import NotFound
 from app.pagination import PageParams, fetch_page
-from app.security import hash_api_key, new_api_key
+from app.security import ROLE_PERMISSIONS, Principal, hash_api_key, new_api_key
 
 
 def create_organization(session: Session, name: str) -> Organization:
@@ -25,6 +24,19 @@ def get_organization(session: Session, organization_id: uuid.UUID) -> Organizati
     if organization is None:
         raise NotFound("No organization with this id.")
     return organization
+
+
+def describe_key(session: Session, principal: Principal) -> Me:
+    """Who a key is: its organization, role and what the role permits."""
+    organization = get_organization(session, principal.organization_id)
+    return Me(
+        key_id=principal.key_id,
+        organization_id=organization.id,
+        organization_name=organization.name,
+        role=principal.role,
+        payer_id=principal.payer_id,
+        permissions=sorted(ROLE_PERMISSIONS[principal.role]),
+    )
 
 
 def issue_key(
@@ -52,18 +64,25 @@ def issue_key(
     return key, raw_key
 
 
-def list_keys(ctx: Context, params: PageParams) -> tuple[list[ApiKey], int]:
-    statement = (
-        select(ApiKey)
-        .where(ApiKey.organization_id == ctx.organization_id)
-        .order_by(ApiKey.created_at, ApiKey.id)
+def create_key(ctx: Context, request: ApiKeyCreate, secret: str) -> ApiKeyIssued:
+    """A key issued by an admin of the organization: the answer is the one time it is shown."""
+    key, raw_key = issue_key(
+        ctx.session, ctx.organization_id, request, secret, created_by_key_id=ctx.principal.key_id
     )
-    return fetch_page(ctx.session, statement, params)
+    return ApiKeyIssued.model_validate(
+        {**ApiKeyRead.model_validate(key).model_dump(), "key": raw_key}
+    )
 
 
-def revoke_key(ctx: Context, key_id: uuid.UUID) -> ApiKey:
+def list_keys(ctx: Context, params: PageParams) -> tuple[list[ApiKeyRead], int]:
+    statement = ctx.select(ApiKey).order_by(ApiKey.created_at, ApiKey.id)
+    keys, total = fetch_page(ctx.session, statement, params)
+    return [ApiKeyRead.model_validate(key) for key in keys], total
+
+
+def revoke_key(ctx: Context, key_id: uuid.UUID) -> ApiKeyRead:
     key = ctx.get(ApiKey, key_id)
     if key.revoked_at is None:
         key.revoked_at = ctx.now
         ctx.session.flush()
-    return key
+    return ApiKeyRead.model_validate(key)

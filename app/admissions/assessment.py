@@ -1,7 +1,7 @@
 """The intake assessment the eligibility rules read, and the decision they return.
 
 Every assessment field is optional so that an unfinished intake can still be evaluated and told
-exactly what is missing (domain reference `shared/domain/iop.md` §3).
+exactly what is missing (domain reference `docs/domain.md` §3).
 """
 
 from datetime import date

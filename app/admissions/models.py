@@ -9,7 +9,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import OrganizationScoped
 
-OPEN_STATUSES = ("pending", "approved", "active", "on_hold")
 _OPEN_SQL = "status IN ('pending', 'approved', 'active', 'on_hold')"
 
 

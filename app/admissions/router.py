@@ -1,10 +1,9 @@
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, status
 
 from app.admissions import examples, service
-from app.admissions.lifecycle import AdmissionAction, AdmissionStatus
 from app.admissions.schemas import (
     AdmissionCreate,
     AdmissionRead,
@@ -19,10 +18,12 @@ from app.admissions.schemas import (
     TransitionRead,
 )
 from app.context import Context, context_with
+from app.flows import admissions as admission_flows
 from app.openapi import problem_example, problem_responses
 from app.pagination import PageDep, page_body
 from app.schemas import Page
 from app.security import Permission
+from app.vocabulary import AdmissionStatus
 
 router = APIRouter(tags=["admissions"])
 eligibility_router = APIRouter(tags=["eligibility"])
@@ -32,19 +33,72 @@ Reader = Annotated[Context, context_with(Permission.admissions_read)]
 Writer = Annotated[Context, context_with(Permission.admissions_write)]
 Approver = Annotated[Context, context_with(Permission.admissions_approve)]
 NOT_FOUND = problem_responses(404)
-TRANSITION_ERRORS = problem_responses(
-    404,
-    409,
-    r409={
-        "invalid-transition": {
-            "value": problem_example(
-                409, "invalid-transition", "Transition not allowed from the current state",
-                "An admission that is pending cannot start; allowed: approve, cancel, reassess.",
-                current_state="pending", allowed_actions=["approve", "cancel", "reassess"],
-            )
-        }
-    },
+
+INVALID_TRANSITION = {
+    "value": problem_example(
+        409, "invalid-transition", "Transition not allowed from the current state",
+        "An admission that is active cannot cancel; allowed: hold, discharge, reassess.",
+        current_state="active", allowed_actions=["hold", "discharge", "reassess"],
+    )
+}  # fmt: skip
+NOT_ELIGIBLE = {
+    "value": problem_example(
+        409, "not-eligible", "The latest assessment does not support IOP",
+        "The latest assessment (refer_higher, level WM) does not support IOP: re-assess before"
+        " you start.",
+        outcome="refer_higher", recommended_level="WM",
+        reasons=[{
+            "code": "withdrawal_management_needed", "dimension": "d1",
+            "message": "D1 is rated 3: refer to withdrawal management before IOP.",
+        }],
+        allowed_actions=["cancel", "reassess"],
+    )
+}  # fmt: skip
+ADMISSION_EXISTS = {
+    "value": problem_example(
+        409, "admission-exists",
+        "The patient already has an open admission in this program",
+        "Admission 3f1c2a9e-7b4d-4e0a-9c8b-2d6f5e4a1b0c is still open for this patient in this"
+        " program.",
+        admission_id="3f1c2a9e-7b4d-4e0a-9c8b-2d6f5e4a1b0c",
+    )
+}  # fmt: skip
+PART2_NOTICE_MISSING = {
+    "value": problem_example(
+        409, "part2-notice-missing", "The 42 CFR Part 2 notice has not been recorded",
+        "Record when the Part 2 notice was given before approving.",
+    )
+}  # fmt: skip
+
+
+def field_problem(field: str, code: str, message: str) -> dict[str, Any]:
+    """A 422 example whose one field error is `field`."""
+    return {
+        "value": problem_example(
+            422, "validation-error", "The request is not valid", message,
+            errors=[{"field": field, "code": code, "message": message}],
+        )
+    }  # fmt: skip
+
+
+# A route with its own 422 examples keeps the generic one of malformed bodies beside them.
+VALIDATION_ERROR = {
+    "validation-error": {
+        "value": problem_example(
+            422, "validation-error", "The request is not valid",
+            "Some fields are missing or invalid.",
+        )
+    }
+}  # fmt: skip
+CONTRADICTS_RECORD = field_problem(
+    "assessment.age", "contradicts_patient_record",
+    "age 34 contradicts the patient record's date_of_birth 2010-01-05: the patient is 16 on"
+    " 2026-03-02.",
 )  # fmt: skip
+TRANSITION_ERRORS = problem_responses(404, 409, r409={"invalid-transition": INVALID_TRANSITION})
+INTO_TREATMENT_ERRORS = problem_responses(
+    404, 409, r409={"invalid-transition": INVALID_TRANSITION, "not-eligible": NOT_ELIGIBLE}
+)
 
 
 @eligibility_router.post(
@@ -52,7 +106,19 @@ TRANSITION_ERRORS = problem_responses(
     summary="Evaluate an assessment: admit to IOP, refer, or list what is missing (stores nothing)",
     responses={
         200: {"content": {"application/json": {"examples": examples.response_examples()}}},
-        **problem_responses(404),
+        **problem_responses(
+            404,
+            422,
+            r422=VALIDATION_ERROR
+            | {
+                "contradicts-date-of-birth": field_problem(
+                    "age",
+                    "contradicts_date_of_birth",
+                    "age 34 contradicts the assessment's date_of_birth 2010-01-05: the patient"
+                    " is 16 on 2026-03-02.",
+                )
+            },
+        ),
     },
 )
 def evaluate_eligibility(
@@ -66,7 +132,13 @@ def evaluate_eligibility(
     "/admissions",
     status_code=status.HTTP_201_CREATED,
     summary="Admit a patient to a program: the assessment is evaluated and kept",
-    responses=problem_responses(404, 409),
+    responses=problem_responses(
+        404,
+        409,
+        422,
+        r409={"admission-exists": ADMISSION_EXISTS},
+        r422=VALIDATION_ERROR | {"contradicts-patient-record": CONTRADICTS_RECORD},
+    ),
 )
 def create_admission(body: AdmissionCreate, ctx: Writer) -> AdmissionRead:
     return service.create_admission(ctx, body)
@@ -94,7 +166,15 @@ def get_admission(admission_id: uuid.UUID, ctx: Reader) -> AdmissionRead:
 @router.post(
     "/admissions/{admission_id}/approve",
     summary="Approve the clinical documentation and record the authorized visits (clinicians)",
-    responses=TRANSITION_ERRORS,
+    responses=problem_responses(
+        404,
+        409,
+        r409={
+            "invalid-transition": INVALID_TRANSITION,
+            "not-eligible": NOT_ELIGIBLE,
+            "part2-notice-missing": PART2_NOTICE_MISSING,
+        },
+    ),
 )
 def approve_admission(admission_id: uuid.UUID, body: Approval, ctx: Approver) -> AdmissionRead:
     return service.approve(ctx, admission_id, body)
@@ -102,8 +182,22 @@ def approve_admission(admission_id: uuid.UUID, body: Approval, ctx: Approver) ->
 
 @router.post(
     "/admissions/{admission_id}/start",
-    summary="Start treatment (approved → active)",
-    responses=TRANSITION_ERRORS,
+    summary="Start treatment (approved → active), within the authorization period",
+    responses=problem_responses(
+        404,
+        409,
+        422,
+        r409={"invalid-transition": INVALID_TRANSITION, "not-eligible": NOT_ELIGIBLE},
+        r422=VALIDATION_ERROR
+        | {
+            "outside-authorization": field_problem(
+                "started_on",
+                "outside_authorization",
+                "Treatment cannot start on 2026-03-02 (today, as no date was given): the"
+                " authorization runs from 2026-03-09 to 2026-04-30.",
+            )
+        },
+    ),
 )
 def start_admission(admission_id: uuid.UUID, body: Start, ctx: Writer) -> AdmissionRead:
     return service.start(ctx, admission_id, body)
@@ -115,41 +209,60 @@ def start_admission(admission_id: uuid.UUID, body: Start, ctx: Writer) -> Admiss
     responses=TRANSITION_ERRORS,
 )
 def hold_admission(admission_id: uuid.UUID, body: StatusChange, ctx: Writer) -> AdmissionRead:
-    return service.change_status(ctx, admission_id, AdmissionAction.hold, body.reason)
+    return admission_flows.hold(ctx, admission_id, body.reason)
 
 
 @router.post(
     "/admissions/{admission_id}/resume",
-    summary="Resume treatment (on_hold → active)",
-    responses=TRANSITION_ERRORS,
+    summary="Resume treatment (on_hold → active) if the latest assessment still supports IOP",
+    responses=INTO_TREATMENT_ERRORS,
 )
 def resume_admission(admission_id: uuid.UUID, body: StatusChange, ctx: Writer) -> AdmissionRead:
-    return service.change_status(ctx, admission_id, AdmissionAction.resume, body.reason)
+    return admission_flows.resume(ctx, admission_id, body.reason)
 
 
 @router.post(
     "/admissions/{admission_id}/discharge",
-    summary="Discharge with a type, a date and a reason",
-    responses=TRANSITION_ERRORS,
+    summary="End treatment (active or on hold) with a discharge type, a date and a reason",
+    responses=problem_responses(
+        404,
+        409,
+        422,
+        r409={"invalid-transition": INVALID_TRANSITION},
+        r422=VALIDATION_ERROR
+        | {
+            "before-start": field_problem(
+                "discharged_on",
+                "before_start",
+                "The discharge date 2026-03-08 is before treatment started on 2026-03-09.",
+            )
+        },
+    ),
 )
 def discharge_admission(admission_id: uuid.UUID, body: Discharge, ctx: Writer) -> AdmissionRead:
-    return service.discharge(ctx, admission_id, body)
+    return admission_flows.discharge(ctx, admission_id, body)
 
 
 @router.post(
     "/admissions/{admission_id}/cancel",
-    summary="Cancel an open admission",
+    summary="Cancel an admission before treatment starts (pending, referred or approved)",
     responses=TRANSITION_ERRORS,
 )
 def cancel_admission(admission_id: uuid.UUID, body: StatusChange, ctx: Writer) -> AdmissionRead:
-    return service.change_status(ctx, admission_id, AdmissionAction.cancel, body.reason)
+    return admission_flows.cancel(ctx, admission_id, body.reason)
 
 
 @router.post(
     "/admissions/{admission_id}/assessments",
     status_code=status.HTTP_201_CREATED,
-    summary="Re-assess during treatment; kept as history, may recommend another level",
-    responses=TRANSITION_ERRORS,
+    summary="Re-assess; kept as history, it may recommend another level or bring a referral back",
+    responses=problem_responses(
+        404,
+        409,
+        422,
+        r409={"invalid-transition": INVALID_TRANSITION, "admission-exists": ADMISSION_EXISTS},
+        r422=VALIDATION_ERROR | {"contradicts-patient-record": CONTRADICTS_RECORD},
+    ),
 )
 def reassess_admission(admission_id: uuid.UUID, body: Reassessment, ctx: Writer) -> AssessmentRead:
     return service.reassess(ctx, admission_id, body)

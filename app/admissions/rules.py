@@ -1,12 +1,12 @@
 """Admission eligibility for IOP (ASAM level 2.1): pure rules over an assessment.
 
 Each rule returns the findings it fires; `evaluate_eligibility` runs them all, so the decision
-lists every reason, not just the first (domain reference `shared/domain/iop.md` §3). Every
+lists every reason, not just the first (domain reference `docs/domain.md` §3). Every
 threshold comes from `ProgramSettings`; `today` is passed in, so no rule reads a clock.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Literal, get_args
 
@@ -42,8 +42,8 @@ LEVEL_ORDER: tuple[Level, ...] = ("1", "2.1", "2.5", "3", "WM")
 IOP: Level = "2.1"
 DIMENSIONS = ("d1", "d2", "d3", "d4", "d5", "d6")
 
-# iop.md §3.4, a simplification of the ASAM matrix: the highest rating of D2-D6 picks the level
-# (0-1 means outpatient, level 1).
+# docs/domain.md §3.4, a simplification of the ASAM matrix: the highest rating of D2-D6 picks the
+# level (0-1 means outpatient, level 1).
 CROSSWALK: dict[int, tuple[ReasonCode, Level, str]] = {
     4: ("dimension_severity_high", "3", "residential or inpatient care (level 3) is needed"),
     3: (
@@ -53,6 +53,11 @@ CROSSWALK: dict[int, tuple[ReasonCode, Level, str]] = {
     ),
     2: ("severity_fits_iop", "2.1", "IOP (level 2.1) fits"),
 }
+# Reasons that place the patient in IOP or lower, or say IOP is not blocked: a referral to a
+# higher level supersedes them, so they never stand beside one (`_coherent`).
+PLACES_IN_IOP_OR_LOWER: frozenset[ReasonCode] = frozenset(
+    {"severity_fits_iop", "severity_below_iop", "ambulatory_withdrawal_monitoring"}
+)
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,9 @@ class Finding:
     dimension: str | None = None
     level: Level | None = None
     missing: tuple[str, ...] = ()
+    # What a placement reason rests on ("D3 is rated 2"), so that it can be worded to agree
+    # with whatever outcome the decision reaches (`_coherent`).
+    basis: str | None = None
 
 
 Rule = Callable[[Assessment, ProgramSettings, date], list[Finding]]
@@ -84,12 +92,53 @@ def age_on(assessment: Assessment, today: date) -> int | None:
     return years_on(born, today)
 
 
+@dataclass(frozen=True)
+class AgeContradiction:
+    """A typed age or date of birth that disagrees with the date of birth it is checked against."""
+
+    field: Literal["age", "date_of_birth"]
+    code: Literal["contradicts_patient_record", "contradicts_date_of_birth"]
+    message: str
+
+
+def contradictions_of_age(
+    assessment: Assessment, recorded_birth: date | None, on: date
+) -> list[AgeContradiction]:
+    """What in the assessment contradicts the patient record's date of birth (or, without a
+    record, the assessment's own date of birth), on the day the assessment was made.
+
+    The record wins over what is typed in: a wrong age would put an adolescent under the adult
+    rules (no guardian consent, the adult weekly minimum; docs/domain.md §3.6)."""
+    found: list[AgeContradiction] = []
+    if recorded_birth is None:
+        born, source = assessment.date_of_birth, "the assessment's date_of_birth"
+        code: Literal["contradicts_patient_record", "contradicts_date_of_birth"] = (
+            "contradicts_date_of_birth"
+        )
+    else:
+        born, source = recorded_birth, "the patient record's date_of_birth"
+        code = "contradicts_patient_record"
+        typed = assessment.date_of_birth
+        if typed is not None and typed != recorded_birth:
+            message = f"date_of_birth {typed} contradicts {source} {recorded_birth}."
+            found.append(AgeContradiction("date_of_birth", code, message))
+    if born is not None and born <= on and assessment.age is not None:
+        actual = years_on(born, on)
+        if assessment.age != actual:
+            message = (
+                f"age {assessment.age} contradicts {source} {born}: the patient is {actual}"
+                f" on {on}."
+            )
+            found.append(AgeContradiction("age", code, message))
+    return found
+
+
 def check_diagnosis(
     assessment: Assessment, settings: ProgramSettings, today: date
 ) -> list[Finding]:
-    # iop.md §3.1 and the source article: a qualifying diagnosis (by default ICD-10-CM F10-F19
-    # substance use, F30-F48 mood and anxiety) made by a licensed professional whose credential
-    # the program accepts.
+    # docs/domain.md §3.1: a qualifying diagnosis (by default ICD-10-CM F10-F19 substance use,
+    # F30-F48 mood and anxiety) made by a licensed professional whose credential the program
+    # accepts.
     diagnoses = assessment.diagnoses
     if not diagnoses:
         return [Finding("diagnosis_missing", "No diagnosis is recorded.", missing=("diagnoses",))]
@@ -134,7 +183,7 @@ def _credential_key(credential: str) -> str:
 def check_drug_screen(
     assessment: Assessment, settings: ProgramSettings, today: date
 ) -> list[Finding]:
-    # iop.md §3.2: a program may require a screen at admission (program policy). A positive
+    # docs/domain.md §3.2: a program may require a screen at admission (program policy). A positive
     # screen confirms use, it does not exclude: review it, do not refuse on it.
     screen = assessment.drug_screen
     if screen is not None and screen.result == "positive":
@@ -179,9 +228,13 @@ def check_withdrawal(
         for trigger, dimension in triggers
     ]
     if d1 == 2:
-        # iop.md §3.4: D1 = 2 does not block IOP; withdrawal is monitored as an outpatient.
-        message = "D1 is rated 2: admit with ambulatory withdrawal monitoring; IOP is not blocked."
-        findings.append(Finding("ambulatory_withdrawal_monitoring", message, dimension="d1"))
+        # docs/domain.md §3.4: D1 = 2 does not block IOP; withdrawal is monitored as an outpatient.
+        # The words depend on the outcome (`_coherent`).
+        basis = "D1 is rated 2"
+        message = f"{basis}: admit with ambulatory withdrawal monitoring; IOP is not blocked."
+        findings.append(
+            Finding("ambulatory_withdrawal_monitoring", message, dimension="d1", basis=basis)
+        )
     return findings
 
 
@@ -214,19 +267,26 @@ def check_severity(assessment: Assessment, settings: ProgramSettings, today: dat
     if highest < 3 and len(rated) < len(DIMENSIONS) - 1:
         return []  # an unrated dimension could still raise the level
     if highest <= 1:
-        message = f"D2-D6 are rated {highest} at most: outpatient care (level 1) is enough."
-        return [Finding("severity_below_iop", message, level="1")]
+        basis = f"D2-D6 are rated {highest} at most"
+        message = f"{basis}: outpatient care (level 1) is enough."
+        return [Finding("severity_below_iop", message, level="1", basis=basis)]
     code, level, care = CROSSWALK[highest]
     return [
-        Finding(code, f"{name.upper()} is rated {highest}: {care}.", dimension=name, level=level)
+        Finding(
+            code,
+            f"{name.upper()} is rated {highest}: {care}.",
+            dimension=name,
+            level=level,
+            basis=f"{name.upper()} is rated {highest}",
+        )
         for name, rating in rated.items()
         if rating == highest
     ]
 
 
 def check_safety(assessment: Assessment, settings: ProgramSettings, today: date) -> list[Finding]:
-    # SAMHSA TIP 47 and iop.md §1: IOP is not for patients at risk of harming themselves, who
-    # need 24-hour supervision, or who have no safe home to return to after each session.
+    # SAMHSA TIP 47 and docs/domain.md §1: IOP is not for patients at risk of harming themselves,
+    # who need 24-hour supervision, or who have no safe home to return to after each session.
     findings = []
     if assessment.suicide_risk:
         message = "Suicide risk is reported: refer to a higher level of care for safety."
@@ -251,7 +311,7 @@ def check_safety(assessment: Assessment, settings: ProgramSettings, today: date)
 
 
 def check_age(assessment: Assessment, settings: ProgramSettings, today: date) -> list[Finding]:
-    # ASAM adolescent criteria and iop.md §3.6: adolescents have their own minimum hours
+    # ASAM adolescent criteria and docs/domain.md §3.6: adolescents have their own minimum hours
     # (6 by default) and need a guardian's consent.
     age = age_on(assessment, today)
     if age is None:
@@ -272,7 +332,7 @@ def check_age(assessment: Assessment, settings: ProgramSettings, today: date) ->
     return findings
 
 
-# In the order of iop.md §3, so the reasons read like the clinic's intake checklist.
+# In the order of docs/domain.md §3, so the reasons read like the clinic's intake checklist.
 RULES: tuple[Rule, ...] = (
     check_diagnosis,
     check_drug_screen,
@@ -292,6 +352,7 @@ def evaluate_eligibility(
     missing = list(dict.fromkeys(field for f in findings for field in f.missing))
     asked = [f.level for f in findings if f.level is not None]
     outcome, level = _place(max(asked, key=LEVEL_ORDER.index) if asked else None, missing)
+    findings = _coherent(findings, outcome)
     age = age_on(assessment, today)
     is_adolescent = None if age is None else age < settings.adult_age
     return Decision(
@@ -313,8 +374,38 @@ def _place(level: Level | None, missing: list[str]) -> tuple[Outcome, Level | No
     return ("refer_lower" if level == "1" else "eligible"), level
 
 
+def _coherent(findings: list[Finding], outcome: Outcome) -> list[Finding]:
+    """The reasons as the outcome reads them, so that none contradicts it.
+
+    A referral to a higher level supersedes what would place the patient in IOP or lower (the
+    most severe finding decides, docs/domain.md §3.4); a referral to outpatient care or an
+    incomplete decision states no IOP admission as settled.
+    """
+    if outcome == "refer_higher":
+        return [f for f in findings if f.code not in PLACES_IN_IOP_OR_LOWER]
+    if outcome == "eligible":
+        return findings
+    return [replace(f, message=_tentative(f, outcome)) for f in findings]
+
+
+def _tentative(finding: Finding, outcome: Outcome) -> str:
+    """The words of a placement reason when the decision is not an IOP admission."""
+    basis = finding.basis
+    if basis is None:
+        return finding.message
+    if finding.code == "ambulatory_withdrawal_monitoring":
+        if outcome == "refer_lower":
+            return f"{basis}: monitor withdrawal as an outpatient."
+        return f"{basis}: withdrawal can be monitored as an outpatient; it does not rule out IOP."
+    if finding.code == "severity_fits_iop":  # incomplete: a referral would have superseded it
+        return f"{basis}: IOP (level 2.1) would fit once the missing items are recorded."
+    if finding.code == "severity_below_iop" and outcome == "incomplete":
+        return f"{basis}: outpatient care (level 1) would be enough; record the missing items."
+    return finding.message
+
+
 def _min_weekly_hours(is_adolescent: bool | None, settings: ProgramSettings) -> float | None:
-    # ASAM level 2.1: 9+ hours a week for adults, 6+ for adolescents (iop.md §2).
+    # ASAM level 2.1: 9+ hours a week for adults, 6+ for adolescents (docs/domain.md §2).
     if is_adolescent is None:
         return None
     return settings.min_weekly_hours_adolescent if is_adolescent else settings.min_weekly_hours

@@ -5,8 +5,9 @@ from typing import Literal, Self
 from pydantic import Field, model_validator
 
 from app.admissions.assessment import Assessment, Decision
-from app.admissions.lifecycle import AdmissionAction, AdmissionStatus
+from app.admissions.lifecycle import AdmissionAction
 from app.schemas import Schema
+from app.vocabulary import AdmissionStatus
 
 DischargeType = Literal[
     "completed", "step_down", "step_up", "against_advice", "dropped_out", "administrative", "other"

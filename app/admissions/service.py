@@ -7,16 +7,15 @@ from sqlalchemy import select
 
 from app.admissions.assessment import Assessment, Decision
 from app.admissions.lifecycle import (
-    OPEN,
-    TRANSITIONS,
     AdmissionAction,
-    AdmissionStatus,
+    after_reassessment,
     allowed_actions,
+    decision_allows,
     initial_status,
     next_status,
 )
 from app.admissions.models import Admission, AdmissionAssessment, AdmissionTransition
-from app.admissions.rules import evaluate_eligibility
+from app.admissions.rules import AgeContradiction, contradictions_of_age, evaluate_eligibility
 from app.admissions.schemas import (
     AdmissionCreate,
     AdmissionRead,
@@ -32,15 +31,15 @@ from app.admissions.schemas import (
     TransitionRead,
 )
 from app.context import AuditAction, Context
-from app.errors import Conflict, InvalidTransition
-from app.groups import membership as groups_membership
+from app.errors import Conflict, FieldError, InvalidTransition, Unprocessable
+from app.events.types import DomainEvent, EventType
 from app.pagination import PageParams, fetch_page
 from app.patients.models import Patient
 from app.patients.service import get_live_patient
 from app.programs import service as programs_service
 from app.programs.models import Program
 from app.programs.settings import ProgramSettings
-from app.scheduling import service as scheduling_service
+from app.vocabulary import OPEN_ADMISSION, AdmissionStatus
 
 
 class AdmissionExists(Conflict):
@@ -59,6 +58,7 @@ def evaluate(ctx: Context, request: EvaluationRequest) -> Evaluation:
     """A stateless decision: nothing is stored, so nothing is audited."""
     assessment = Assessment.model_validate(request.model_dump(exclude={"program_id"}))
     if request.program_id is None:
+        _refuse_contradictions(contradictions_of_age(assessment, None, ctx.now.date()), "")
         decision = evaluate_eligibility(assessment, ProgramSettings(), ctx.now.date())
         return Evaluation(
             **decision.model_dump(), program_id=None, settings_version=None,
@@ -66,6 +66,7 @@ def evaluate(ctx: Context, request: EvaluationRequest) -> Evaluation:
         )  # fmt: skip
     program = ctx.get(Program, request.program_id)
     today = programs_service.program_today(program, ctx.now)
+    _refuse_contradictions(contradictions_of_age(assessment, None, today), "")
     decision = evaluate_eligibility(assessment, programs_service.settings_for(ctx, program), today)
     return Evaluation(
         **decision.model_dump(), program_id=program.id,
@@ -76,20 +77,12 @@ def evaluate(ctx: Context, request: EvaluationRequest) -> Evaluation:
 def create_admission(ctx: Context, body: AdmissionCreate) -> AdmissionRead:
     patient = get_live_patient(ctx, body.patient_id)
     program = ctx.get(Program, body.program_id)
-    open_admission = ctx.session.scalar(
-        select(Admission.id).where(
-            Admission.patient_id == patient.id,
-            Admission.program_id == program.id,
-            Admission.status.in_(OPEN),
-        )
-    )
-    if open_admission is not None:
-        raise AdmissionExists(
-            f"Admission {open_admission} is still open for this patient in this program.",
-            admission_id=str(open_admission),
-        )
+    _refuse_second_open_admission(ctx, patient.id, program.id)
     today = programs_service.program_today(program, ctx.now)
-    decision = _decide(ctx, program, patient, body.assessment, program.settings_version, today)
+    assessed_on = body.assessed_on or today
+    decision = _decide(
+        ctx, program, patient, body.assessment, program.settings_version, today, assessed_on
+    )
     admission = Admission(
         organization_id=ctx.organization_id,
         patient_id=patient.id,
@@ -104,9 +97,10 @@ def create_admission(ctx: Context, body: AdmissionCreate) -> AdmissionRead:
     )
     ctx.session.add(admission)
     ctx.session.flush()
-    _record_assessment(ctx, admission, body.assessment, decision, body.assessed_on or today)
+    _record_assessment(ctx, admission, body.assessment, decision, assessed_on)
     _record_transition(ctx, admission, None, "Admission assessed.")
     ctx.audit(AuditAction.create, "admission", admission.id, patient_id=patient.id)
+    _emit(ctx, EventType.admission_created, admission)
     return _read(ctx, admission, decision)
 
 
@@ -124,7 +118,7 @@ def list_admissions(
     program_id: uuid.UUID | None,
     status: AdmissionStatus | None,
 ) -> tuple[list[AdmissionRead], int]:
-    statement = select(Admission).where(Admission.organization_id == ctx.organization_id)
+    statement = ctx.select(Admission)
     if patient_id is not None:
         statement = statement.where(Admission.patient_id == patient_id)
     if program_id is not None:
@@ -140,56 +134,76 @@ def list_admissions(
 
 
 def approve(ctx: Context, admission_id: uuid.UUID, body: Approval) -> AdmissionRead:
-    admission = _for_action(ctx, admission_id, AdmissionAction.approve)
-    if admission.outcome != "eligible":
-        raise NotEligible(
-            f"The latest assessment's outcome is {admission.outcome}: re-assess before approving.",
-            outcome=admission.outcome,
-        )
+    admission = admission_for(ctx, admission_id, AdmissionAction.approve)
     if admission.part2_notice_given_on is None:
         raise Part2NoticeMissing("Record when the Part 2 notice was given before approving.")
     admission.authorized_days = body.authorized_days
     admission.authorization_starts_on = body.authorization_starts_on
     admission.authorization_ends_on = body.authorization_ends_on
     admission.next_review_on = body.next_review_on
-    return _move(ctx, admission, AdmissionAction.approve, body.reason)
+    return move(ctx, admission, AdmissionAction.approve, body.reason)
 
 
 def start(ctx: Context, admission_id: uuid.UUID, body: Start) -> AdmissionRead:
-    admission = _for_action(ctx, admission_id, AdmissionAction.start)
-    admission.started_on = body.started_on or _today(ctx, admission)
-    return _move(ctx, admission, AdmissionAction.start, body.reason)
+    admission = admission_for(ctx, admission_id, AdmissionAction.start)
+    started_on = body.started_on or _today(ctx, admission)
+    starts, ends = admission.authorization_starts_on, admission.authorization_ends_on
+    if starts is not None and ends is not None and not starts <= started_on <= ends:
+        # docs/domain.md §3.5: treatment is given within what was authorized.
+        said = "" if body.started_on else " (today, as no date was given)"
+        message = (
+            f"Treatment cannot start on {started_on}{said}: the authorization runs from"
+            f" {starts} to {ends}."
+        )
+        error = FieldError(field="started_on", code="outside_authorization", message=message)
+        raise Unprocessable(message, errors=[error])
+    admission.started_on = started_on
+    return move(ctx, admission, AdmissionAction.start, body.reason)
 
 
-def change_status(
-    ctx: Context, admission_id: uuid.UUID, action: AdmissionAction, reason: str
-) -> AdmissionRead:
-    """hold, resume and cancel: a move that records only who, when and why."""
-    return _move(ctx, _for_action(ctx, admission_id, action), action, reason)
-
-
-def discharge(ctx: Context, admission_id: uuid.UUID, body: Discharge) -> AdmissionRead:
-    admission = _for_action(ctx, admission_id, AdmissionAction.discharge)
+def record_discharge(ctx: Context, admission: Admission, body: Discharge) -> None:
+    """The discharge's type, date and reason; `move` then closes the admission."""
+    discharged_on = body.discharged_on or _today(ctx, admission)
+    if admission.started_on is not None and discharged_on < admission.started_on:
+        said = "" if body.discharged_on else " (today, as no date was given)"
+        message = (
+            f"The discharge date {discharged_on}{said} is before treatment started on"
+            f" {admission.started_on}."
+        )
+        error = FieldError(field="discharged_on", code="before_start", message=message)
+        raise Unprocessable(message, errors=[error])
     admission.discharge_type = body.type
-    admission.discharged_on = body.discharged_on or _today(ctx, admission)
+    admission.discharged_on = discharged_on
     admission.discharge_reason = body.reason
-    return _move(ctx, admission, AdmissionAction.discharge, body.reason)
 
 
 def reassess(ctx: Context, admission_id: uuid.UUID, body: Reassessment) -> AssessmentRead:
-    """A new rating during treatment, kept as history; it may recommend another level."""
-    admission = _for_action(ctx, admission_id, AdmissionAction.reassess)
+    """A new rating, kept as history; it may recommend another level. Before approval the
+    admission's state follows it (`lifecycle.after_reassessment`): a referred patient who now
+    fits IOP waits for approval again."""
+    admission = admission_for(ctx, admission_id, AdmissionAction.reassess)
     program = ctx.session.get_one(Program, admission.program_id)
-    patient = ctx.session.get_one(Patient, admission.patient_id)
+    patient = get_live_patient(ctx, admission.patient_id)  # a deleted record is not re-admitted
     today = programs_service.program_today(program, ctx.now)
-    decision = _decide(ctx, program, patient, body.assessment, admission.settings_version, today)
-    row = _record_assessment(ctx, admission, body.assessment, decision, body.assessed_on or today)
+    assessed_on = body.assessed_on or today
+    decision = _decide(
+        ctx, program, patient, body.assessment, admission.settings_version, today, assessed_on
+    )
+    previous = AdmissionStatus(admission.status)
+    following = after_reassessment(previous, decision.outcome)
+    if following in OPEN_ADMISSION and previous not in OPEN_ADMISSION:
+        _refuse_second_open_admission(ctx, patient.id, program.id, except_id=admission.id)
+    row = _record_assessment(ctx, admission, body.assessment, decision, assessed_on)
     admission.outcome = decision.outcome
     admission.recommended_level = decision.recommended_level
     if decision.is_adolescent is not None:
         admission.is_adolescent = decision.is_adolescent
+    admission.status = following
     ctx.session.flush()
+    if following != previous:
+        _record_transition(ctx, admission, previous, f"Re-assessed: {decision.outcome}.")
     ctx.audit(AuditAction.update, "admission", admission.id, patient_id=admission.patient_id)
+    _emit(ctx, EventType.admission_reassessed, admission)
     return _assessment_read(row)
 
 
@@ -215,6 +229,39 @@ def list_transitions(ctx: Context, admission_id: uuid.UUID) -> list[TransitionRe
     return [TransitionRead.model_validate(row) for row in rows]
 
 
+def _refuse_second_open_admission(
+    ctx: Context,
+    patient_id: uuid.UUID,
+    program_id: uuid.UUID,
+    except_id: uuid.UUID | None = None,
+) -> None:
+    statement = select(Admission.id).where(
+        Admission.patient_id == patient_id,
+        Admission.program_id == program_id,
+        Admission.status.in_(OPEN_ADMISSION),
+    )
+    if except_id is not None:
+        statement = statement.where(Admission.id != except_id)
+    open_admission = ctx.session.scalar(statement)
+    if open_admission is not None:
+        raise AdmissionExists(
+            f"Admission {open_admission} is still open for this patient in this program.",
+            admission_id=str(open_admission),
+        )
+
+
+def _refuse_contradictions(contradictions: list[AgeContradiction], prefix: str) -> None:
+    """422 naming each typed field that contradicts the age it is checked against."""
+    if contradictions:
+        raise Unprocessable(
+            " ".join(c.message for c in contradictions),
+            errors=[
+                FieldError(field=prefix + c.field, code=c.code, message=c.message)
+                for c in contradictions
+            ],
+        )
+
+
 def _decide(
     ctx: Context,
     program: Program,
@@ -222,51 +269,85 @@ def _decide(
     assessment: Assessment,
     settings_version: int,
     today: date,
+    assessed_on: date,
 ) -> Decision:
-    """The patient record completes the assessment: its date of birth gives the age, and a
-    guardian's consent counts only when a guardian is on record."""
-    if assessment.age is None and assessment.date_of_birth is None:
-        assessment = assessment.model_copy(update={"date_of_birth": patient.date_of_birth})
+    """The patient record completes and overrules the assessment: its date of birth gives the
+    age (a typed age or date of birth that contradicts it is refused), so the adolescent rules
+    follow the record; a guardian's consent counts only when a guardian is on record."""
+    _refuse_contradictions(
+        contradictions_of_age(assessment, patient.date_of_birth, assessed_on), "assessment."
+    )
+    assessment = assessment.model_copy(update={"age": None, "date_of_birth": patient.date_of_birth})
     if patient.guardian is None and assessment.guardian_consent:
         assessment = assessment.model_copy(update={"guardian_consent": None})
     settings = programs_service.settings_for(ctx, program, settings_version)
     return evaluate_eligibility(assessment, settings, today)
 
 
-def _for_action(ctx: Context, admission_id: uuid.UUID, action: AdmissionAction) -> Admission:
-    if TRANSITIONS[action][1] not in OPEN | {None}:
-        # Closing: its groups first, as every request locks groups before admissions.
-        groups_membership.lock_groups_of(ctx, admission_id)
-    # Locked: an enrollment checking this admission (group, then admission) waits for the
-    # move to commit, and then sees the admission closed instead of joining it.
+def admission_for(ctx: Context, admission_id: uuid.UUID, action: AdmissionAction) -> Admission:
+    """The admission, locked until the request's transaction ends, if `action` may move it.
+
+    Locked, so an enrollment checking this admission waits for the move to commit and then
+    sees it closed instead of joining it. A flow that closes an admission takes its groups'
+    locks first (`app.flows.locks`)."""
     admission = ctx.get(Admission, admission_id, for_update=True)
     current = AdmissionStatus(admission.status)
     if next_status(current, action) is None:
-        allowed = [a.value for a in allowed_actions(current)]
+        allowed = [a.value for a in allowed_actions(current, admission.outcome)]
         raise InvalidTransition(
             f"An admission that is {current} cannot {action};"
             f" allowed: {', '.join(allowed) or 'none'}.",
             current_state=current.value,
             allowed_actions=allowed,
         )
+    if not decision_allows(action, admission.outcome):
+        # A re-assessment stands: a patient it refers elsewhere is not put (back) into IOP.
+        decision = _latest_decisions(ctx, [admission.id])[admission.id]
+        level = f", level {decision.recommended_level}" if decision.recommended_level else ""
+        raise NotEligible(
+            f"The latest assessment ({decision.outcome}{level}) does not support IOP:"
+            f" re-assess before you {action}.",
+            outcome=decision.outcome,
+            recommended_level=decision.recommended_level,
+            reasons=[reason.model_dump(mode="json") for reason in decision.reasons],
+            allowed_actions=[a.value for a in allowed_actions(current, admission.outcome)],
+        )
     return admission
 
 
-def _move(
+def move(
     ctx: Context, admission: Admission, action: AdmissionAction, reason: str | None
 ) -> AdmissionRead:
+    """Move a checked admission (`admission_for`) to the state `action` leads to."""
     previous = AdmissionStatus(admission.status)
     target = next_status(previous, action)
-    assert target is not None  # checked by _for_action
-    if target not in OPEN:
-        note = f"Admission {target}: {reason}" if reason else f"Admission {target}."
-        groups_membership.release_admission(ctx, admission, note)
-        scheduling_service.end_treatment(ctx, admission, note)
+    assert target is not None  # checked by admission_for
     admission.status = target
     ctx.session.flush()
     _record_transition(ctx, admission, previous, reason)
     ctx.audit(AuditAction.transition, "admission", admission.id, patient_id=admission.patient_id)
+    _emit(ctx, EventType(f"admission.{target}"), admission)
     return _read(ctx, admission)
+
+
+def open_admissions_of(ctx: Context, patient_id: uuid.UUID) -> list[Admission]:
+    return list(
+        ctx.session.scalars(
+            ctx.select(Admission)
+            .where(Admission.patient_id == patient_id, Admission.status.in_(OPEN_ADMISSION))
+            .order_by(Admission.created_at, Admission.id)
+        )
+    )
+
+
+def _emit(ctx: Context, event_type: EventType, admission: Admission) -> None:
+    ctx.emit(
+        DomainEvent(
+            event_type,
+            {"admission_id": admission.id, "program_id": admission.program_id},
+            patient_id=admission.patient_id,
+        )
+    )
 
 
 def _record_transition(
@@ -345,7 +426,7 @@ def _read(ctx: Context, admission: Admission, decision: Decision | None = None) 
         patient_id=admission.patient_id,
         program_id=admission.program_id,
         status=status,
-        allowed_actions=allowed_actions(status),
+        allowed_actions=allowed_actions(status, admission.outcome),
         decision=decision or _latest_decisions(ctx, [admission.id])[admission.id],
         settings_version=admission.settings_version,
         is_adolescent=admission.is_adolescent,

@@ -4,8 +4,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-
 from app.audit.models import AuditEvent
 from app.context import Context
 from app.pagination import PageParams, fetch_page
@@ -25,7 +23,7 @@ class AuditFilters:
 def list_events(
     ctx: Context, filters: AuditFilters, params: PageParams
 ) -> tuple[list[AuditEvent], int]:
-    statement = select(AuditEvent).where(AuditEvent.organization_id == ctx.organization_id)
+    statement = ctx.select(AuditEvent)
     equal_to = {
         AuditEvent.patient_id: filters.patient_id,
         AuditEvent.resource_type: filters.resource_type,

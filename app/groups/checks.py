@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import time
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_
 
 from app.context import Context
 from app.errors import FieldError, Unprocessable
@@ -16,7 +16,8 @@ from app.groups.models import TherapyGroup
 from app.groups.schemas import GroupCreate, GroupTopic, session_kind_of
 from app.programs.models import Program, Room, StaffMember
 from app.programs.settings import ProgramSettings
-from app.scheduling.plan import Weekday, end_minute_of, minute_of, overlap
+from app.timeofday import end_minute_of, minute_of, overlap
+from app.vocabulary import Weekday
 
 
 def check_group(
@@ -148,8 +149,7 @@ def _other_open_groups(
         shared.append(TherapyGroup.room_id == group.room_id)
     if not shared:
         return []
-    statement = select(TherapyGroup).where(
-        TherapyGroup.organization_id == ctx.organization_id,
+    statement = ctx.select(TherapyGroup).where(
         TherapyGroup.closed_at.is_(None),
         or_(*shared),
     )

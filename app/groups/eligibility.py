@@ -4,8 +4,6 @@ criteria (domain reference §4)."""
 import uuid
 from collections.abc import Callable
 
-from sqlalchemy import select
-
 from app.admissions.models import Admission
 from app.context import Context
 from app.groups.criteria import Criterion, Profile
@@ -14,10 +12,10 @@ from app.patients.models import Patient
 from app.patients.rules import age_on
 from app.programs.models import Program
 from app.programs.service import program_today, settings_for
+from app.vocabulary import ADMITTED
 
 # Only a patient admitted to the group's program, approved or already in treatment, takes part
 # in its groups; a pending, held or discharged admission does not.
-ADMITTED_STATUSES = ("approved", "active")
 
 # Everything a group's criteria may ask of a patient (the keys of `profiles_for`'s profiles):
 # criteria on anything else could never be met, so a group asking for it is refused.
@@ -36,12 +34,11 @@ def admission_in_program(
     either waits for this enrollment or is seen by it. Callers hold the group's lock first:
     group row, then admission row, everywhere."""
     return ctx.session.scalar(
-        select(Admission)
+        ctx.select(Admission)
         .where(
-            Admission.organization_id == ctx.organization_id,
             Admission.patient_id == patient_id,
             Admission.program_id == program_id,
-            Admission.status.in_(ADMITTED_STATUSES),
+            Admission.status.in_(ADMITTED),
         )
         .with_for_update()
         .execution_options(populate_existing=True)

@@ -9,27 +9,21 @@ from sqlalchemy.exc import IntegrityError
 from app.admissions.models import Admission
 from app.context import AuditAction, Context
 from app.errors import Conflict, FieldError, NotFound, Unprocessable
+from app.events.types import EventType
 from app.groups.criteria import unmet_criteria
 from app.groups.eligibility import admission_in_program, criteria_of, profiles_for
+from app.groups.events import emit_membership
 from app.groups.models import GroupMembership, TherapyGroup
 from app.groups.rules import enrollment_outcome
-from app.groups.schemas import (
-    OPEN_STATUSES,
-    MembershipCreate,
-    MembershipRead,
-    MembershipRemoval,
-    MembershipStatus,
-)
+from app.groups.schemas import MembershipCreate, MembershipRead
 from app.groups.waitlist import (
-    Promotion,
     arrival_time,
     enrolled_count,
     positions,
-    promote_waitlisted,
 )
 from app.pagination import PageParams, fetch_page
 from app.patients import service as patients_service
-from app.scheduling import service as scheduling_service
+from app.vocabulary import OPEN_MEMBERSHIP, MembershipStatus
 
 
 class GroupFull(Conflict):
@@ -57,8 +51,8 @@ def lock_group(ctx: Context, group_id: uuid.UUID) -> TherapyGroup:
     membership goes through here first, so seat counts are read and written by one request
     at a time: on PostgreSQL a row lock; SQLite's BEGIN IMMEDIATE already holds the write lock."""
     group = ctx.session.scalar(
-        select(TherapyGroup)
-        .where(TherapyGroup.id == group_id, TherapyGroup.organization_id == ctx.organization_id)
+        ctx.select(TherapyGroup)
+        .where(TherapyGroup.id == group_id)
         .with_for_update()
         .execution_options(populate_existing=True)
     )
@@ -67,8 +61,11 @@ def lock_group(ctx: Context, group_id: uuid.UUID) -> TherapyGroup:
     return group
 
 
-def enroll(ctx: Context, group_id: uuid.UUID, body: MembershipCreate) -> MembershipRead:
-    group = lock_group(ctx, group_id)
+def enroll(
+    ctx: Context, group: TherapyGroup, body: MembershipCreate
+) -> tuple[GroupMembership, Admission]:
+    """A seat, or a place on the waitlist, for a patient admitted to the group's program.
+    The caller holds the group's lock; a seat's meetings are the plan's business."""
     if group.closed_at is not None:
         raise GroupClosed(f"The group {group.name!r} is closed.")
     patient = patients_service.get_live_patient(ctx, body.patient_id)
@@ -105,39 +102,31 @@ def enroll(ctx: Context, group_id: uuid.UUID, body: MembershipCreate) -> Members
         enrolled_at=ctx.now if outcome == "enrolled" else None,
     )
     _insert(ctx, membership)
-    if outcome == "enrolled":
-        scheduling_service.add_group_to_plan(ctx, admission, group)
     ctx.audit(AuditAction.create, "group_membership", membership.id, patient_id=patient.id)
-    return membership_read(ctx, membership)
+    emit_membership(ctx, EventType(f"group_membership.{outcome}"), membership)
+    return membership, admission
 
 
-def remove_member(
-    ctx: Context, group_id: uuid.UUID, patient_id: uuid.UUID, reason: str
-) -> MembershipRemoval:
-    group = lock_group(ctx, group_id)
+def end_membership(
+    ctx: Context, group: TherapyGroup, patient_id: uuid.UUID, reason: str
+) -> GroupMembership:
+    """Take the patient out of the group or off its waitlist. The caller holds the group's
+    lock, takes the seat's meetings off the plan and offers the seat to the waitlist."""
     membership = _open_membership(ctx, group.id, patient_id)
     if membership is None:
         raise NotFound("The patient is neither a member of this group nor on its waitlist.")
-    was_enrolled = membership.status == MembershipStatus.enrolled
-    _end(ctx, group, membership, reason)
-    promotion = promote_waitlisted(ctx, group) if was_enrolled else Promotion()
-    return MembershipRemoval(
-        removed=membership_read(ctx, membership),
-        promoted=membership_read(ctx, promotion.promoted[0]) if promotion.promoted else None,
-        passed_over=promotion.passed_over,
-    )
+    _end(ctx, membership, reason)
+    return membership
 
 
 def lock_groups_of(ctx: Context, admission_id: uuid.UUID) -> list[uuid.UUID]:
-    """Lock the groups an admission is in or waiting for, in id order, before anything locks
-    the admission itself: groups are always locked before admissions, and several groups in one
-    order, so closing an admission never deadlocks with an enrollment or a promotion."""
+    """Lock the groups an admission is in or waiting for, in id order (`app.flows.locks`)."""
     open_groups = (
         select(GroupMembership.group_id)
         .where(
-            GroupMembership.organization_id == ctx.organization_id,
+            *ctx.scope(GroupMembership),
             GroupMembership.admission_id == admission_id,
-            GroupMembership.status.in_(OPEN_STATUSES),
+            GroupMembership.status.in_(OPEN_MEMBERSHIP),
         )
         .scalar_subquery()
     )
@@ -151,29 +140,41 @@ def lock_groups_of(ctx: Context, admission_id: uuid.UUID) -> list[uuid.UUID]:
     )
 
 
-def release_admission(ctx: Context, admission: Admission, reason: str) -> None:
-    """The admission closed: the patient leaves its groups and waitlists, and each freed seat
-    goes to the next waitlisted patient. The caller locked the groups (`lock_groups_of`)."""
-    for group_id in lock_groups_of(ctx, admission.id):
-        remove_member(ctx, group_id, admission.patient_id, reason)
+def end_all(ctx: Context, group: TherapyGroup, reason: str) -> list[GroupMembership]:
+    """End every open membership of a group that closes; the ended seats are returned."""
+    memberships = _open_memberships(ctx, group.id)
+    for membership in memberships:
+        _end(ctx, membership, reason)
+    return [m for m in memberships if m.status == MembershipStatus.left]
 
 
-def end_all(ctx: Context, group: TherapyGroup, reason: str) -> None:
-    """End every open membership of a group that closes."""
-    for membership in _open_memberships(ctx, group.id):
-        _end(ctx, group, membership, reason)
+def open_memberships_of(ctx: Context, patient_id: uuid.UUID) -> list[GroupMembership]:
+    """The patient's seats and waitlist places, in any group."""
+    return list(
+        ctx.session.scalars(
+            ctx.select(GroupMembership)
+            .where(
+                GroupMembership.patient_id == patient_id,
+                GroupMembership.status.in_(OPEN_MEMBERSHIP),
+            )
+            .order_by(GroupMembership.requested_at, GroupMembership.id)
+        )
+    )
 
 
-def take_meetings_off_plans(ctx: Context, group: TherapyGroup) -> None:
-    """Before the group's meetings change: their bookings end, saying why."""
-    note = scheduling_service.GROUP_CHANGED
-    for admission in _admissions_of_members(ctx, group):
-        scheduling_service.remove_group_from_plan(ctx, admission, group, note)
-
-
-def put_meetings_on_plans(ctx: Context, group: TherapyGroup) -> None:
-    for admission in _admissions_of_members(ctx, group):
-        scheduling_service.add_group_to_plan(ctx, admission, group)
+def admissions_of_members(ctx: Context, group: TherapyGroup) -> list[Admission]:
+    """The admissions of the group's enrolled members: whose plans hold its meetings."""
+    return list(
+        ctx.session.scalars(
+            select(Admission)
+            .join(GroupMembership, GroupMembership.admission_id == Admission.id)
+            .where(
+                GroupMembership.group_id == group.id,
+                GroupMembership.status == MembershipStatus.enrolled,
+            )
+            .order_by(Admission.id)
+        )
+    )
 
 
 def list_members(
@@ -203,18 +204,15 @@ def membership_read(ctx: Context, membership: GroupMembership) -> MembershipRead
     return _read(membership, positions(ctx, membership.group_id).get(membership.id))
 
 
-def _end(ctx: Context, group: TherapyGroup, membership: GroupMembership, reason: str) -> None:
+def _end(ctx: Context, membership: GroupMembership, reason: str) -> None:
     was_enrolled = membership.status == MembershipStatus.enrolled
     membership.status = MembershipStatus.left if was_enrolled else MembershipStatus.removed
     membership.ended_at, membership.end_reason = ctx.now, reason
     ctx.session.flush()
-    if was_enrolled and membership.admission_id is not None:
-        scheduling_service.remove_group_from_plan(
-            ctx, ctx.session.get_one(Admission, membership.admission_id), group
-        )
     ctx.audit(
         AuditAction.transition, "group_membership", membership.id, patient_id=membership.patient_id
     )
+    emit_membership(ctx, EventType.group_membership_ended, membership)
 
 
 def _insert(ctx: Context, membership: GroupMembership) -> None:
@@ -244,7 +242,7 @@ def _open_membership(
         select(GroupMembership).where(
             GroupMembership.group_id == group_id,
             GroupMembership.patient_id == patient_id,
-            GroupMembership.status.in_(OPEN_STATUSES),
+            GroupMembership.status.in_(OPEN_MEMBERSHIP),
         )
     )
 
@@ -253,20 +251,7 @@ def _open_memberships(ctx: Context, group_id: uuid.UUID) -> list[GroupMembership
     return list(
         ctx.session.scalars(
             select(GroupMembership).where(
-                GroupMembership.group_id == group_id, GroupMembership.status.in_(OPEN_STATUSES)
-            )
-        )
-    )
-
-
-def _admissions_of_members(ctx: Context, group: TherapyGroup) -> list[Admission]:
-    return list(
-        ctx.session.scalars(
-            select(Admission)
-            .join(GroupMembership, GroupMembership.admission_id == Admission.id)
-            .where(
-                GroupMembership.group_id == group.id,
-                GroupMembership.status == MembershipStatus.enrolled,
+                GroupMembership.group_id == group_id, GroupMembership.status.in_(OPEN_MEMBERSHIP)
             )
         )
     )

@@ -5,10 +5,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from app.context import Context, context_with
+from app.flows import groups as group_flows
 from app.groups import examples, membership, service, sizing
-from app.groups.rules import GroupStatus
 from app.groups.schemas import (
-    OPEN_STATUSES,
     GroupCreate,
     GroupRead,
     GroupSizingRead,
@@ -17,13 +16,13 @@ from app.groups.schemas import (
     MembershipCreate,
     MembershipRead,
     MembershipRemoval,
-    MembershipStatus,
 )
 from app.openapi import problem_responses
 from app.pagination import PageDep, page_body
 from app.schemas import Page
 from app.security import Permission
-from app.versioning import IfMatch, expected_version, set_etag
+from app.versioning import IfMatch, expected_version, with_etag
+from app.vocabulary import OPEN_MEMBERSHIP, GroupStatus, MembershipStatus
 
 router = APIRouter(tags=["groups"])
 
@@ -40,9 +39,7 @@ CHANGE_ERRORS = problem_responses(404, 409, 412)
     responses=problem_responses(404, 422, r422=examples.GROUP_SETUP_422),
 )
 def create_group(body: GroupCreate, ctx: Writer, response: Response) -> GroupRead:
-    group = service.create_group(ctx, body)
-    set_etag(response, group.version)
-    return group
+    return with_etag(response, service.create_group(ctx, body))
 
 
 @router.get("/groups", summary="Find groups: by program, specialization, status, free seats")
@@ -72,9 +69,7 @@ def plan_group_sizes(body: GroupSizingRequest, ctx: Writer) -> GroupSizingRead:
 
 @router.get("/groups/{group_id}", summary="Read a group with its counts", responses=NOT_FOUND)
 def get_group(group_id: uuid.UUID, ctx: Reader, response: Response) -> GroupRead:
-    group = service.read_group(ctx, group_id)
-    set_etag(response, group.version)
-    return group
+    return with_etag(response, service.read_group(ctx, group_id))
 
 
 @router.patch("/groups/{group_id}", summary="Update a group", responses=CHANGE_ERRORS)
@@ -85,9 +80,9 @@ def update_group(
     response: Response,
     if_match: IfMatch = None,
 ) -> GroupRead:
-    group = service.update_group(ctx, group_id, body, expected_version(if_match))
-    set_etag(response, group.version)
-    return group
+    return with_etag(
+        response, group_flows.change_group(ctx, group_id, body, expected_version(if_match))
+    )
 
 
 @router.post(
@@ -98,9 +93,7 @@ def update_group(
 def close_group(
     group_id: uuid.UUID, ctx: Writer, response: Response, if_match: IfMatch = None
 ) -> GroupRead:
-    group = service.close_group(ctx, group_id, expected_version(if_match))
-    set_etag(response, group.version)
-    return group
+    return with_etag(response, group_flows.close_group(ctx, group_id, expected_version(if_match)))
 
 
 @router.get(
@@ -116,7 +109,7 @@ def list_group_members(
         list[MembershipStatus] | None, Query(description="Default: enrolled and waitlisted.")
     ] = None,
 ) -> Page[MembershipRead]:
-    members, total = membership.list_members(ctx, group_id, status or list(OPEN_STATUSES), page)
+    members, total = membership.list_members(ctx, group_id, status or list(OPEN_MEMBERSHIP), page)
     return Page[MembershipRead].model_validate(page_body(members, total, page))
 
 
@@ -129,7 +122,7 @@ def list_group_members(
 def add_group_member(
     group_id: uuid.UUID, body: MembershipCreate, ctx: Writer, response: Response
 ) -> MembershipRead:
-    member = membership.enroll(ctx, group_id, body)
+    member = group_flows.enroll(ctx, group_id, body)
     if member.status is MembershipStatus.waitlisted:
         response.status_code = HTTPStatus.ACCEPTED
     return member
@@ -148,4 +141,4 @@ def remove_group_member(
         str, Query(min_length=1, max_length=500, examples=["Stepped down to outpatient care"])
     ],
 ) -> MembershipRemoval:
-    return membership.remove_member(ctx, group_id, patient_id, reason)
+    return group_flows.leave(ctx, group_id, patient_id, reason)

@@ -7,22 +7,13 @@ and stores the outcome. Size bounds come from `ProgramSettings` (default 8 to 15
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from typing import Literal, Self
 
 from pydantic import Field, model_validator
 
 from app.groups.criteria import Criterion, Profile, meets_criteria, unmet_criteria
 from app.schemas import Schema
-
-
-class GroupStatus(StrEnum):
-    """Whether a group runs: forming groups wait for members, full ones take no more."""
-
-    FORMING = "forming"
-    ACTIVE = "active"
-    FULL = "full"
-    CLOSED = "closed"
+from app.vocabulary import GroupStatus
 
 
 def group_status(enrolled: int, min_size: int, max_size: int, is_closed: bool) -> GroupStatus:

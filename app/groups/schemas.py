@@ -8,9 +8,9 @@ from typing import Annotated, Literal, Self
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from app.groups.criteria import Criterion
-from app.groups.rules import GroupStatus, ProposedGroup, Specialization, Unplaced
-from app.scheduling.plan import Modality, SessionKind, Weekday
+from app.groups.rules import ProposedGroup, Specialization, Unplaced
 from app.schemas import LocalTime, Schema
+from app.vocabulary import GroupStatus, MembershipStatus, Modality, SessionKind, Weekday
 
 Track = Literal["day", "evening"]
 AdmissionType = Literal["open", "closed"]
@@ -33,7 +33,7 @@ class GroupTopic(StrEnum):
     complementary = "complementary"
 
 
-# iop.md §4: group therapy is the core; education covers life skills, relapse prevention,
+# docs/domain.md §4: group therapy is the core; education covers life skills, relapse prevention,
 # stress and anger management; complementary therapies need specially trained therapists.
 TOPIC_KINDS: dict[GroupTopic, SessionKind] = {
     GroupTopic.process: SessionKind.GROUP,
@@ -207,16 +207,6 @@ class GroupRead(Schema):
     version: int
     created_at: datetime
     updated_at: datetime
-
-
-class MembershipStatus(StrEnum):
-    enrolled = "enrolled"
-    waitlisted = "waitlisted"
-    left = "left"  # was enrolled; removed from the group, or the group closed
-    removed = "removed"  # taken off the waitlist without a seat
-
-
-OPEN_STATUSES = (MembershipStatus.enrolled, MembershipStatus.waitlisted)
 
 
 class MembershipCreate(Schema):

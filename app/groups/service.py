@@ -10,21 +10,18 @@ from sqlalchemy.orm import Session
 
 from app.context import Context
 from app.errors import Conflict, InvalidTransition
-from app.groups import membership, waitlist
+from app.events.types import EventType
+from app.groups import membership
 from app.groups.checks import check_group
+from app.groups.events import emit_group
 from app.groups.models import GroupMembership, TherapyGroup
-from app.groups.rules import GroupStatus, group_status
-from app.groups.schemas import (
-    GENERAL,
-    GroupCreate,
-    GroupRead,
-    GroupUpdate,
-    MembershipStatus,
-)
+from app.groups.rules import group_status
+from app.groups.schemas import GENERAL, GroupCreate, GroupRead, GroupUpdate
 from app.pagination import PageParams, fetch_page
 from app.programs.models import Program
 from app.programs.service import settings_for
 from app.versioning import check_version
+from app.vocabulary import GroupStatus, MembershipStatus
 
 # What members' treatment plans copy from a group: changing it re-plans every member.
 PLANNED_FIELDS = (
@@ -65,7 +62,7 @@ def read_group(ctx: Context, group_id: uuid.UUID) -> GroupRead:
 def list_groups(
     ctx: Context, filters: GroupFilters, params: PageParams
 ) -> tuple[list[GroupRead], int]:
-    statement = select(TherapyGroup).where(TherapyGroup.organization_id == ctx.organization_id)
+    statement = ctx.select(TherapyGroup)
     if filters.program_id is not None:
         statement = statement.where(TherapyGroup.program_id == filters.program_id)
     if filters.specialization is not None:
@@ -87,14 +84,22 @@ def list_groups(
     return [_read(group, counts.get(group.id, _NONE)) for group in groups], total
 
 
-def update_group(
-    ctx: Context, group_id: uuid.UUID, body: GroupUpdate, expected_version: int | None
-) -> GroupRead:
-    group = membership.lock_group(ctx, group_id)
+@dataclass(frozen=True)
+class GroupChange:
+    """A checked change of a group: its new columns, and whether members' plans must follow."""
+
+    columns: dict[str, Any]
+    moves_meetings: bool
+
+
+def check_change(
+    ctx: Context, group: TherapyGroup, body: GroupUpdate, expected_version: int | None
+) -> GroupChange:
+    """Everything a change must satisfy, before anything changes. The caller holds the
+    group's lock."""
     check_version(group.version, expected_version)
     _refuse_if_closed(group)
-    changes = body.model_dump(exclude_unset=True)
-    merged = GroupCreate.model_validate(_fields(group) | changes)
+    merged = GroupCreate.model_validate(_fields(group) | body.model_dump(exclude_unset=True))
     program = ctx.session.get_one(Program, group.program_id)
     check_group(ctx, program, settings_for(ctx, program), merged, group.id)
     counts = membership_counts(ctx.session, [group.id]).get(group.id, _NONE)
@@ -104,31 +109,31 @@ def update_group(
             f"{counts.enrolled} patients are enrolled; max_size cannot go below that.",
             enrolled_count=counts.enrolled,
         )
-    replan = counts.enrolled > 0 and any(
+    moves_meetings = counts.enrolled > 0 and any(
         getattr(merged, name) != getattr(group, name) for name in PLANNED_FIELDS
     )
-    if replan:
-        membership.take_meetings_off_plans(ctx, group)
-    for name, value in _columns(merged).items():
+    return GroupChange(_columns(merged), moves_meetings)
+
+
+def apply_change(ctx: Context, group: TherapyGroup, change: GroupChange) -> None:
+    for name, value in change.columns.items():
         setattr(group, name, value)
     ctx.session.flush()
-    if replan:
-        # Every member's plan must still hold, or nothing changes (422 plan-violations).
-        membership.put_meetings_on_plans(ctx, group)
-    # A raised ceiling frees seats: the waitlist takes them, first come, first served.
-    waitlist.promote_waitlisted(ctx, group)
-    return group_read(ctx, group)
+    emit_group(ctx, EventType.group_changed, group)
 
 
-def close_group(ctx: Context, group_id: uuid.UUID, expected_version: int | None) -> GroupRead:
-    """Close a group for good: its members leave it, its waitlist is cleared."""
-    group = membership.lock_group(ctx, group_id)
+def close_group(
+    ctx: Context, group: TherapyGroup, expected_version: int | None
+) -> list[GroupMembership]:
+    """Close a group for good: its members leave it, its waitlist is cleared. Returns the
+    ended seats, whose meetings the caller takes off their plans."""
     check_version(group.version, expected_version)
     _refuse_if_closed(group)
-    membership.end_all(ctx, group, "The group was closed.")
+    ended = membership.end_all(ctx, group, "The group was closed.")
     group.closed_at = ctx.now
     ctx.session.flush()
-    return group_read(ctx, group)
+    emit_group(ctx, EventType.group_closed, group)
+    return ended
 
 
 @dataclass(frozen=True)

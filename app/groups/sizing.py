@@ -2,8 +2,6 @@
 
 import uuid
 
-from sqlalchemy import select
-
 from app.context import AuditAction, Context
 from app.errors import FieldError, NotFound, Unprocessable
 from app.groups.criteria import Criterion
@@ -56,10 +54,8 @@ def _patients(ctx: Context, program: Program, body: GroupSizingRequest) -> list[
     found = {
         patient.id: patient
         for patient in ctx.session.scalars(
-            select(Patient).where(
-                Patient.organization_id == ctx.organization_id,
+            ctx.select(Patient).where(
                 Patient.id.in_(ids),
-                Patient.deleted_at.is_(None),
             )
         )
     }
@@ -111,9 +107,8 @@ def _criteria_of_groups(
     ctx: Context, program_id: uuid.UUID, names: set[str | None]
 ) -> dict[str | None, list[Criterion]]:
     groups = ctx.session.scalars(
-        select(TherapyGroup)
+        ctx.select(TherapyGroup)
         .where(
-            TherapyGroup.organization_id == ctx.organization_id,
             TherapyGroup.program_id == program_id,
             TherapyGroup.closed_at.is_(None),
         )

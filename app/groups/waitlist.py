@@ -5,20 +5,31 @@ their place and is passed over. Every function here runs under the group's row l
 """
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
+from app.admissions.models import Admission
 from app.context import AuditAction, Context
+from app.events.types import EventType
 from app.groups.criteria import Criterion, unmet_criteria
 from app.groups.eligibility import admission_in_program, criteria_of, profiles_for
+from app.groups.events import emit_membership
 from app.groups.models import GroupMembership, TherapyGroup
 from app.groups.rules import WaitlistEntry, next_to_promote
-from app.groups.schemas import MembershipStatus, PassedOver
+from app.groups.schemas import PassedOver
 from app.patients.models import Patient
-from app.scheduling import service as scheduling_service
-from app.scheduling.errors import PlanHasViolations
+from app.vocabulary import MembershipStatus
+
+
+class SeatRefused(Exception):
+    """The promoted patient's plan cannot take the group's meetings; the message says why."""
+
+
+# Books the group's meetings into a promoted patient's plan, or raises `SeatRefused`.
+Booking = Callable[[Admission], None]
 
 
 @dataclass
@@ -27,9 +38,10 @@ class Promotion:
     passed_over: list[PassedOver] = field(default_factory=list)
 
 
-def promote_waitlisted(ctx: Context, group: TherapyGroup) -> Promotion:
+def promote_waitlisted(ctx: Context, group: TherapyGroup, book: Booking) -> Promotion:
     """Fill free seats from the waitlist, first come, first served, with patients who still
-    qualify; the others keep their place. The caller holds the group's lock."""
+    qualify and whose plan takes the group's meetings (`book`); the others keep their place.
+    The caller holds the group's lock."""
     promotion = Promotion()
     seats = group.max_size - enrolled_count(ctx, group)
     if seats <= 0:
@@ -51,7 +63,7 @@ def promote_waitlisted(ctx: Context, group: TherapyGroup) -> Promotion:
             promotion.passed_over.append(_unfit(skipped, criteria))
         entries = entries[entries.index(entry) + 1 :]
         membership = waiting[entry.patient_id]
-        refusal = _seat(ctx, group, membership)
+        refusal = _seat(ctx, group, membership, book)
         if refusal is None:
             promotion.promoted.append(membership)
             seats -= 1
@@ -71,7 +83,9 @@ def promote_waitlisted(ctx: Context, group: TherapyGroup) -> Promotion:
     return promotion
 
 
-def _seat(ctx: Context, group: TherapyGroup, membership: GroupMembership) -> PassedOver | None:
+def _seat(
+    ctx: Context, group: TherapyGroup, membership: GroupMembership, book: Booking
+) -> PassedOver | None:
     """Give a waitlisted patient the seat, or say why they cannot take it."""
     admission = admission_in_program(ctx, membership.patient_id, group.program_id)
     if admission is None:
@@ -81,15 +95,11 @@ def _seat(ctx: Context, group: TherapyGroup, membership: GroupMembership) -> Pas
             message="No approved or active admission in the group's program any more.",
         )
     try:
-        # A savepoint, so a plan that would break leaves this transaction as it was.
-        with ctx.session.begin_nested():
-            scheduling_service.add_group_to_plan(ctx, admission, group)
-    except PlanHasViolations as error:
-        violations = error.extensions.get("violations", [])
+        with ctx.session.begin_nested():  # a refusal leaves the transaction as it was
+            book(admission)
+    except SeatRefused as refusal:
         return PassedOver(
-            patient_id=membership.patient_id,
-            reason_code="plan_violations",
-            message="; ".join(v["message"] for v in violations) or error.detail,
+            patient_id=membership.patient_id, reason_code="plan_violations", message=str(refusal)
         )
     membership.status = MembershipStatus.enrolled
     membership.admission_id = admission.id
@@ -101,6 +111,7 @@ def _seat(ctx: Context, group: TherapyGroup, membership: GroupMembership) -> Pas
         membership.id,
         patient_id=membership.patient_id,
     )
+    emit_membership(ctx, EventType.group_membership_promoted, membership)
     return None
 
 
@@ -159,8 +170,7 @@ def _patients(ctx: Context, patient_ids: list[uuid.UUID]) -> dict[uuid.UUID, Pat
     patients = ctx.session.scalars(
         select(Patient).where(
             Patient.id.in_(patient_ids),
-            Patient.organization_id == ctx.organization_id,
-            Patient.deleted_at.is_(None),
+            *ctx.scope(Patient),
         )
     )
     return {patient.id: patient for patient in patients}

@@ -7,10 +7,10 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import OrganizationScoped
+from app.db import OrganizationScoped, SoftDeletable
 
 
-class Patient(OrganizationScoped):
+class Patient(OrganizationScoped, SoftDeletable):
     __tablename__ = "patient"
     __table_args__ = (
         Index("ix_patient_organization_id_family_name", "organization_id", "family_name_folded"),
@@ -31,8 +31,6 @@ class Patient(OrganizationScoped):
     email: Mapped[str | None] = mapped_column(String(200))
     address: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     guardian: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    # Soft delete: clinical records are never silently lost.
-    deleted_at: Mapped[datetime | None]
 
 
 class PatientIdentifier(OrganizationScoped):

@@ -5,7 +5,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from app.context import Context, context_with
-from app.openapi import problem_responses
+from app.flows import patients as patient_flows
+from app.openapi import problem_example, problem_responses
 from app.pagination import PageDep, page_body
 from app.patients import service
 from app.patients.schemas import (
@@ -17,7 +18,7 @@ from app.patients.schemas import (
 )
 from app.schemas import Page
 from app.security import Permission
-from app.versioning import IfMatch, expected_version, set_etag
+from app.versioning import IfMatch, expected_version, with_etag
 
 router = APIRouter(tags=["patients"])
 
@@ -26,6 +27,23 @@ Writer = Annotated[Context, context_with(Permission.patients_write)]
 Deleter = Annotated[Context, context_with(Permission.patients_delete)]
 NOT_FOUND = problem_responses(404)
 UPDATE_ERRORS = problem_responses(404, 409, 412)
+DELETE_ERRORS = problem_responses(
+    404,
+    409,
+    412,
+    r409={
+        "patient-in-care": {"value": problem_example(
+            409, "patient-in-care", "The patient still has open care",
+            "End the patient's care before deleting the record: discharge or cancel each open"
+            " admission (which frees its group seats and cancels its bookings).",
+            open_admission_ids=["3f0c9b7e-2a41-4d8e-9c1a-5b6d7e8f9a01"],
+            open_group_membership_ids=["7d2e4f6a-8b0c-4d1e-a2f3-b4c5d6e7f809"],
+            booked_appointment_ids=[])},
+        "edit-conflict": {"value": problem_example(
+            409, "edit-conflict", "The record changed since it was read",
+            "Someone else changed this record; read it again and retry.")},
+    },
+)  # fmt: skip
 
 
 @router.post(
@@ -35,9 +53,7 @@ UPDATE_ERRORS = problem_responses(404, 409, 412)
     responses=problem_responses(409),
 )
 def create_patient(body: PatientCreate, ctx: Writer, response: Response) -> PatientRead:
-    patient = service.create_patient(ctx, body)
-    set_etag(response, patient.version)
-    return patient
+    return with_etag(response, service.create_patient(ctx, body))
 
 
 @router.get("/patients", summary="Search patients by name, date of birth or identifier")
@@ -63,9 +79,7 @@ def list_patients(
 
 @router.get("/patients/{patient_id}", summary="Read a patient", responses=NOT_FOUND)
 def get_patient(patient_id: uuid.UUID, ctx: Reader, response: Response) -> PatientRead:
-    patient = service.read_patient(ctx, patient_id)
-    set_etag(response, patient.version)
-    return patient
+    return with_etag(response, service.read_patient(ctx, patient_id))
 
 
 @router.patch("/patients/{patient_id}", summary="Update a patient", responses=UPDATE_ERRORS)
@@ -76,19 +90,19 @@ def update_patient(
     response: Response,
     if_match: IfMatch = None,
 ) -> PatientRead:
-    patient = service.update_patient(ctx, patient_id, body, expected_version(if_match))
-    set_etag(response, patient.version)
-    return patient
+    return with_etag(
+        response, service.update_patient(ctx, patient_id, body, expected_version(if_match))
+    )
 
 
 @router.delete(
     "/patients/{patient_id}",
     status_code=status.HTTP_204_NO_CONTENT,
-    summary="Delete a patient (soft: the record is kept, hidden from reads and lists)",
-    responses=UPDATE_ERRORS,
+    summary="Delete a patient with no open care (soft: kept, hidden from reads and lists)",
+    responses=DELETE_ERRORS,
 )
 def delete_patient(patient_id: uuid.UUID, ctx: Deleter, if_match: IfMatch = None) -> None:
-    service.delete_patient(ctx, patient_id, expected_version(if_match))
+    patient_flows.delete_patient(ctx, patient_id, expected_version(if_match))
 
 
 @router.post(

@@ -6,9 +6,11 @@ from datetime import date
 
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from app.context import AuditAction, Context
 from app.errors import Conflict, FieldError, NotFound, Unprocessable
+from app.events.types import DomainEvent, EventType
 from app.pagination import PageParams, fetch_page
 from app.patients.models import ConsentRecord, Patient, PatientIdentifier
 from app.patients.schemas import (
@@ -38,15 +40,13 @@ def create_patient(ctx: Context, body: PatientCreate) -> PatientRead:
     ctx.session.flush()
     _replace_identifiers(ctx, patient, body.identifiers)
     ctx.audit(AuditAction.create, "patient", patient.id)
+    ctx.emit(DomainEvent(EventType.patient_created, patient_id=patient.id))
     return patient_read(patient, body.identifiers)
 
 
 def get_live_patient(ctx: Context, patient_id: uuid.UUID) -> Patient:
     """A patient of the caller's organization that is not deleted, else 404."""
-    patient = ctx.get(Patient, patient_id)
-    if patient.deleted_at is not None:
-        raise NotFound(f"No patient with id {patient_id} in your organization.")
-    return patient
+    return ctx.get(Patient, patient_id)
 
 
 def read_patient(ctx: Context, patient_id: uuid.UUID) -> PatientRead:
@@ -63,9 +63,7 @@ def search_patients(
     date_of_birth: date | None = None,
     identifier: str | None = None,
 ) -> tuple[list[PatientRead], int]:
-    statement = select(Patient).where(
-        Patient.organization_id == ctx.organization_id, Patient.deleted_at.is_(None)
-    )
+    statement = ctx.select(Patient).where()
     if name:
         for word in name.casefold().split():
             prefix = word.replace("%", r"\%").replace("_", r"\_") + "%"
@@ -81,7 +79,7 @@ def search_patients(
         # FHIR token search: `system|value`, or a bare value in any system.
         system, _, value = identifier.rpartition("|")
         match = select(PatientIdentifier.patient_id).where(
-            PatientIdentifier.organization_id == ctx.organization_id,
+            *ctx.scope(PatientIdentifier),
             PatientIdentifier.value == value,
         )
         if system:
@@ -113,19 +111,21 @@ def update_patient(
     if body.identifiers is not None:
         _replace_identifiers(ctx, patient, body.identifiers)
         # A change of identifiers alone must still bump the patient's version.
-        patient.updated_at = ctx.now
+        flag_modified(patient, "updated_at")
     ctx.session.flush()
     ctx.audit(AuditAction.update, "patient", patient.id)
+    ctx.emit(DomainEvent(EventType.patient_updated, patient_id=patient.id))
     return patient_read(patient, identifiers_of(ctx.session, [patient.id])[patient.id])
 
 
-def delete_patient(ctx: Context, patient_id: uuid.UUID, expected_version: int | None) -> None:
-    """Soft delete: the record leaves every list and read, and stays in the database."""
-    patient = get_live_patient(ctx, patient_id)
+def delete_patient(ctx: Context, patient: Patient, expected_version: int | None) -> None:
+    """Soft delete: the record leaves every list and read, and stays in the database. The
+    caller made sure no care still points at it (`app.flows.patients`)."""
     check_version(patient.version, expected_version)
     patient.deleted_at = ctx.now
     ctx.session.flush()
     ctx.audit(AuditAction.delete, "patient", patient.id)
+    ctx.emit(DomainEvent(EventType.patient_deleted, patient_id=patient.id))
 
 
 def identifiers_of(
@@ -162,7 +162,7 @@ def _replace_identifiers(ctx: Context, patient: Patient, identifiers: list[Ident
     for system, value in wanted:
         owner = ctx.session.scalar(
             select(PatientIdentifier.patient_id).where(
-                PatientIdentifier.organization_id == ctx.organization_id,
+                *ctx.scope(PatientIdentifier),
                 PatientIdentifier.system == system,
                 PatientIdentifier.value == value,
                 PatientIdentifier.patient_id != patient.id,

@@ -18,8 +18,11 @@ class Program(OrganizationScoped):
     time_zone: Mapped[str] = mapped_column(String(64))
     # {"monday": {"opens": "09:00", "closes": "13:00"}, …}; a missing weekday is closed.
     operating_hours: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Whose public holidays close the program: the country given, or its time zone's
+    # (`holiday_country_source`); null only for an old program whose time zone has no country.
     country: Mapped[str | None] = mapped_column(String(2))
     subdivision: Mapped[str | None] = mapped_column(String(10))
+    holiday_country_source: Mapped[str | None] = mapped_column(String(16))
     # [{"date": "2026-12-24", "reason": "Staff training"}, …]: the program's own closures.
     closures: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     settings_version: Mapped[int] = mapped_column(default=1)

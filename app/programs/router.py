@@ -7,7 +7,6 @@ from app.context import Context, context_with
 from app.openapi import problem_responses
 from app.pagination import PageDep, page_body
 from app.programs import service
-from app.programs.models import Program, Room, StaffMember
 from app.programs.schemas import (
     ProgramCreate,
     ProgramRead,
@@ -24,7 +23,7 @@ from app.programs.schemas import (
 from app.programs.settings import ProgramSettings
 from app.schemas import Page
 from app.security import Permission
-from app.versioning import IfMatch, expected_version, set_etag
+from app.versioning import IfMatch, expected_version, with_etag
 
 router = APIRouter(tags=["programs"])
 staff_router = APIRouter(tags=["staff"])
@@ -38,9 +37,7 @@ UPDATE_ERRORS = problem_responses(404, 409, 412)
 
 @router.post("/programs", status_code=status.HTTP_201_CREATED, summary="Create a program")
 def create_program(body: ProgramCreate, ctx: Writer, response: Response) -> ProgramRead:
-    program = service.create_program(ctx, body)
-    set_etag(response, program.version)
-    return service.program_read(ctx, program)
+    return with_etag(response, service.create_program(ctx, body))
 
 
 @router.get("/programs", summary="List programs")
@@ -48,15 +45,12 @@ def list_programs(
     ctx: Reader, page: PageDep, track: Track | None = None, is_active: bool | None = None
 ) -> Page[ProgramRead]:
     programs, total = service.list_programs(ctx, page, track, is_active)
-    items = [service.program_read(ctx, program) for program in programs]
-    return Page[ProgramRead].model_validate(page_body(items, total, page))
+    return Page[ProgramRead].model_validate(page_body(programs, total, page))
 
 
 @router.get("/programs/{program_id}", summary="Read a program", responses=NOT_FOUND)
 def get_program(program_id: uuid.UUID, ctx: Reader, response: Response) -> ProgramRead:
-    program = ctx.get(Program, program_id)
-    set_etag(response, program.version)
-    return service.program_read(ctx, program)
+    return with_etag(response, service.read_program(ctx, program_id))
 
 
 @router.patch("/programs/{program_id}", summary="Update a program", responses=UPDATE_ERRORS)
@@ -67,9 +61,8 @@ def update_program(
     response: Response,
     if_match: IfMatch = None,
 ) -> ProgramRead:
-    program = service.update_record(ctx, Program, program_id, body, expected_version(if_match))
-    set_etag(response, program.version)
-    return service.program_read(ctx, program)
+    program = service.update_program(ctx, program_id, body, expected_version(if_match))
+    return with_etag(response, program)
 
 
 @router.put(
@@ -85,8 +78,7 @@ def replace_program_settings(
     if_match: IfMatch = None,
 ) -> ProgramRead:
     program = service.replace_settings(ctx, program_id, body, expected_version(if_match))
-    set_etag(response, program.version)
-    return service.program_read(ctx, program)
+    return with_etag(response, program)
 
 
 @router.get(
@@ -95,55 +87,60 @@ def replace_program_settings(
     responses=NOT_FOUND,
 )
 def list_program_settings_versions(program_id: uuid.UUID, ctx: Reader) -> list[SettingsVersionRead]:
-    return [
-        SettingsVersionRead.model_validate(row)
-        for row in service.list_settings_versions(ctx, program_id)
-    ]
+    return service.list_settings_versions(ctx, program_id)
 
 
 @staff_router.post("/staff", status_code=status.HTTP_201_CREATED, summary="Add a staff member")
-def create_staff(body: StaffCreate, ctx: Writer) -> StaffRead:
-    return StaffRead.model_validate(service.create_staff(ctx, body))
+def create_staff(body: StaffCreate, ctx: Writer, response: Response) -> StaffRead:
+    return with_etag(response, service.create_staff(ctx, body))
 
 
 @staff_router.get("/staff", summary="List staff members")
 def list_staff(ctx: Reader, page: PageDep, is_active: bool | None = None) -> Page[StaffRead]:
-    staff, total = service.list_records(ctx, StaffMember, page, is_active)
+    staff, total = service.list_staff(ctx, page, is_active)
     return Page[StaffRead].model_validate(page_body(staff, total, page))
 
 
 @staff_router.get("/staff/{staff_id}", summary="Read a staff member", responses=NOT_FOUND)
-def get_staff(staff_id: uuid.UUID, ctx: Reader) -> StaffRead:
-    return StaffRead.model_validate(ctx.get(StaffMember, staff_id))
+def get_staff(staff_id: uuid.UUID, ctx: Reader, response: Response) -> StaffRead:
+    return with_etag(response, service.read_staff(ctx, staff_id))
 
 
 @staff_router.patch("/staff/{staff_id}", summary="Update a staff member", responses=UPDATE_ERRORS)
 def update_staff(
-    staff_id: uuid.UUID, body: StaffUpdate, ctx: Writer, if_match: IfMatch = None
+    staff_id: uuid.UUID,
+    body: StaffUpdate,
+    ctx: Writer,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> StaffRead:
-    staff = service.update_record(ctx, StaffMember, staff_id, body, expected_version(if_match))
-    return StaffRead.model_validate(staff)
+    staff = service.update_staff(ctx, staff_id, body, expected_version(if_match))
+    return with_etag(response, staff)
 
 
 @rooms_router.post("/rooms", status_code=status.HTTP_201_CREATED, summary="Add a room")
-def create_room(body: RoomCreate, ctx: Writer) -> RoomRead:
-    return RoomRead.model_validate(service.create_room(ctx, body))
+def create_room(body: RoomCreate, ctx: Writer, response: Response) -> RoomRead:
+    return with_etag(response, service.create_room(ctx, body))
 
 
 @rooms_router.get("/rooms", summary="List rooms")
 def list_rooms(ctx: Reader, page: PageDep, is_active: bool | None = None) -> Page[RoomRead]:
-    rooms, total = service.list_records(ctx, Room, page, is_active)
+    rooms, total = service.list_rooms(ctx, page, is_active)
     return Page[RoomRead].model_validate(page_body(rooms, total, page))
 
 
 @rooms_router.get("/rooms/{room_id}", summary="Read a room", responses=NOT_FOUND)
-def get_room(room_id: uuid.UUID, ctx: Reader) -> RoomRead:
-    return RoomRead.model_validate(ctx.get(Room, room_id))
+def get_room(room_id: uuid.UUID, ctx: Reader, response: Response) -> RoomRead:
+    return with_etag(response, service.read_room(ctx, room_id))
 
 
 @rooms_router.patch("/rooms/{room_id}", summary="Update a room", responses=UPDATE_ERRORS)
 def update_room(
-    room_id: uuid.UUID, body: RoomUpdate, ctx: Writer, if_match: IfMatch = None
+    room_id: uuid.UUID,
+    body: RoomUpdate,
+    ctx: Writer,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> RoomRead:
-    room = service.update_record(ctx, Room, room_id, body, expected_version(if_match))
-    return RoomRead.model_validate(room)
+    room = service.update_room(ctx, room_id, body, expected_version(if_match))
+    return with_etag(response, room)

@@ -6,9 +6,10 @@ from typing import Literal, Self
 import holidays
 from pydantic import Field, field_validator, model_validator
 
+from app.programs.holiday_calendar import HolidayCountrySource, holiday_calendar
 from app.programs.settings import ProgramSettings
-from app.scheduling.plan import SessionKind, Weekday
 from app.schemas import Schema
+from app.vocabulary import SessionKind, Weekday
 
 Track = Literal["day", "evening"]
 
@@ -38,18 +39,17 @@ class _ProgramFields(Schema):
         return value
 
     @model_validator(mode="after")
-    def _known_holiday_calendar(self) -> Self:
+    def _known_holiday_country(self) -> Self:
+        # What the body alone shows; an update is checked against the stored program as well
+        # (`service.update_program`).
         country = getattr(self, "country", None)
         subdivision = getattr(self, "subdivision", None)
-        if country is None:
-            if subdivision is not None:
-                raise ValueError("a subdivision needs its country")
-            return self
-        supported = holidays.list_supported_countries()
-        if country not in supported:
-            raise ValueError(f"no public holiday calendar for country {country!r}")
-        if subdivision is not None and subdivision not in supported[country]:
-            raise ValueError(f"{country} has no subdivision {subdivision!r}")
+        if country is not None:
+            supported = holidays.list_supported_countries()
+            if country not in supported:
+                raise ValueError(f"no public holiday calendar for country {country!r}")
+            if subdivision is not None and subdivision not in supported[country]:
+                raise ValueError(f"{country} has no subdivision {subdivision!r}")
         return self
 
 
@@ -68,20 +68,35 @@ class ProgramCreate(_ProgramFields):
         min_length=1, examples=[OPERATING_HOURS_EXAMPLE]
     )
     country: str | None = Field(
-        None, examples=["US"], description="ISO country whose public holidays close the program."
+        None,
+        examples=["US"],
+        description="ISO 3166 country whose public holidays close the program. When omitted, "
+        "the country of `time_zone` (422 for a time zone of no country, such as UTC).",
     )
     subdivision: str | None = Field(
-        None, examples=["MA"], description="State or province adding its own public holidays."
+        None,
+        examples=["MA"],
+        description="State or province adding its own public holidays, with the codes and "
+        "holidays of the `holidays` package.",
     )
     closures: list[Closure] = Field(default_factory=list)
     settings: ProgramSettings = Field(default_factory=ProgramSettings)
 
+    @model_validator(mode="after")
+    def _holiday_calendar(self) -> Self:
+        holiday_calendar(self.country, self.subdivision, self.time_zone)
+        return self
+
 
 class ProgramUpdate(_ProgramFields):
     name: str | None = Field(None, min_length=1, max_length=200)
-    time_zone: str | None = None
     operating_hours: dict[Weekday, DayHours] | None = Field(None, min_length=1)
-    country: str | None = None
+    time_zone: str | None = Field(
+        None, description="A holiday country taken from the time zone follows it."
+    )
+    country: str | None = Field(
+        None, description="null: take the country of the program's time zone again."
+    )
     subdivision: str | None = None
     closures: list[Closure] | None = None
     is_active: bool | None = None
@@ -94,8 +109,14 @@ class ProgramRead(Schema):
     track: Track
     time_zone: str
     operating_hours: dict[Weekday, DayHours]
-    country: str | None
+    country: str | None = Field(description="Whose public holidays close the program.")
     subdivision: str | None
+    holiday_country_source: HolidayCountrySource | None = Field(
+        description="`given` when the country was set, `time_zone` when it is the time zone's; "
+        "null (with no country) only for a program stored before a country was required whose "
+        "time zone has none: it observes no public holidays until a country is set.",
+        examples=["time_zone"],
+    )
     closures: list[Closure]
     is_active: bool
     settings_version: int

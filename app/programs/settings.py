@@ -26,7 +26,7 @@ DEFAULT_QUALIFYING_DIAGNOSIS_PREFIXES = tuple(
 
 
 class ProgramSettings(Schema):
-    """Thresholds of one program. Defaults follow `shared/domain/iop.md`."""
+    """Thresholds of one program. Defaults follow `docs/domain.md`."""
 
     # §2 intensity (ASAM level 2.1, SAMHSA TIP 47)
     min_days_per_week: int = Field(3, ge=1, le=7)

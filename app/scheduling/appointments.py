@@ -11,6 +11,7 @@ from sqlalchemy import Select, or_, select
 
 from app.context import AuditAction, Context
 from app.errors import FieldError, InvalidTransition, Unprocessable
+from app.events.types import DomainEvent, EventType
 from app.groups.models import TherapyGroup
 from app.pagination import PageParams, fetch_page
 from app.patients.service import get_live_patient
@@ -18,7 +19,7 @@ from app.programs.models import Program
 from app.programs.service import settings_for
 from app.scheduling.errors import AppointmentConflicts
 from app.scheduling.models import Appointment, TreatmentPlan, TreatmentPlanSession
-from app.scheduling.plan import Modality, PlanSession, SessionKind, Weekday
+from app.scheduling.plan import PlanSession
 from app.scheduling.plan import ViolationCode as Code
 from app.scheduling.plan_context import (
     Meeting,
@@ -32,6 +33,7 @@ from app.scheduling.references import load_references, with_group_seats
 from app.scheduling.rules import validate_plan
 from app.scheduling.schemas import AppointmentUpdate
 from app.versioning import check_version
+from app.vocabulary import AppointmentStatus, Modality, SessionKind, Weekday
 
 # What a single moved appointment can break; the week's intensity is its plan's business.
 CONFLICT_CODES = frozenset({
@@ -66,6 +68,21 @@ def list_patient_appointments(
     return appointments, total
 
 
+def future_bookings_of(ctx: Context, patient_id: uuid.UUID) -> list[Appointment]:
+    """The patient's booked appointments that have not started yet."""
+    return list(
+        ctx.session.scalars(
+            ctx.select(Appointment)
+            .where(
+                Appointment.patient_id == patient_id,
+                Appointment.status == AppointmentStatus.booked,
+                Appointment.starts_at > ctx.now,
+            )
+            .order_by(Appointment.starts_at, Appointment.id)
+        )
+    )
+
+
 def day_sheet(
     ctx: Context,
     day: dt.date,
@@ -94,11 +111,14 @@ def update_appointment(
 ) -> Appointment:
     appointment = ctx.get(Appointment, appointment_id)
     check_version(appointment.version, expected)
-    if appointment.status != "booked":
+    if appointment.status != AppointmentStatus.booked:
         raise InvalidTransition(f"The appointment is {appointment.status}; it cannot change.")
-    if body.status == "cancelled":
+    if body.status == AppointmentStatus.cancelled:
         _refuse_if_started(ctx, appointment)
-        appointment.status, appointment.cancel_reason = "cancelled", body.cancel_reason
+        appointment.status, appointment.cancel_reason = (
+            AppointmentStatus.cancelled,
+            body.cancel_reason,
+        )
         appointment.cancel_note, appointment.cancelled_at = body.note, ctx.now
         action = AuditAction.transition
     else:
@@ -106,6 +126,8 @@ def update_appointment(
         action = AuditAction.update
     ctx.session.flush()
     ctx.audit(action, "appointment", appointment.id, patient_id=appointment.patient_id)
+    subject = {"appointment_id": appointment.id, "admission_id": appointment.admission_id}
+    ctx.emit(DomainEvent(EventType.appointment_changed, subject, appointment.patient_id))
     return appointment
 
 
@@ -198,9 +220,9 @@ def _meetings_then(
         select(Appointment, TherapyGroup.max_size)
         .outerjoin(TherapyGroup, TherapyGroup.id == Appointment.group_id)
         .where(
-            Appointment.organization_id == ctx.organization_id,
+            *ctx.scope(Appointment),
             Appointment.id != appointment.id,
-            Appointment.status == "booked",
+            Appointment.status == AppointmentStatus.booked,
             Appointment.starts_at < new_end,
             Appointment.ends_at > new_start,
             or_(*shares),
@@ -230,7 +252,7 @@ def _as_session(appointment: Appointment, local: dt.datetime, weekday: Weekday) 
 
 
 def _scoped(ctx: Context, status: str | None) -> Select[Appointment]:
-    statement = select(Appointment).where(Appointment.organization_id == ctx.organization_id)
+    statement = ctx.select(Appointment)
     if status is not None:
         statement = statement.where(Appointment.status == status)
     return statement.order_by(Appointment.starts_at, Appointment.id)

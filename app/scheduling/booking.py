@@ -16,12 +16,15 @@ from sqlalchemy import insert, or_, select
 
 from app.admissions.models import Admission
 from app.context import AuditAction, Context
+from app.db import new_id
+from app.events.types import DomainEvent, EventType
 from app.programs.models import Program
 from app.programs.service import program_today
 from app.scheduling.calendar_rules import Materialized, PlannedAppointment, materialize
 from app.scheduling.models import Appointment, TreatmentPlan, TreatmentPlanSession
 from app.scheduling.plan import PlanCheck, PlanSession
 from app.scheduling.plan_context import closed_days, operating_hours, rule_session
+from app.vocabulary import AppointmentStatus, PlanStatus
 
 PLAN_CHANGED = "The treatment plan changed."
 # Not a decision about the occurrence, unlike a patient's or the clinic's cancellation: a
@@ -84,10 +87,9 @@ def upcoming(program: Program, draft: Draft, now: dt.datetime) -> Materialized:
 
 def current_plan(ctx: Context, admission_id: uuid.UUID) -> TreatmentPlan | None:
     return ctx.session.scalar(
-        select(TreatmentPlan).where(
-            TreatmentPlan.organization_id == ctx.organization_id,
+        ctx.select(TreatmentPlan).where(
             TreatmentPlan.admission_id == admission_id,
-            TreatmentPlan.status == "current",
+            TreatmentPlan.status == PlanStatus.current,
         )
     )
 
@@ -113,7 +115,7 @@ def store_plan(
     """Supersede the current plan, store the new version and re-book the future."""
     previous = current_plan(ctx, admission.id)
     if previous is not None:
-        previous.status, previous.superseded_at = "superseded", ctx.now
+        previous.status, previous.superseded_at = PlanStatus.superseded, ctx.now
         ctx.session.flush()  # frees the one-current-plan index before the new version
         patient_id = admission.patient_id
         ctx.audit(AuditAction.update, "treatment_plan", previous.id, patient_id=patient_id)
@@ -127,7 +129,7 @@ def store_plan(
         start_date=draft.start_date,
         end_date=draft.end_date,
         move_skipped_days=draft.move_skipped_days,
-        status="current",
+        status=PlanStatus.current,
     )
     ctx.session.add(plan)
     ctx.session.flush()
@@ -136,6 +138,7 @@ def store_plan(
     ctx.session.flush()
     ctx.audit(AuditAction.create, "treatment_plan", plan.id, patient_id=admission.patient_id)
     changes = _rebook(ctx, admission, plan, rows, planned, cancel_note)
+    _emit(ctx, EventType.treatment_plan_saved, plan)
     return plan, rows, changes
 
 
@@ -143,7 +146,7 @@ def _session_row(
     ctx: Context, plan: TreatmentPlan, position: int, session: PlanSession
 ) -> TreatmentPlanSession:
     return TreatmentPlanSession(
-        id=uuid.uuid4(),
+        id=new_id(),
         organization_id=ctx.organization_id,
         plan_id=plan.id,
         position=position,
@@ -184,7 +187,10 @@ def _rebook(
         # else: it started, or was cancelled: that decision about the occurrence stands
     dropped = [a for a in existing.values() if _replaceable(a, ctx.now)]
     for appointment in dropped:
-        appointment.status, appointment.cancel_reason = "cancelled", PLAN_CHANGED_REASON
+        appointment.status, appointment.cancel_reason = (
+            AppointmentStatus.cancelled,
+            PLAN_CHANGED_REASON,
+        )
         appointment.cancel_note, appointment.cancelled_at = cancel_note, ctx.now
     if new_rows:
         ctx.session.execute(insert(Appointment), new_rows)
@@ -204,26 +210,34 @@ def end_plan(ctx: Context, admission: Admission, note: str) -> int:
     plan = current_plan(ctx, admission.id)
     if plan is None:
         return 0
-    plan.status, plan.superseded_at = "ended", ctx.now
+    plan.status, plan.superseded_at = PlanStatus.ended, ctx.now
     dropped = [
         a for a in _future_occurrences(ctx, admission.id).values() if _replaceable(a, ctx.now)
     ]
     for appointment in dropped:
-        appointment.status, appointment.cancel_reason = "cancelled", PLAN_CHANGED_REASON
+        appointment.status, appointment.cancel_reason = (
+            AppointmentStatus.cancelled,
+            PLAN_CHANGED_REASON,
+        )
         appointment.cancel_note, appointment.cancelled_at = note, ctx.now
     ctx.session.flush()
     patient_id = admission.patient_id
     ctx.audit(AuditAction.update, "treatment_plan", plan.id, patient_id=patient_id)
     ctx.audit(AuditAction.update, "appointment", [a.id for a in dropped], patient_id=patient_id)
+    _emit(ctx, EventType.treatment_plan_ended, plan)
     return len(dropped)
+
+
+def _emit(ctx: Context, event_type: EventType, plan: TreatmentPlan) -> None:
+    subject = {"treatment_plan_id": plan.id, "admission_id": plan.admission_id}
+    ctx.emit(DomainEvent(event_type, subject, patient_id=plan.patient_id))
 
 
 def _future_occurrences(ctx: Context, admission_id: uuid.UUID) -> dict[Occurrence, Appointment]:
     """The admission's appointments whose planned time is still ahead, by occurrence: the plan
     session they came from and when the plan put them (a reschedule keeps that identity)."""
     appointments = ctx.session.scalars(
-        select(Appointment).where(
-            Appointment.organization_id == ctx.organization_id,
+        ctx.select(Appointment).where(
             Appointment.admission_id == admission_id,
             Appointment.planned_starts_at > ctx.now,
             Appointment.plan_session_id.is_not(None),
@@ -248,14 +262,14 @@ def _future_occurrences(ctx: Context, admission_id: uuid.UUID) -> dict[Occurrenc
 
 
 def _replaceable(appointment: Appointment, now: dt.datetime) -> bool:
-    return appointment.status == "booked" and appointment.starts_at > now
+    return appointment.status == AppointmentStatus.booked and appointment.starts_at > now
 
 
 def _appointment_row(
     ctx: Context, admission: Admission, row: TreatmentPlanSession, occurrence: PlannedAppointment
 ) -> dict[str, Any]:
     return {
-        "id": uuid.uuid4(),
+        "id": new_id(),
         "organization_id": ctx.organization_id,
         "patient_id": admission.patient_id,
         "admission_id": admission.id,
@@ -271,6 +285,8 @@ def _appointment_row(
         "ends_at": occurrence.ends_at,
         "local_date": occurrence.local_date,
         "planned_starts_at": occurrence.starts_at,
-        "status": "booked",
+        "status": AppointmentStatus.booked,
         "is_rescheduled": False,
+        "created_at": ctx.now,
+        "updated_at": ctx.now,
     }

@@ -1,6 +1,6 @@
 """Calendar rules: turn a weekly plan into dated appointments around closures.
 
-Pure functions (iop.md §1 planned duration, §2 days per week); the service supplies the
+Pure functions (docs/domain.md §1 planned duration, §2 days per week); the service supplies the
 program's country, time zone and own closure dates.
 """
 
@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 import holidays
 
 from app.programs.settings import ProgramSettings
-from app.scheduling.plan import PlanSession, Weekday
+from app.scheduling.plan import PlanSession
+from app.vocabulary import Weekday
 
 
 @dataclass(frozen=True)

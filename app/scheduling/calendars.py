@@ -12,13 +12,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from icalendar import Calendar, Event
-from sqlalchemy import select
 
 from app.context import AuditAction, Context
 from app.patients.service import get_live_patient
 from app.programs.models import Room, StaffMember
 from app.scheduling.appointments import audit_by_patient, audit_schedule
 from app.scheduling.models import Appointment
+from app.vocabulary import AppointmentStatus
 
 SUMMARY = "IOP session"
 CALENDAR_NAME = "IOP sessions"
@@ -52,9 +52,8 @@ def staff_calendar(ctx: Context, staff_id: uuid.UUID) -> bytes:
 def _appointments(ctx: Context, whose: object) -> list[Appointment]:
     return list(
         ctx.session.scalars(
-            select(Appointment)
+            ctx.select(Appointment)
             .where(
-                Appointment.organization_id == ctx.organization_id,
                 whose,  # type: ignore[arg-type]
                 Appointment.starts_at >= ctx.now - FEED_HISTORY,
             )
@@ -78,9 +77,7 @@ def _calendar(ctx: Context, events: Sequence[tuple[str, list[Appointment]]]) -> 
     room_ids = {a.room_id for _, event in events for a in event if a.room_id is not None}
     rooms = {
         room.id: room.name
-        for room in ctx.session.scalars(
-            select(Room).where(Room.id.in_(room_ids), Room.organization_id == ctx.organization_id)
-        )
+        for room in ctx.session.scalars(ctx.select(Room).where(Room.id.in_(room_ids)))
     }
     calendar = Calendar()
     calendar.add("prodid", "-//IOP API//Scheduling//EN")
@@ -109,7 +106,7 @@ def _event(uid: str, appointments: list[Appointment], rooms: dict[uuid.UUID, str
     event.add("dtend", first.ends_at)
     event.add("summary", SUMMARY)
     event.add("location", rooms.get(first.room_id, TELEHEALTH) if first.room_id else TELEHEALTH)
-    cancelled = all(a.status == "cancelled" for a in appointments)
+    cancelled = all(a.status == AppointmentStatus.cancelled for a in appointments)
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("transp", "TRANSPARENT" if cancelled else "OPAQUE")
     return event

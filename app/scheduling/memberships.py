@@ -16,8 +16,7 @@ from app.groups.models import GroupMembership, TherapyGroup
 from app.scheduling.plan import PlanSession
 from app.scheduling.plan_context import Subject
 from app.scheduling.references import References
-
-ENROLLED = "enrolled"
+from app.vocabulary import MembershipStatus
 
 
 def check_group_sessions(
@@ -47,10 +46,10 @@ def _enrolled_groups(ctx: Context, subject: Subject) -> dict[uuid.UUID, TherapyG
         select(TherapyGroup)
         .join(GroupMembership, GroupMembership.group_id == TherapyGroup.id)
         .where(
-            GroupMembership.organization_id == ctx.organization_id,
+            *ctx.scope(GroupMembership),
             GroupMembership.patient_id == subject.patient_id,
-            GroupMembership.status == ENROLLED,
-            TherapyGroup.organization_id == ctx.organization_id,
+            GroupMembership.status == MembershipStatus.enrolled,
+            *ctx.scope(TherapyGroup),
         )
         .order_by(TherapyGroup.id)
     )

@@ -33,7 +33,7 @@ class TreatmentPlan(OrganizationScoped):
     patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patient.id"), index=True)
     program_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("program.id"))
     previous_plan_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("treatment_plan.id"))
-    # The program settings version the plan was checked against; it keeps it (iop.md §2).
+    # The program settings version the plan was checked against; it keeps it (docs/domain.md §2).
     settings_version: Mapped[int]
     start_date: Mapped[date]
     end_date: Mapped[date]  # inclusive

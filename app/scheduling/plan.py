@@ -10,47 +10,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from uuid import UUID
 
-MINUTES_PER_DAY = 24 * 60
-
-
-class Weekday(StrEnum):
-    MONDAY = "monday"
-    TUESDAY = "tuesday"
-    WEDNESDAY = "wednesday"
-    THURSDAY = "thursday"
-    FRIDAY = "friday"
-    SATURDAY = "saturday"
-    SUNDAY = "sunday"
-
-    @classmethod
-    def from_number(cls, number: int) -> "Weekday":
-        """The weekday of Python's `date.weekday()` number (0 = Monday)."""
-        if not 0 <= number <= 6:
-            raise ValueError(f"a weekday number is 0 to 6, not {number}")
-        return list(cls)[number]
-
-    @classmethod
-    def of(cls, day: dt.date) -> "Weekday":
-        return cls.from_number(day.weekday())
-
-    @property
-    def number(self) -> int:
-        """Python's `date.weekday()` number (0 = Monday)."""
-        return list(Weekday).index(self)
-
-
-class SessionKind(StrEnum):
-    # Peer support (NA/AA) is recommended, not scheduled (iop.md §4), so it is no kind here.
-    GROUP = "group"
-    INDIVIDUAL = "individual"
-    FAMILY = "family"
-    EDUCATION = "education"
-    COMPLEMENTARY = "complementary"
-
-
-class Modality(StrEnum):
-    IN_PERSON = "in_person"
-    TELEHEALTH = "telehealth"
+from app.timeofday import end_minute_of, minute_of, overlap
+from app.vocabulary import Modality, SessionKind, Weekday
 
 
 class ViolationCode(StrEnum):
@@ -77,24 +38,6 @@ class ViolationCode(StrEnum):
 class Violation:
     code: ViolationCode
     message: str
-
-
-def minute_of(moment: dt.time) -> int:
-    return moment.hour * 60 + moment.minute
-
-
-def end_minute_of(moment: dt.time) -> int:
-    """An end time of 00:00 means midnight at the end of the day, not its start."""
-    return minute_of(moment) or MINUTES_PER_DAY
-
-
-def clock(minute: int) -> str:
-    return f"{minute // 60:02d}:{minute % 60:02d}"  # 24:30 reads as "past midnight"
-
-
-def overlap(first: tuple[int, int], second: tuple[int, int]) -> bool:
-    # Half-open intervals: a session ending at 19:00 leaves the room free for one at 19:00.
-    return first[0] < second[1] and second[0] < first[1]
 
 
 @dataclass(frozen=True)

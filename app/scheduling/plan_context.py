@@ -21,18 +21,11 @@ from app.programs.models import Program, StaffMember
 from app.programs.settings import ProgramSettings
 from app.scheduling.calendar_rules import closures
 from app.scheduling.models import TreatmentPlan, TreatmentPlanSession
-from app.scheduling.plan import (
-    MINUTES_PER_DAY,
-    Busy,
-    Modality,
-    PlanContext,
-    PlanSession,
-    SessionKind,
-    StaffQualification,
-    Weekday,
-)
+from app.scheduling.plan import Busy, PlanContext, PlanSession, StaffQualification
 from app.scheduling.references import References
 from app.scheduling.rules import seats_needed
+from app.timeofday import MINUTES_PER_DAY
+from app.vocabulary import Modality, PlanStatus, SessionKind, Weekday
 
 
 @dataclass(frozen=True)
@@ -178,8 +171,8 @@ def _other_meetings(
         .join(TreatmentPlan, TreatmentPlan.id == TreatmentPlanSession.plan_id)
         .outerjoin(TherapyGroup, TherapyGroup.id == TreatmentPlanSession.group_id)
         .where(
-            TreatmentPlan.organization_id == ctx.organization_id,
-            TreatmentPlan.status == "current",
+            *ctx.scope(TreatmentPlan),
+            TreatmentPlan.status == PlanStatus.current,
             TreatmentPlan.start_date <= end,
             TreatmentPlan.end_date >= start,
             or_(*shares),
@@ -191,8 +184,7 @@ def _other_meetings(
         session, patient_id = rule_session(row, seats=row.max_size), row.patient_id
         key = meeting_key(session) or ("session", row.id)
         yield key, session, patient_id, f"another plan's {session.describe()}"
-    groups = select(TherapyGroup).where(
-        TherapyGroup.organization_id == ctx.organization_id,
+    groups = ctx.select(TherapyGroup).where(
         TherapyGroup.closed_at.is_(None),
         or_(TherapyGroup.facilitator_id.in_(staff_ids), TherapyGroup.room_id.in_(room_ids)),
     )

@@ -5,8 +5,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
-from sqlalchemy import select
-
 from app.context import Context
 from app.errors import FieldError, Unprocessable
 from app.groups.models import TherapyGroup
@@ -68,8 +66,8 @@ def _load(
     if not ids:
         return {}
     statement = (
-        select(model)
-        .where(model.id.in_(ids), model.organization_id == ctx.organization_id)
+        ctx.select(model)
+        .where(model.id.in_(ids))
         .order_by(model.id)  # one lock order for every request: no deadlocks
     )
     if lock:
@@ -110,7 +108,7 @@ def _reference_errors(
 
 
 def with_group_seats(sessions: Iterable[PlanSession], references: References) -> list[PlanSession]:
-    """A group session takes its group's own ceiling of seats in the room (iop.md §4)."""
+    """A group session takes its group's own ceiling of seats in the room (docs/domain.md §4)."""
     return [
         replace(session, seats=references.groups[session.group_id].max_size)
         if session.group_id in references.groups

@@ -5,12 +5,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response, status
 
 from app.context import Context, context_with
+from app.flows import plans as plan_flows
 from app.openapi import problem_example, problem_responses
 from app.pagination import PageDep, page_body
 from app.scheduling import appointments, calendars, service
 from app.scheduling.schemas import (
     AppointmentRead,
-    AppointmentStatus,
     AppointmentUpdate,
     PlanValidation,
     TreatmentPlanCreate,
@@ -21,6 +21,7 @@ from app.scheduling.schemas import (
 from app.schemas import Page
 from app.security import Permission
 from app.versioning import IfMatch, expected_version, set_etag
+from app.vocabulary import AppointmentStatus
 
 plans_router = APIRouter(tags=["treatment-plans"])
 appointments_router = APIRouter(tags=["appointments"])
@@ -96,7 +97,7 @@ def validate_treatment_plan(body: TreatmentPlanValidate, ctx: Reader) -> PlanVal
 def save_treatment_plan(
     admission_id: uuid.UUID, body: TreatmentPlanCreate, ctx: Writer
 ) -> TreatmentPlanSaved:
-    return TreatmentPlanSaved.of(service.save_treatment_plan(ctx, admission_id, body))
+    return TreatmentPlanSaved.of(plan_flows.save_plan(ctx, admission_id, body))
 
 
 @plans_router.get(

@@ -1,6 +1,6 @@
 """Treatment-plan rules: does a weekly schedule fit the program's intensity and resources.
 
-Data in, decision out (iop.md §2 intensity, §4 therapy and groups): the service gathers the
+Data in, decision out (docs/domain.md §2 intensity, §4 therapy and groups): the service gathers the
 plan and what already exists (staff, rooms, the patient's other commitments), calls
 `validate_plan`, and stores or shows every reason it returns.
 """
@@ -13,20 +13,15 @@ from uuid import UUID
 from app.programs.settings import ProgramSettings
 from app.scheduling.plan import (
     Busy,
-    Modality,
     PlanCheck,
     PlanContext,
     PlanSession,
-    SessionKind,
     StaffQualification,
     Violation,
-    Weekday,
-    clock,
-    end_minute_of,
-    minute_of,
-    overlap,
 )
 from app.scheduling.plan import ViolationCode as Code
+from app.timeofday import clock, end_minute_of, minute_of, overlap
+from app.vocabulary import Modality, SessionKind, Weekday
 
 # Findings that leave the plan accepted but deserve a look.
 FLAG_CODES = frozenset({Code.STEP_DOWN_GRACE, Code.STAFF_NOT_ASSIGNED, Code.ROOM_NOT_ASSIGNED})

@@ -6,8 +6,8 @@ from typing import Any, Literal, Self
 from pydantic import AwareDatetime, Field, ValidationInfo, field_validator, model_validator
 
 from app.scheduling.booking import Evaluation, SavedPlan, StoredPlan
-from app.scheduling.plan import Modality, SessionKind, Weekday
 from app.schemas import LocalTime, Schema
+from app.vocabulary import AppointmentStatus, Modality, PlanStatus, SessionKind, Weekday
 
 # The calendar a plan or an appointment may use: far-off dates are typos, and the last ones
 # would overflow `date` once weeks are added to them.
@@ -21,8 +21,6 @@ def _on_the_calendar(value: date) -> date:
     return value
 
 
-PlanStatus = Literal["current", "superseded", "ended"]
-AppointmentStatus = Literal["booked", "cancelled", "fulfilled", "noshow"]
 CancelReason = Literal["patient", "clinic"]
 # `plan_changed`: the plan no longer has the occurrence (set by the service, never sent).
 StoredCancelReason = Literal["patient", "clinic", "plan_changed"]

@@ -33,17 +33,12 @@ from app.scheduling.errors import AdmissionNotPlannable, PlanHasViolations
 from app.scheduling.memberships import check_group_sessions
 from app.scheduling.models import TreatmentPlan
 from app.scheduling.plan import PlanSession
-from app.scheduling.plan_context import (
-    Subject,
-    group_sessions,
-    plan_context,
-    rule_session,
-)
+from app.scheduling.plan_context import Subject, group_sessions, plan_context, rule_session
 from app.scheduling.references import load_references, with_group_seats
 from app.scheduling.rules import validate_plan
 from app.scheduling.schemas import PlanTerms, TreatmentPlanCreate, TreatmentPlanValidate
+from app.vocabulary import ADMITTED
 
-PLANNABLE_STATUSES = ("approved", "active")
 LEFT_GROUP = "The patient left the therapy group."
 GROUP_CHANGED = "The therapy group's meeting times changed."
 
@@ -63,13 +58,10 @@ def validate_treatment_plan(ctx: Context, body: TreatmentPlanValidate) -> Evalua
     return evaluation
 
 
-def save_treatment_plan(
-    ctx: Context, admission_id: uuid.UUID, body: TreatmentPlanCreate
-) -> SavedPlan:
+def save_treatment_plan(ctx: Context, admission: Admission, body: TreatmentPlanCreate) -> SavedPlan:
     """A new plan version under the program's current settings; a plan with violations is
-    refused with all of them."""
-    admission = _locked_admission(ctx, admission_id)
-    if admission.status not in PLANNABLE_STATUSES:
+    refused with all of them. The caller holds the admission's lock."""
+    if admission.status not in ADMITTED:
         raise AdmissionNotPlannable(admission.status)
     subject = _subject(ctx, admission)
     settings = settings_for(ctx, subject.program)
@@ -99,9 +91,8 @@ def list_plans(
     admission = ctx.get(Admission, admission_id)
     audit_schedule(ctx, admission.patient_id)
     statement = (
-        select(TreatmentPlan)
+        ctx.select(TreatmentPlan)
         .where(
-            TreatmentPlan.organization_id == ctx.organization_id,
             TreatmentPlan.admission_id == admission.id,
         )
         .order_by(TreatmentPlan.created_at.desc(), TreatmentPlan.id)
@@ -205,11 +196,6 @@ def _lock(ctx: Context, admission_id: uuid.UUID) -> None:
     """Serialize plan changes of one admission (SQLite already serializes every writer)."""
     ctx.session.execute(
         select(Admission.id)
-        .where(Admission.id == admission_id, Admission.organization_id == ctx.organization_id)
+        .where(Admission.id == admission_id, *ctx.scope(Admission))
         .with_for_update()
     )
-
-
-def _locked_admission(ctx: Context, admission_id: uuid.UUID) -> Admission:
-    _lock(ctx, admission_id)
-    return ctx.get(Admission, admission_id)

@@ -1,4 +1,4 @@
-"""The group maximum is a hard ceiling under concurrent enrollment (iop.md §4).
+"""The group maximum is a hard ceiling under concurrent enrollment (docs/domain.md §4).
 
 A hundred patients ask for the last seats of a 15-seat group at the same moment, half of them
 ready to wait: exactly 15 get a seat, the others a 409 `group-full` or a waitlist place, the

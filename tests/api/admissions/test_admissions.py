@@ -8,8 +8,14 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from tests.api.admissions.test_eligibility import assessment
-from tests.factories import Clinic, json_object, make_patient, make_program
+from tests.api.admissions.test_eligibility import assessment as evaluation_body
+from tests.factories import Clinic, json_object, make_patient
+
+
+def assessment(*ratings: int, **overrides: object) -> dict[str, Any]:
+    """An intake assessment that leaves the age to the patient record."""
+    return evaluation_body(*ratings, **{"age": None} | overrides)
+
 
 APPROVAL = {
     "authorized_days": 30,
@@ -34,16 +40,6 @@ def admit(
     return json_object(response)
 
 
-@pytest.fixture
-def program(clinic: Clinic) -> dict[str, Any]:
-    return make_program(clinic)
-
-
-@pytest.fixture
-def patient(app: FastAPI, clinic: Clinic) -> uuid.UUID:
-    return make_patient(app, clinic)
-
-
 def act(
     clinic: Clinic,
     admission: dict[str, Any],
@@ -66,13 +62,13 @@ def test_an_eligible_admission_waits_for_approval(
     assert admission["allowed_actions"] == ["approve", "cancel", "reassess"]
 
 
-def test_a_referral_closes_the_admission_as_referred(
+def test_a_referral_waits_as_referred_for_a_reassessment_or_a_cancel(
     clinic: Clinic, patient: uuid.UUID, program: dict[str, Any]
 ) -> None:
     admission = admit(clinic, patient, program["id"], 3, 1, 2, 1, 2, 1)
     assert admission["status"] == "referred"
     assert admission["decision"]["recommended_level"] == "WM"
-    assert admission["allowed_actions"] == []
+    assert admission["allowed_actions"] == ["cancel", "reassess"]
 
 
 def test_the_full_lifecycle_records_who_when_and_why(
@@ -127,8 +123,8 @@ def test_an_invalid_transition_is_409_naming_the_current_state(
     admission = admit(clinic, patient, program["id"])
     bodies: dict[str, dict[str, Any]] = {
         "approve": APPROVAL,
-        "start": {},
-        "discharge": {"type": "completed", "reason": "done"},
+        "start": {"started_on": "2026-03-09"},
+        "discharge": {"type": "completed", "discharged_on": "2026-04-30", "reason": "done"},
     }
     for step in setup:
         role = "clinician" if step == "approve" else "staff"
@@ -197,7 +193,7 @@ def test_a_reassessment_is_kept_as_history_and_can_recommend_a_level_change(
 ) -> None:
     admission = admit(clinic, patient, program["id"])
     act(clinic, admission, "approve", APPROVAL, role="clinician")
-    act(clinic, admission, "start", {})
+    assert act(clinic, admission, "start", {"started_on": "2026-03-09"}).status_code == 200
     worse = {"assessment": assessment(1, 1, 3, 2, 3, 2), "assessed_on": "2026-03-30"}
     response = clinic.clinician.post(f"/v1/admissions/{admission['id']}/assessments", json=worse)
     assert response.status_code == 201

@@ -13,22 +13,23 @@ from tests.factories import Clinic
 
 
 @pytest.mark.parametrize(
-    ("action", "body"),
+    ("status", "action", "body"),
     [
-        ("discharge", {"type": "dropped_out", "reason": "No contact for three weeks."}),
-        ("cancel", {"reason": "Moved out of state."}),
+        ("active", "discharge", {"type": "dropped_out", "reason": "No contact for three weeks."}),
+        ("approved", "cancel", {"reason": "Moved out of state before starting."}),
     ],
 )
 def test_closing_an_admission_frees_the_seat_and_cancels_only_future_bookings(
     app: FastAPI,
     clinic: Clinic,
     clock: FixedClock,
+    status: str,
     action: str,
     body: dict[str, Any],
 ) -> None:
     program = make_track(clinic)
     group = make_group(clinic, program, min_size=1, max_size=1)
-    leaving, waiting = admit(app, clinic, program, status="active"), admit(app, clinic, program)
+    leaving, waiting = admit(app, clinic, program, status=status), admit(app, clinic, program)
     make_plan(
         clinic, leaving.admission_id, [session(day) for day in ("tuesday", "thursday", "friday")]
     )

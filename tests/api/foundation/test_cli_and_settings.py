@@ -6,11 +6,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 from pydantic import ValidationError
+from sqlalchemy import create_engine, text
 from typer.testing import CliRunner
 
-from app.cli import cli
+from app.cli import cli, describe_database
 from app.config import Settings, get_settings
 from app.main import create_app
 from tests.factories import client_for
@@ -61,17 +61,83 @@ def test_openapi_command_writes_the_document(runner: CliRunner, tmp_path: Path) 
     assert json.loads(target.read_text())["info"]["title"] == "IOP API"
 
 
+def key_of(role: str, output: str) -> str:
+    return next(
+        line.split(": ")[1] for line in output.splitlines() if line.startswith(f"{role} key: ")
+    )
+
+
 def test_demo_prints_keys_that_work(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["demo"])
     assert result.exit_code == 0, result.output
-    admin_key = next(
-        line.split(": ")[1] for line in result.output.splitlines() if line.startswith("admin key")
-    )
-    admin = client_for(create_app(get_settings()), admin_key)
+    admin = client_for(create_app(get_settings()), key_of("admin", result.output))
     assert admin.get("/v1/me").json()["organization_name"].startswith("Riverbend")
     groups = admin.get("/v1/groups").json()["items"]
     assert sorted(g["enrolled_count"] for g in groups) == [0, 0, 4]
     assert admin.get("/v1/patients").json()["total"] == 6
+
+
+def test_demo_names_its_database_and_shows_a_patient_a_group_and_a_first_call(
+    runner: CliRunner, database_url: str
+) -> None:
+    output = runner.invoke(cli, ["demo"]).output
+    if database_url.startswith("sqlite"):
+        assert (
+            str(Path(database_url.removeprefix("sqlite:///")).resolve()) in output.splitlines()[0]
+        )
+    staff_key = key_of("staff", output)
+    api = client_for(create_app(get_settings()), staff_key)
+    patient = api.get("/v1/patients", params={"limit": 1}).json()["items"][0]
+    assert f"a patient: {patient['given_name']} {patient['family_name']}" in output
+    assert f"id {patient['id']}" in output
+    group = next(g for g in api.get("/v1/groups").json()["items"] if g["id"] in output)
+    assert f"a group: {group['name']!r}" in output
+    curl = f'curl -H "Authorization: Bearer {staff_key}" http://127.0.0.1:8000/v1/patients'
+    assert curl in output
+
+
+def test_demo_run_twice_keeps_one_clinic_and_gives_fresh_keys(
+    runner: CliRunner, database_url: str
+) -> None:
+    first = runner.invoke(cli, ["demo"]).output
+    second = runner.invoke(cli, ["demo"])
+    assert second.exit_code == 0, second.output
+    assert "is already in" in second.output.splitlines()[0]
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        names = connection.execute(text("SELECT name FROM organization")).scalars().all()
+    engine.dispose()
+    assert names == ["Riverbend Recovery (demo)"]
+    app = create_app(get_settings())
+    assert key_of("admin", first) != key_of("admin", second.output)
+    for output in (first, second.output):
+        admin = client_for(app, key_of("admin", output))
+        assert admin.get("/v1/patients").json()["total"] == 6
+        assert len(admin.get("/v1/groups").json()["items"]) == 3
+
+
+@pytest.mark.parametrize(
+    ("url", "described"),
+    [
+        ("sqlite:///:memory:", "an in-memory SQLite database"),
+        (
+            "postgresql+psycopg://iop:s3cret@db.internal:5432/iop",
+            "postgresql://iop:***@db.internal:5432/iop",
+        ),
+    ],
+)
+def test_the_database_is_described_without_its_password(url: str, described: str) -> None:
+    assert describe_database(url) == described
+
+
+def test_a_relative_sqlite_path_is_described_in_full(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert (
+        describe_database("sqlite:///./iop.db")
+        == f"the SQLite file {tmp_path.resolve() / 'iop.db'}"
+    )
 
 
 @pytest.mark.parametrize(
@@ -93,7 +159,3 @@ def test_invalid_settings_stop_start_up_with_a_clear_message(
 def test_a_production_database_needs_its_own_key_secret() -> None:
     with pytest.raises(ValueError, match="IOP_KEY_SECRET"):
         create_app(Settings(database_url="postgresql://127.0.0.1:5432/test"))
-
-
-def test_the_docs_page_is_served(client: TestClient) -> None:
-    assert "swagger" in client.get("/docs").text.lower()

@@ -1,10 +1,13 @@
-"""OpenAPI is the product's face: complete, and the committed copy matches the app."""
+"""OpenAPI is the product's face: complete, the committed copy matches the app, and the
+documentation pages that show it work without internet access."""
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
 from app.cli import render_openapi
 from app.config import Settings
@@ -50,3 +53,33 @@ def test_every_api_operation_documents_its_errors_as_problem_json(
         assert {"401", "403", "422"} <= errors.keys(), name
         for response in errors.values():
             assert list(response["content"]) == ["application/problem+json"], name
+
+
+@pytest.mark.parametrize("page", ["/docs", "/redoc"])
+def test_documentation_pages_load_everything_from_the_service(
+    client: TestClient, page: str
+) -> None:
+    html = client.get(page).text
+    assert "http://" not in html
+    assert "https://" not in html
+    urls = re.findall(r'(?:src|href|spec-url)="([^"]+)"|url: \'([^\']+)\'', html)
+    assets = [src or url for src, url in urls]
+    assert any(asset.endswith(".js") for asset in assets), html
+    for asset in assets:
+        assert asset.startswith("/"), asset
+        assert not asset.startswith("//"), asset
+        assert client.get(asset).status_code == 200, asset
+
+
+def test_swagger_ui_gets_its_script_and_styles_from_the_service(client: TestClient) -> None:
+    html = client.get("/docs").text
+    script = client.get("/docs/assets/swagger-ui-bundle.js")
+    styles = client.get("/docs/assets/swagger-ui.css")
+    assert '<script src="/docs/assets/swagger-ui-bundle.js">' in html
+    assert "SwaggerUIBundle" in script.text
+    assert styles.headers["content-type"].startswith("text/css")
+    assert client.get("/docs/assets/missing.js").status_code == 404
+
+
+def test_documentation_pages_and_their_assets_are_not_operations(document: dict[str, Any]) -> None:
+    assert not [path for path in document["paths"] if path.startswith(("/docs", "/redoc"))]

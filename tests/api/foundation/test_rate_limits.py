@@ -1,6 +1,7 @@
 """Per-key rate limits, shared through Redis when the service runs as several processes."""
 
 import uuid
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import redis
@@ -9,6 +10,7 @@ from fastapi import FastAPI
 from app.config import Settings
 from app.main import create_app
 from app.security import Role
+from tests.conftest import FixedClock
 from tests.databases import postgres_required
 from tests.factories import client_for, make_clinic, make_key
 
@@ -47,3 +49,21 @@ def test_processes_sharing_redis_share_one_limit(settings: Settings) -> None:
         client_for(app, key).get("/v1/me").status_code for app in (first, second, first, second)
     ]
     assert statuses == [200, 200, 200, 429]
+
+
+def test_a_limit_follows_the_request_clock(settings: Settings) -> None:
+    clock = FixedClock(datetime(2026, 3, 2, 15, 0, 30, tzinfo=UTC))
+    app = create_app(settings.model_copy(update={"rate_limit": "2/minute"}), clock=clock)
+    clinic = make_clinic(app)
+    statuses = [clinic.staff.get("/v1/me").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    assert clinic.staff.get("/v1/me").headers["retry-after"] == "30"  # the minute turns at :00
+    clock.now += timedelta(seconds=30)
+    assert clinic.staff.get("/v1/me").status_code == 200
+
+
+def test_an_unreachable_redis_degrades_to_limits_per_process(settings: Settings) -> None:
+    app = limited_app(settings, "redis://127.0.0.1:1/0")  # nothing listens there
+    clinic = make_clinic(app)
+    answers = [clinic.staff.get("/v1/me").status_code for _ in range(4)]
+    assert answers == [200, 200, 200, 429]

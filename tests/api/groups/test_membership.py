@@ -401,17 +401,49 @@ def test_adolescence_follows_the_programs_adult_age(
     assert join(clinic.staff, group, eighteen).status_code == 422
 
 
-def test_a_patient_deleted_while_waiting_never_takes_a_seat(
+def cancel_open_admission(clinic: Clinic, refusal: Any) -> None:
+    """End the care a refused deletion names, as staff would before deleting the record."""
+    [admission_id] = refusal.json()["open_admission_ids"]
+    cancelled = clinic.staff.post(
+        f"/v1/admissions/{admission_id}/cancel", json={"reason": "Duplicate record"}
+    )
+    assert cancelled.status_code == 200, cancelled.text
+
+
+def test_a_patient_holding_a_seat_is_not_deleted_until_their_care_ends(
     app: FastAPI, clinic: Clinic, program: dict[str, Any]
 ) -> None:
-    group, member, [deleted, next_in_line] = one_seat_group(app, clinic, program, waiting=2)
-    assert clinic.admin.delete(f"/v1/patients/{deleted}").status_code == 204
+    group, member, [next_in_line] = one_seat_group(app, clinic, program, waiting=1)
+    refused = clinic.admin.delete(f"/v1/patients/{member}")
+    assert refused.status_code == 409
+    problem = refused.json()
+    assert problem["type"].endswith("/patient-in-care")
+    assert len(problem["open_group_membership_ids"]) == 1
+    url = f"/v1/groups/{group['id']}"
+    assert clinic.staff.get(url).json()["status"] == "full"  # nothing changed
+    assert clinic.staff.get(f"/v1/patients/{member}").status_code == 200
+
+    cancel_open_admission(clinic, refused)
+    assert clinic.admin.delete(f"/v1/patients/{member}").status_code == 204
+
+    members = clinic.staff.get(f"{url}/members").json()["items"]
+    assert [(m["patient_id"], m["status"]) for m in members] == [(str(next_in_line), "enrolled")]
+    newcomer = admitted_patient(app, clinic, program)
+    assert join(clinic.staff, group, newcomer).status_code == 409  # the freed seat was taken
+
+
+def test_a_waiting_patient_leaves_the_waitlist_before_the_record_is_deleted(
+    app: FastAPI, clinic: Clinic, program: dict[str, Any]
+) -> None:
+    group, member, [waiting, next_in_line] = one_seat_group(app, clinic, program, waiting=2)
+    refused = clinic.admin.delete(f"/v1/patients/{waiting}")
+    assert refused.status_code == 409
+    cancel_open_admission(clinic, refused)
+    assert clinic.admin.delete(f"/v1/patients/{waiting}").status_code == 204
+
     removal = leave(clinic.staff, group, member).json()
-    # No longer a patient of the clinic: skipped without being named.
     assert removal["promoted"]["patient_id"] == str(next_in_line)
     assert removal["passed_over"] == []
-    assert leave(clinic.staff, group, next_in_line).json()["promoted"] is None
-    assert clinic.staff.get(f"/v1/groups/{group['id']}").json()["enrolled_count"] == 0
 
 
 def group_membership_actions(clinic: Clinic, patient_id: uuid.UUID) -> list[str]:

@@ -120,3 +120,23 @@ def test_rooms_have_a_positive_capacity(clinic: Clinic) -> None:
     room = make_room(clinic, capacity=12)
     assert clinic.staff.get(f"/v1/rooms/{room['id']}").json()["capacity"] == 12
     assert clinic.admin.post("/v1/rooms", json={"name": "Closet", "capacity": 0}).status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "change"),
+    [
+        ("/v1/staff", {"name": "Dana Whitfield", "session_kinds": ["group"]}, {"name": "Dana W."}),
+        ("/v1/rooms", {"name": "Group room B", "capacity": 12}, {"capacity": 14}),
+    ],
+)
+def test_staff_and_rooms_send_the_etag_their_updates_check(
+    clinic: Clinic, path: str, body: dict[str, object], change: dict[str, object]
+) -> None:
+    created = clinic.admin.post(path, json=body)
+    assert created.headers["etag"] == 'W/"1"'
+    url = f"{path}/{created.json()['id']}"
+    etag = clinic.staff.get(url).headers["etag"]
+    updated = clinic.admin.patch(url, json=change, headers={"If-Match": etag})
+    assert (updated.status_code, updated.headers["etag"]) == (200, 'W/"2"')
+    stale = clinic.admin.patch(url, json=change, headers={"If-Match": etag})
+    assert stale.status_code == 412

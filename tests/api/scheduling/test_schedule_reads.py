@@ -30,6 +30,13 @@ def test_a_deleted_patients_appointments_and_calendar_are_not_found(
         f"/v1/admissions/{patient.admission_id}/treatment-plan", json=plan_body(weeks=2)
     )
     assert saved.status_code == 201, saved.text
+    refused = clinic.admin.delete(f"/v1/patients/{patient.patient_id}")
+    assert refused.status_code == 409  # booked, in care
+    assert len(refused.json()["booked_appointment_ids"]) > 0
+    cancelled = clinic.staff.post(
+        f"/v1/admissions/{patient.admission_id}/cancel", json={"reason": "Entered twice"}
+    )
+    assert cancelled.status_code == 200, cancelled.text
 
     assert clinic.admin.delete(f"/v1/patients/{patient.patient_id}").status_code == 204
 

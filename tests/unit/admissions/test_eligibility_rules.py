@@ -1,4 +1,4 @@
-"""Admission eligibility rules (iop.md §3): crosswalk table, behaviours and properties."""
+"""Admission eligibility rules (docs/domain.md §3): crosswalk table, behaviours and properties."""
 
 from collections.abc import Sequence
 from datetime import date, timedelta
@@ -110,7 +110,7 @@ def rank(level: str | None) -> int:
     return -1 if level is None else LEVEL_ORDER.index(level)
 
 
-# --- the crosswalk of iop.md §3.4, as a table -------------------------------------------------
+# --- the crosswalk of docs/domain.md §3.4, as a table ---------------------------------------------
 
 CROSSWALK = [
     # (dimension ratings over the eligible baseline, outcome, recommended level)

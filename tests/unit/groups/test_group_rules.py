@@ -7,12 +7,12 @@ import pytest
 from app.groups.criteria import Criterion
 from app.groups.rules import (
     EnrollmentOutcome,
-    GroupStatus,
     WaitlistEntry,
     enrollment_outcome,
     group_status,
     next_to_promote,
 )
+from app.vocabulary import GroupStatus
 
 MONDAY_9AM = datetime(2025, 1, 6, 9, tzinfo=UTC)
 ADOLESCENTS = [Criterion(attribute="age", operator="between", value=[13, 17])]

@@ -6,15 +6,8 @@ from typing import Any
 from uuid import UUID
 
 from app.programs.settings import ProgramSettings
-from app.scheduling.plan import (
-    Busy,
-    Modality,
-    PlanContext,
-    PlanSession,
-    SessionKind,
-    StaffQualification,
-    Weekday,
-)
+from app.scheduling.plan import Busy, PlanContext, PlanSession, StaffQualification
+from app.vocabulary import Modality, SessionKind, Weekday
 
 THERAPIST = UUID(int=1)  # leads every kind of session, trained in music and art
 GROUP_ROOM = UUID(int=2)  # seats 20: a full group of 15 and then some

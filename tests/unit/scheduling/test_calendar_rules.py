@@ -1,4 +1,5 @@
-"""From a weekly plan to dated appointments: closures, make-up days, time zones (iop.md §1, §2)."""
+"""From a weekly plan to dated appointments: closures, make-up days, time zones
+(docs/domain.md §1, §2)."""
 
 import datetime as dt
 from collections import Counter
@@ -9,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.scheduling.calendar_rules import Materialized, closures, materialize, plan_end
-from app.scheduling.plan import PlanSession, Weekday
+from app.scheduling.plan import PlanSession
+from app.vocabulary import Weekday
 
 from .factories import WEEKDAYS, make_session, make_settings, make_week
 

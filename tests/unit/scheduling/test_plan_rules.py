@@ -1,4 +1,5 @@
-"""Plan validation: intensity (iop.md §2), staff, rooms and the patient's other commitments (§4)."""
+"""Plan validation: intensity (docs/domain.md §2), staff, rooms and the patient's other
+commitments (§4)."""
 
 import datetime as dt
 from typing import Any
@@ -9,15 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.programs.settings import ProgramSettings
-from app.scheduling.plan import (
-    Modality,
-    PlanContext,
-    PlanSession,
-    SessionKind,
-    StaffQualification,
-    Weekday,
-)
+from app.scheduling.plan import PlanContext, PlanSession, StaffQualification
 from app.scheduling.rules import seats_needed, validate_plan
+from app.vocabulary import Modality, SessionKind, Weekday
 
 from .factories import (
     GROUP_ROOM,

@@ -1,0 +1,42 @@
+"""The domain events: typed values naming what happened, to which ids.
+
+A change emits its event where it is made (the service that writes the row), inside the
+request's transaction, so every flow leaves the events of everything it changed.
+"""
+
+import uuid
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class EventType(StrEnum):
+    patient_created = "patient.created"
+    patient_updated = "patient.updated"
+    patient_deleted = "patient.deleted"
+    admission_created = "admission.created"
+    admission_reassessed = "admission.reassessed"
+    # One per status an admission moves to (`admissions.service.move`).
+    admission_approved = "admission.approved"
+    admission_active = "admission.active"
+    admission_on_hold = "admission.on_hold"
+    admission_discharged = "admission.discharged"
+    admission_cancelled = "admission.cancelled"
+    group_membership_enrolled = "group_membership.enrolled"
+    group_membership_waitlisted = "group_membership.waitlisted"
+    group_membership_promoted = "group_membership.promoted"
+    group_membership_ended = "group_membership.ended"
+    group_changed = "group.changed"
+    group_closed = "group.closed"
+    appointment_changed = "appointment.changed"
+    treatment_plan_saved = "treatment_plan.saved"
+    treatment_plan_ended = "treatment_plan.ended"
+
+
+@dataclass(frozen=True)
+class DomainEvent:
+    """`subject` holds ids only (admission, group, plan…), never patient data; `patient_id`
+    says whose record the event concerns, so listeners apply the API's privacy rules."""
+
+    type: EventType
+    subject: dict[str, uuid.UUID] = field(default_factory=dict)
+    patient_id: uuid.UUID | None = None

@@ -1,0 +1,40 @@
+"""The one lock order. Every request takes the row locks it needs in this order, so two
+requests that meet wait for each other instead of deadlocking:
+
+1. therapy groups, several in id order (`groups.membership.lock_group`, `lock_groups_of`):
+   a group's seats and waitlist;
+2. the admission (`admissions.service.admission_for`, `groups.eligibility.admission_in_program`,
+   `scheduling.service`): its status, and its treatment plans and appointments, which change
+   only under it;
+3. staff members, then rooms, each in id order (`scheduling.references.load_references`):
+   their free hours while a plan is checked and booked.
+
+SQLite has no row locks: its writers take the whole database (`BEGIN IMMEDIATE`), in order.
+"""
+
+import uuid
+
+from app.admissions import service as admissions_service
+from app.admissions.lifecycle import AdmissionAction, closes
+from app.admissions.models import Admission
+from app.context import Context
+from app.groups import membership
+from app.groups.models import TherapyGroup
+
+
+def group(ctx: Context, group_id: uuid.UUID) -> TherapyGroup:
+    """One group (1.), before anything of its members."""
+    return membership.lock_group(ctx, group_id)
+
+
+def admission(ctx: Context, admission_id: uuid.UUID) -> Admission:
+    """The admission (2.): its plan and bookings change under this lock."""
+    return ctx.get(Admission, admission_id, for_update=True)
+
+
+def admission_for(ctx: Context, admission_id: uuid.UUID, action: AdmissionAction) -> Admission:
+    """The admission (2.) if `action` may move it; when the action closes it, the groups it
+    holds seats in or waits for (1.) first, since closing gives those seats up."""
+    if closes(action):
+        membership.lock_groups_of(ctx, admission_id)
+    return admissions_service.admission_for(ctx, admission_id, action)

@@ -1,0 +1,69 @@
+"""Which domain events a webhook subscriber hears of, under which public name, with what data.
+
+Payloads carry ids, types, statuses and times, never clinical details.
+"""
+
+from enum import StrEnum
+from typing import Any
+
+from app.events.types import EventType
+
+
+class WebhookEventType(StrEnum):
+    admission_status_changed = "admission.status_changed"
+    group_member_enrolled = "group.member_enrolled"
+    group_member_promoted_from_waitlist = "group.member_promoted_from_waitlist"
+    group_member_left = "group.member_left"
+    appointment_changed = "appointment.changed"
+    treatment_plan_changed = "treatment_plan.changed"
+    patient_changed = "patient.changed"
+
+
+_ADMISSION_STATUS = {
+    EventType.admission_approved: "approved",
+    EventType.admission_active: "active",
+    EventType.admission_on_hold: "on_hold",
+    EventType.admission_discharged: "discharged",
+    EventType.admission_cancelled: "cancelled",
+}
+_PUBLIC: dict[EventType, WebhookEventType] = {
+    **dict.fromkeys(_ADMISSION_STATUS, WebhookEventType.admission_status_changed),
+    EventType.group_membership_enrolled: WebhookEventType.group_member_enrolled,
+    EventType.group_membership_promoted: WebhookEventType.group_member_promoted_from_waitlist,
+    EventType.group_membership_ended: WebhookEventType.group_member_left,
+    EventType.appointment_changed: WebhookEventType.appointment_changed,
+    EventType.treatment_plan_saved: WebhookEventType.treatment_plan_changed,
+    EventType.treatment_plan_ended: WebhookEventType.treatment_plan_changed,
+    EventType.patient_created: WebhookEventType.patient_changed,
+    EventType.patient_updated: WebhookEventType.patient_changed,
+    EventType.patient_deleted: WebhookEventType.patient_changed,
+}
+
+
+def public_type(event_type: str) -> WebhookEventType | None:
+    """The webhook event a domain event is published as; None when it is not published."""
+    try:
+        return _PUBLIC.get(EventType(event_type))
+    except ValueError:
+        return None
+
+
+def payload(
+    event_id: str,
+    event_type: str,
+    occurred_at: str,
+    subject: dict[str, str],
+    patient_id: str | None,
+) -> dict[str, Any]:
+    """The JSON body a subscriber receives (Standard Webhooks: type, timestamp, data)."""
+    data: dict[str, Any] = dict(subject)
+    if patient_id is not None:
+        data["patient_id"] = patient_id
+    domain_type = EventType(event_type)
+    if domain_type in _ADMISSION_STATUS:
+        data["status"] = _ADMISSION_STATUS[domain_type]
+    elif domain_type == EventType.patient_deleted:
+        data["deleted"] = True
+    public = public_type(event_type)
+    assert public is not None
+    return {"id": event_id, "type": public.value, "timestamp": occurred_at, "data": data}

@@ -1,0 +1,35 @@
+"""One clock per request: records, audit events and domain events read the same "now"."""
+
+from datetime import timedelta
+
+from tests.conftest import FixedClock
+from tests.factories import Clinic
+
+PATIENT = {"given_name": "Jordan", "family_name": "Lee", "date_of_birth": "1991-04-12"}
+
+
+def test_a_records_timestamps_are_the_request_clocks(clinic: Clinic, clock: FixedClock) -> None:
+    created = clinic.staff.post("/v1/patients", json=PATIENT).json()
+    assert created["created_at"] == created["updated_at"] == "2026-03-02T15:00:00Z"
+
+    clock.now += timedelta(hours=2)
+    url = f"/v1/patients/{created['id']}"
+    updated = clinic.staff.patch(url, json={"phone": "+1 555 0100"}).json()
+    assert (updated["created_at"], updated["updated_at"]) == (
+        "2026-03-02T15:00:00Z",
+        "2026-03-02T17:00:00Z",
+    )
+
+
+def test_lists_in_creation_order_follow_the_request_clock(
+    clinic: Clinic, clock: FixedClock
+) -> None:
+    later = clinic.staff.post("/v1/patients", json=PATIENT | {"given_name": "Later"}).json()
+    clock.now -= timedelta(days=1)  # entered afterwards, dated earlier
+    earlier = clinic.staff.post("/v1/patients", json=PATIENT | {"given_name": "Earlier"}).json()
+    audit = clinic.admin.get(
+        "/v1/audit-events", params={"resource_type": "patient", "action": "create"}
+    ).json()["items"]
+    # Newest first, by the clock of the requests that made them.
+    assert [event["resource_id"] for event in audit] == [later["id"], earlier["id"]]
+    assert earlier["created_at"] < later["created_at"]

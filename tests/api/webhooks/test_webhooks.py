@@ -1,0 +1,225 @@
+"""Webhooks: signed deliveries to a real receiver, retried, de-duplicable, never lost."""
+
+import json
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from standardwebhooks.webhooks import Webhook
+
+from app.config import Settings
+from app.main import create_app
+from app.webhooks import worker
+from tests.api.webhooks.receiver import Receiver, running_receiver
+from tests.conftest import FixedClock, uses_postgres
+from tests.factories import Clinic, json_object, make_clinic
+
+PATIENT = {"given_name": "Jordan", "family_name": "Lee", "date_of_birth": "1991-04-12"}
+
+
+@pytest.fixture
+def hooks_app(settings: Settings, clock: FixedClock) -> Iterator[FastAPI]:
+    allowed = settings.model_copy(update={"webhook_allow_http_hosts": ["127.0.0.1"]})
+    application = create_app(allowed, clock=clock)
+    yield application
+    application.state.engine.dispose()
+
+
+@pytest.fixture
+def hooks_clinic(hooks_app: FastAPI) -> Clinic:
+    return make_clinic(hooks_app, name="Riverbend Recovery")
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    with running_receiver() as running:
+        yield running
+
+
+def subscribe(clinic: Clinic, url: str, *event_types: str) -> dict[str, Any]:
+    response = clinic.admin.post(
+        "/v1/webhook-subscriptions",
+        json={"url": url, "event_types": list(event_types) or ["patient.changed"]},
+    )
+    assert response.status_code == 201, response.text
+    return json_object(response)
+
+
+def deliver(app: FastAPI, clock: FixedClock) -> int:
+    return worker.run_once(app.state.sessionmaker, app.state.settings, clock)
+
+
+def test_a_change_reaches_the_subscriber_signed_with_ids_only(
+    hooks_app: FastAPI, hooks_clinic: Clinic, receiver: Receiver, clock: FixedClock
+) -> None:
+    subscription = subscribe(hooks_clinic, receiver.url)
+    patient = hooks_clinic.staff.post("/v1/patients", json=PATIENT).json()
+
+    assert deliver(hooks_app, clock) == 1
+
+    [received] = receiver.received
+    body = Webhook(subscription["secret"]).verify(received.body, received.headers)
+    assert body["type"] == "patient.changed"
+    assert body["data"] == {"patient_id": patient["id"]}  # no name, no birth date
+    assert received.headers["webhook-id"] == body["id"]
+    assert "Jordan" not in received.body
+
+
+def test_a_failed_delivery_is_retried_with_the_same_id_and_logged(
+    hooks_app: FastAPI, hooks_clinic: Clinic, receiver: Receiver, clock: FixedClock
+) -> None:
+    subscription = subscribe(hooks_clinic, receiver.url)
+    receiver.answers = [500]
+    hooks_clinic.staff.post("/v1/patients", json=PATIENT)
+
+    deliver(hooks_app, clock)
+    assert deliver(hooks_app, clock) == 0, "not due again before its backoff"
+    clock.now += timedelta(minutes=1)
+    deliver(hooks_app, clock)
+
+    first, second = receiver.ids()
+    assert first == second
+    url = f"/v1/webhook-subscriptions/{subscription['id']}/deliveries"
+    [delivery] = hooks_clinic.admin.get(url).json()["items"]
+    assert delivery["status"] == "delivered"
+    assert [a["status_code"] for a in delivery["attempt_log"]] == [500, 204]
+
+
+def test_an_event_can_be_redelivered_under_its_id(
+    hooks_app: FastAPI, hooks_clinic: Clinic, receiver: Receiver, clock: FixedClock
+) -> None:
+    subscription = subscribe(hooks_clinic, receiver.url)
+    hooks_clinic.staff.post("/v1/patients", json=PATIENT)
+    deliver(hooks_app, clock)
+    url = f"/v1/webhook-subscriptions/{subscription['id']}/deliveries"
+    [delivery] = hooks_clinic.admin.get(url).json()["items"]
+
+    again = hooks_clinic.admin.post(f"/v1/webhook-deliveries/{delivery['id']}/redeliver")
+    assert again.status_code == 200
+    deliver(hooks_app, clock)
+
+    assert len(receiver.ids()) == 2
+    assert len(set(receiver.ids())) == 1  # a receiver drops the second by its webhook-id
+
+
+def test_a_paused_subscription_keeps_its_events_until_resumed(
+    hooks_app: FastAPI, hooks_clinic: Clinic, receiver: Receiver, clock: FixedClock
+) -> None:
+    subscription = subscribe(hooks_clinic, receiver.url)
+    base = f"/v1/webhook-subscriptions/{subscription['id']}"
+    assert hooks_clinic.admin.post(f"{base}/pause").json()["status"] == "paused"
+    hooks_clinic.staff.post("/v1/patients", json=PATIENT)
+    deliver(hooks_app, clock)
+    assert receiver.received == []
+
+    hooks_clinic.admin.post(f"{base}/resume")
+    deliver(hooks_app, clock)
+    assert len(receiver.received) == 1
+
+
+def test_a_subscriber_that_never_answers_fails_after_the_retry_window(
+    settings: Settings, clock: FixedClock, receiver: Receiver
+) -> None:
+    short = settings.model_copy(
+        update={"webhook_allow_http_hosts": ["127.0.0.1"], "webhook_retry_hours": 0.01}
+    )
+    app = create_app(short, clock=clock)
+    clinic = make_clinic(app)
+    subscription = subscribe(clinic, receiver.url)
+    receiver.answers = [503] * 10
+    clinic.staff.post("/v1/patients", json=PATIENT)
+
+    for _ in range(4):
+        deliver(app, clock)
+        clock.now += timedelta(minutes=1)
+
+    read = clinic.admin.get(f"/v1/webhook-subscriptions/{subscription['id']}").json()
+    assert read["status"] == "failing"
+    deliveries = clinic.admin.get(
+        f"/v1/webhook-subscriptions/{subscription['id']}/deliveries", params={"status": "failed"}
+    ).json()
+    assert deliveries["total"] == 1
+    app.state.engine.dispose()
+
+
+def test_a_worker_that_dies_after_claiming_loses_no_event(
+    hooks_app: FastAPI, hooks_clinic: Clinic, receiver: Receiver, clock: FixedClock
+) -> None:
+    subscribe(hooks_clinic, receiver.url)
+    hooks_clinic.staff.post("/v1/patients", json=PATIENT)
+    retry_for = timedelta(hours=24)
+    with hooks_app.state.sessionmaker.begin() as session:
+        worker.fan_out(session, clock(), retry_for)
+    with hooks_app.state.sessionmaker.begin() as session:
+        assert len(worker.claim(session, clock())) == 1  # leased, then the worker died
+
+    assert deliver(hooks_app, clock) == 0  # the lease holds
+    clock.now += worker.LEASE + timedelta(seconds=1)
+    assert deliver(hooks_app, clock) == 1
+    assert len(receiver.received) == 1
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("http://hooks.example.org/iop", "https"),
+        ("https://user:secret@hooks.example.org/iop", "credentials"),
+        ("ftp://hooks.example.org/iop", "https"),
+    ],
+)
+def test_unsafe_webhook_urls_are_refused(hooks_clinic: Clinic, url: str, reason: str) -> None:
+    response = hooks_clinic.admin.post(
+        "/v1/webhook-subscriptions", json={"url": url, "event_types": ["patient.changed"]}
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["code"] == "unsafe_url"
+    assert reason in response.json()["detail"]
+
+
+def test_a_url_on_the_clinics_own_network_is_never_called(
+    hooks_app: FastAPI, hooks_clinic: Clinic, clock: FixedClock
+) -> None:
+    subscription = subscribe(hooks_clinic, "https://10.1.2.3/hooks")
+    hooks_clinic.staff.post("/v1/patients", json=PATIENT)
+    deliver(hooks_app, clock)
+    url = f"/v1/webhook-subscriptions/{subscription['id']}/deliveries"
+    [delivery] = hooks_clinic.admin.get(url).json()["items"]
+    [attempt] = delivery["attempt_log"]
+    assert attempt["status_code"] is None
+    assert "non-public" in attempt["error"]
+
+
+def test_only_admins_manage_webhooks(hooks_clinic: Clinic) -> None:
+    for client in (hooks_clinic.staff, hooks_clinic.clinician, hooks_clinic.ehr):
+        assert client.get("/v1/webhook-subscriptions").status_code == 403
+
+
+def test_two_workers_deliver_each_event_once(
+    hooks_app: FastAPI, hooks_clinic: Clinic, receiver: Receiver, clock: FixedClock
+) -> None:
+    if not uses_postgres():
+        pytest.skip("row locks: SQLite has one in-process worker")
+    subscribe(hooks_clinic, receiver.url)
+    for number in range(30):
+        hooks_clinic.staff.post("/v1/patients", json=PATIENT | {"given_name": f"P{number}"})
+    start = threading.Barrier(2)
+
+    def work() -> None:
+        start.wait()
+        while deliver(hooks_app, clock):
+            pass
+
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    counts = Counter(receiver.ids())
+    assert len(counts) == 30
+    assert set(counts.values()) == {1}
+    assert all(json.loads(r.body)["type"] == "patient.changed" for r in receiver.received)
