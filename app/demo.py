@@ -191,7 +191,7 @@ def _load_clinic(acting_as: Callable[[Role], Context], now: datetime) -> Iterato
     )  # fmt: skip
     for patient in patients[:4]:
         admission = admissions_service.list_admissions(
-            ctx, PageParams(1, 0), patient_id=patient.id, program_id=evening.id, status=None
+            ctx, PageParams(1, 0), patient_id=patient.id, program_id=evening.id, statuses=None
         )[0][0]
         # Three evenings of a shared education class (9 h), then the process group on top.
         sessions = [

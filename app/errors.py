@@ -5,6 +5,7 @@ turn every failure (ours, FastAPI's validation, unknown routes, edit conflicts, 
 unexpected) into a problem document with a stable `type`, so clients can branch on it.
 """
 
+import re
 from collections.abc import Sequence
 from http import HTTPStatus
 from typing import Any
@@ -13,10 +14,12 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
 from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import compile_path
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
@@ -196,6 +199,8 @@ def install_error_handlers(app: FastAPI) -> None:
         response = problem_response(request, problem)
         if error.headers:
             response.headers.update(error.headers)
+        if error.status_code == 405:
+            response.headers["Allow"] = ", ".join(allowed_methods(request))
         return response
 
     @app.exception_handler(StaleDataError)
@@ -231,6 +236,23 @@ def install_error_handlers(app: FastAPI) -> None:
         log.error("unhandled_error", error_type=type(error).__name__)
         detail = "An unexpected error occurred; it has been logged with the request id."
         return problem_response(request, _framework_problem(500, "internal-error", detail))
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method the request's path answers to. Starlette's 405 names only those of the
+    first route of that path, and several routes share a path (GET and POST `/v1/patients`)."""
+    app = request.app
+    routes: list[tuple[re.Pattern[str], set[str]]] | None = getattr(
+        app.state, "route_methods", None
+    )
+    if routes is None:
+        routes = [
+            (compile_path(context.path or "")[0], set(context.methods or ()))
+            for context in iter_route_contexts(app.routes)
+        ]
+        app.state.route_methods = routes
+    path = request.scope["path"]
+    return sorted({method for regex, methods in routes if regex.match(path) for method in methods})
 
 
 def _constraint_name(error: IntegrityError) -> str | None:

@@ -4,7 +4,8 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import (
     get_redoc_html,
@@ -19,8 +20,11 @@ from app.admissions.router import eligibility_router
 from app.admissions.router import router as admissions_router
 from app.audit.router import router as audit_router
 from app.config import Settings, get_settings
+from app.coverages.router import router as coverages_router
 from app.db import create_db_engine, create_sessionmaker, utcnow
 from app.errors import install_error_handlers
+from app.estimates.router import router as estimates_router
+from app.fhir.router import router as fhir_router
 from app.groups.router import router as groups_router
 from app.logging import configure_logging
 from app.middleware import (
@@ -42,13 +46,15 @@ DESCRIPTION = """
 The open API that runs an addiction **Intensive Outpatient Program**: patients and their
 admission eligibility, programs and treatment plans, therapy groups, and the audit trail.
 
-Authenticate with an API key: `Authorization: Bearer iop_…`. Every error is an RFC 9457
-`application/problem+json` document whose `type` is stable.
+Authenticate with an API key: `Authorization: Bearer iop_…`. Every error of `/v1` is an RFC
+9457 `application/problem+json` document whose `type` is stable. EHRs may also speak FHIR R4 at
+`/fhir/R4` (see `GET /fhir/R4/metadata`), whose errors are FHIR OperationOutcomes.
 """
 
 TAGS = [
     {"name": "access", "description": "API keys and the calling client."},
     {"name": "patients", "description": "Patients, their identifiers and Part 2 consents."},
+    {"name": "coverages", "description": "Patients' insurance coverages and their benefits."},
     {"name": "eligibility", "description": "Stateless admission decisions (ASAM crosswalk)."},
     {"name": "admissions", "description": "Admissions, their lifecycle and re-assessments."},
     {"name": "programs", "description": "Day and evening tracks and their versioned settings."},
@@ -57,14 +63,22 @@ TAGS = [
     {"name": "groups", "description": "Therapy groups, their members, waitlists and sizing."},
     {"name": "treatment-plans", "description": "Weekly treatment plans, checked and booked."},
     {"name": "appointments", "description": "Dated sessions, day sheets and calendar feeds."},
+    {"name": "estimates", "description": "Cost estimates and Good Faith Estimates."},
     {"name": "audit", "description": "The append-only record of patient data access."},
     {"name": "webhooks", "description": "Signed notifications of changes, retried until received."},
+    {
+        "name": "fhir",
+        "description": "FHIR R4 at `/fhir/R4` for EHRs: Patient (read, search, create, update by"
+        " identifier), EpisodeOfCare, Appointment, Encounter and Group (read, search). Answers"
+        " `application/fhir+json`; errors are OperationOutcomes.",
+    },
     {"name": "operations", "description": "Health, readiness and metrics."},
 ]
 
 DOMAIN_ROUTERS: list[APIRouter] = [
     access_router,
     patients_router,
+    coverages_router,
     eligibility_router,
     admissions_router,
     programs_router,
@@ -73,6 +87,7 @@ DOMAIN_ROUTERS: list[APIRouter] = [
     groups_router,
     plans_router,
     appointments_router,
+    estimates_router,
     audit_router,
     webhooks_router,
 ]
@@ -81,6 +96,23 @@ DOMAIN_ROUTERS: list[APIRouter] = [
 # from a CDN, so the documentation pages work where the service has no internet access.
 DOCS_ASSETS = "/docs/assets"
 SWAGGER_OAUTH2_REDIRECT = "/docs/oauth2-redirect"
+
+
+def refuse_nul_in_query(request: Request) -> None:
+    """No query parameter holds the NUL character, as no string of a body does (app.schemas):
+    PostgreSQL text cannot store it, so it is a 422 before any route reads it."""
+    errors = [
+        {
+            "type": "nul_character",
+            "loc": ("query", name),
+            "msg": "Text may not contain the NUL character (U+0000)",
+            "input": value,
+        }
+        for name, value in request.query_params.multi_items()
+        if "\x00" in name or "\x00" in value
+    ]
+    if errors:
+        raise RequestValidationError(errors)
 
 
 def create_app(settings: Settings | None = None, clock: Callable[[], datetime] = utcnow) -> FastAPI:
@@ -98,6 +130,9 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
         docs_url=None,
         redoc_url=None,
         lifespan=lifespan,
+        # One schema per model for requests and responses: a generated client gets one class
+        # for each (two of one title, such as ProgramSettings, would clash).
+        separate_input_output_schemas=False,
     )
     app.state.settings = settings
     app.state.clock = clock
@@ -111,10 +146,11 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     install_openapi(app)
     install_docs(app)
     app.include_router(ops_router)
-    api = APIRouter(prefix="/v1", responses=API_ERRORS)
+    api = APIRouter(prefix="/v1", responses=API_ERRORS, dependencies=[Depends(refuse_nul_in_query)])
     for router in DOMAIN_ROUTERS:
         api.include_router(router)
     app.include_router(api)
+    app.include_router(fhir_router)
 
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(ConcurrencyLimitMiddleware, limit=settings.max_concurrent_requests)

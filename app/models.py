@@ -3,7 +3,9 @@
 from app.access.models import ApiKey, Organization
 from app.admissions.models import Admission, AdmissionAssessment, AdmissionTransition
 from app.audit.models import AuditEvent
+from app.coverages.models import Coverage
 from app.db import Base
+from app.estimates.models import CostEstimate, GoodFaithEstimate
 from app.events.models import DomainEventRecord
 from app.groups.models import GroupMembership, TherapyGroup
 from app.patients.models import ConsentRecord, Patient, PatientIdentifier
@@ -20,7 +22,10 @@ __all__ = [
     "AuditEvent",
     "Base",
     "ConsentRecord",
+    "CostEstimate",
+    "Coverage",
     "DomainEventRecord",
+    "GoodFaithEstimate",
     "GroupMembership",
     "Organization",
     "Patient",

@@ -72,8 +72,10 @@ def install_openapi(app: FastAPI) -> None:
             description=app.description,
             routes=app.routes,
             tags=app.openapi_tags,
+            separate_input_output_schemas=app.separate_input_output_schemas,
         )
         _errors_as_problem_json(schema)
+        _parameters_not_nullable(schema)
         app.openapi_schema = schema
         return schema
 
@@ -89,3 +91,23 @@ def _errors_as_problem_json(schema: dict[str, Any]) -> None:
                 if status[0] in "45" and "application/json" in content:
                     problem = content.setdefault(PROBLEM_MEDIA_TYPE, {})
                     problem["schema"] = content.pop("application/json")["schema"]
+
+
+def _parameters_not_nullable(schema: dict[str, Any]) -> None:
+    """A query or header parameter is text or absent, never null: an optional one (`str | None`
+    in Python) is declared by `required: false`, not by a `null` alternative clients could send
+    as the text "null"."""
+    for path in schema.get("paths", {}).values():
+        for operation in path.values():
+            for parameter in operation.get("parameters", []):
+                declared = parameter.get("schema", {})
+                alternatives = declared.get("anyOf")
+                if alternatives and {"type": "null"} in alternatives:
+                    rest = [a for a in alternatives if a != {"type": "null"}]
+                    del declared["anyOf"]
+                    if len(rest) == 1:
+                        declared.update(rest[0])
+                    else:
+                        declared["anyOf"] = rest
+                    if declared.get("default", ...) is None:
+                        del declared["default"]

@@ -44,16 +44,22 @@ class Permission(StrEnum):
     groups_write = "groups:write"
     schedules_read = "schedules:read"
     schedules_write = "schedules:write"
+    coverages_read = "coverages:read"
+    coverages_write = "coverages:write"
+    estimates_read = "estimates:read"
+    estimates_write = "estimates:write"
     webhooks_manage = "webhooks:manage"
 
 
 _READ_CLINIC = {
     Permission.programs_read, Permission.patients_read, Permission.admissions_read,
-    Permission.groups_read, Permission.schedules_read,
+    Permission.groups_read, Permission.schedules_read, Permission.coverages_read,
+    Permission.estimates_read,
 }  # fmt: skip
 _RUN_CLINIC = _READ_CLINIC | {
     Permission.patients_write, Permission.eligibility_evaluate, Permission.admissions_write,
-    Permission.groups_write, Permission.schedules_write,
+    Permission.groups_write, Permission.schedules_write, Permission.coverages_write,
+    Permission.estimates_write,
 }  # fmt: skip
 
 # Minimum necessary (HIPAA): a payer's verification partner sees no clinical record at all in

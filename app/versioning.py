@@ -1,10 +1,14 @@
 """ETags and If-Match over each record's `version`: no update silently overwrites another."""
 
+import re
 from typing import Annotated, Protocol, TypeVar
 
 from fastapi import Header, Response
 
 from app.errors import PreconditionFailed, Unprocessable
+
+# A weak or strong ETag of this API, or its bare version number; versions fit 32 bits.
+ETAG_PATTERN = r'^(W/)?("[0-9]{1,9}"|[0-9]{1,9})$'
 
 IfMatch = Annotated[
     str | None,
@@ -12,6 +16,7 @@ IfMatch = Annotated[
         description='The ETag the client read, e.g. `W/"3"`. When sent, the update applies only '
         "if the record is still at that version (else 412).",
         examples=['W/"1"'],
+        pattern=ETAG_PATTERN,
     ),
 ]
 
@@ -40,10 +45,10 @@ def with_etag(response: Response, read: VersionedT) -> VersionedT:
 def expected_version(if_match: str | None) -> int | None:
     if if_match is None:
         return None
-    value = if_match.strip().removeprefix("W/").strip('"')
-    if not value.isdigit():
+    match = re.fullmatch(ETAG_PATTERN, if_match.strip())
+    if match is None:
         raise Unprocessable('If-Match must be an ETag from this API, such as W/"3".')
-    return int(value)
+    return int(match.group(2).strip('"'))
 
 
 def check_version(current: int, expected: int | None) -> None:

@@ -6,6 +6,7 @@ databases created on that server and dropped at the end, so runs never share sta
 """
 
 import os
+import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,16 +40,40 @@ def reachable_postgres_or_skip() -> str:
     return url
 
 
-@contextmanager
-def fresh_postgres_database(server: str) -> Iterator[str]:
-    """A new, empty database on `server`, dropped afterwards."""
+def create_postgres_database(server: str) -> str:
+    """The URL of a new, empty database on `server`."""
     name = f"iop_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(server).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_postgres_database(url: str, server: str | None = None) -> None:
+    name = make_url(url).database
+    admin = create_engine(server or server_url(), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@contextmanager
+def fresh_postgres_database(server: str) -> Iterator[str]:
+    """A new, empty database on `server`, dropped afterwards."""
+    url = create_postgres_database(server)
     try:
-        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+        yield url
     finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        drop_postgres_database(url, server)
+
+
+if __name__ == "__main__":
+    # `python -m tests.databases create` prints the URL of a new database on the test server;
+    # `python -m tests.databases drop URL` drops it (scripts/fuzz and scripts/client-check).
+    if sys.argv[1:2] == ["create"]:
+        print(create_postgres_database(server_url()))
+    elif sys.argv[1:2] == ["drop"] and len(sys.argv) == 3:
+        drop_postgres_database(sys.argv[2])
+    else:
+        sys.exit("usage: python -m tests.databases create | drop URL")

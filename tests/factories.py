@@ -21,13 +21,16 @@ def make_key(
     *,
     payer_id: str | None = None,
     expires_at: datetime | None = None,
+    issued_at: datetime | None = None,
 ) -> str:
     if role == Role.payer and payer_id is None:
         payer_id = "payer-demo"
     request = ApiKeyCreate(name=f"{role} key", role=role, payer_id=payer_id, expires_at=expires_at)
     secret = app.state.settings.key_secret.get_secret_value()
     with app.state.sessionmaker.begin() as session:
-        _key, raw_key = access_service.issue_key(session, organization_id, request, secret)
+        _key, raw_key = access_service.issue_key(
+            session, organization_id, request, secret, now=issued_at
+        )
     return raw_key
 
 

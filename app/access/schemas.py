@@ -4,7 +4,7 @@ from typing import Self
 
 from pydantic import Field, model_validator
 
-from app.schemas import Schema
+from app.schemas import Instant, Schema
 from app.security import Permission, Role
 
 
@@ -17,7 +17,9 @@ class ApiKeyCreate(Schema):
         description="Required for, and only for, the payer role.",
         examples=[None],
     )
-    expires_at: datetime | None = Field(None, description="Never expires when absent.")
+    expires_at: Instant | None = Field(
+        None, description="Never expires when absent; must be in the future."
+    )
 
     @model_validator(mode="after")
     def _payer_keys_name_their_payer(self) -> Self:

@@ -1,13 +1,15 @@
 """Organizations and API keys."""
 
 import uuid
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from app.access.models import ApiKey, Organization
 from app.access.schemas import ApiKeyCreate, ApiKeyIssued, ApiKeyRead, Me
 from app.context import Context
-from app.errors import NotFound
+from app.db import utcnow
+from app.errors import FieldError, NotFound, Unprocessable
 from app.pagination import PageParams, fetch_page
 from app.security import ROLE_PERMISSIONS, Principal, hash_api_key, new_api_key
 
@@ -45,8 +47,13 @@ def issue_key(
     request: ApiKeyCreate,
     secret: str,
     created_by_key_id: uuid.UUID | None = None,
+    now: datetime | None = None,
 ) -> tuple[ApiKey, str]:
-    """A new key for the organization; the raw key is returned once and never stored."""
+    """A new key for the organization; the raw key is returned once and never stored. `now` is
+    the request's clock reading (the system clock by default)."""
+    if request.expires_at is not None and request.expires_at <= (now or utcnow()):
+        error = FieldError(field="expires_at", code="in_the_past", message="Already expired.")
+        raise Unprocessable("A new key cannot be expired already.", errors=[error])
     get_organization(session, organization_id)
     raw_key = new_api_key()
     key = ApiKey(
@@ -67,7 +74,12 @@ def issue_key(
 def create_key(ctx: Context, request: ApiKeyCreate, secret: str) -> ApiKeyIssued:
     """A key issued by an admin of the organization: the answer is the one time it is shown."""
     key, raw_key = issue_key(
-        ctx.session, ctx.organization_id, request, secret, created_by_key_id=ctx.principal.key_id
+        ctx.session,
+        ctx.organization_id,
+        request,
+        secret,
+        created_by_key_id=ctx.principal.key_id,
+        now=ctx.now,
     )
     return ApiKeyIssued.model_validate(
         {**ApiKeyRead.model_validate(key).model_dump(), "key": raw_key}

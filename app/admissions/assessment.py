@@ -4,12 +4,11 @@ Every assessment field is optional so that an unfinished intake can still be eva
 exactly what is missing (domain reference `docs/domain.md` §3).
 """
 
-from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import Field
 
-from app.schemas import Schema
+from app.schemas import Date, Schema
 
 # ASAM levels of care this service places into (3rd edition numbering) plus withdrawal
 # management first; `rules.LEVEL_ORDER` ranks them.
@@ -25,14 +24,20 @@ ICD10CM_CODE_PATTERN = r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$"
 class Clinician(Schema):
     """The professional who made a diagnosis."""
 
-    name: str = Field(min_length=1, description="Full name.", examples=["Dr. Ada Reyes"])
+    name: str = Field(
+        min_length=1, max_length=200, description="Full name.", examples=["Dr. Ada Reyes"]
+    )
     credential: str = Field(
         min_length=1,
+        max_length=40,
         description="Professional credential, checked against the program's accepted list.",
         examples=["MD", "LCSW"],
     )
     license_number: str | None = Field(
-        default=None, description="State license number; required to qualify.", examples=["A12345"]
+        default=None,
+        max_length=60,
+        description="State license number; required to qualify.",
+        examples=["A12345"],
     )
 
 
@@ -49,14 +54,14 @@ class Diagnosis(Schema):
         description="Who made the diagnosis.",
         examples=[{"name": "Dr. Ada Reyes", "credential": "MD", "license_number": "A12345"}],
     )
-    diagnosed_on: date = Field(description="Day of the diagnosis.", examples=["2026-03-02"])
+    diagnosed_on: Date = Field(description="Day of the diagnosis.", examples=["2026-03-02"])
 
 
 class DrugScreen(Schema):
     """The admission drug screen."""
 
     result: DrugScreenResult = Field(description="Overall result.", examples=["negative"])
-    collected_on: date | None = Field(
+    collected_on: Date | None = Field(
         default=None, description="Day the sample was collected.", examples=["2026-03-02"]
     )
 
@@ -101,7 +106,7 @@ class Assessment(Schema):
     """Everything the admission decision reads; leave unknown items null."""
 
     age: int | None = Field(default=None, ge=0, le=120, description="Age in years.", examples=[34])
-    date_of_birth: date | None = Field(
+    date_of_birth: Date | None = Field(
         default=None, description="Used for the age when `age` is null.", examples=["1991-07-14"]
     )
     diagnoses: list[Diagnosis] = Field(

@@ -153,7 +153,11 @@ def list_admissions(
     status: AdmissionStatus | None = None,
 ) -> Page[AdmissionRead]:
     admissions, total = service.list_admissions(
-        ctx, page, patient_id=patient_id, program_id=program_id, status=status
+        ctx,
+        page,
+        patient_id=patient_id,
+        program_id=program_id,
+        statuses=None if status is None else [status],
     )
     return Page[AdmissionRead].model_validate(page_body(admissions, total, page))
 

@@ -6,7 +6,8 @@ from pydantic import Field, model_validator
 
 from app.admissions.assessment import Assessment, Decision
 from app.admissions.lifecycle import AdmissionAction
-from app.schemas import Schema
+from app.errors import FieldError
+from app.schemas import Date, Schema
 from app.vocabulary import AdmissionStatus
 
 DischargeType = Literal[
@@ -30,12 +31,12 @@ class AdmissionCreate(Schema):
     patient_id: uuid.UUID
     program_id: uuid.UUID
     assessment: Assessment
-    assessed_on: date | None = Field(None, description="Defaults to today in the program.")
+    assessed_on: Date | None = Field(None, description="Defaults to today in the program.")
     is_step_down: bool = Field(
         False, description="Stepping down from a higher level: may sit below the weekly minimum "
         "for the program's step-down grace weeks.",
     )  # fmt: skip
-    part2_notice_given_on: date | None = Field(
+    part2_notice_given_on: Date | None = Field(
         None, description="When the 42 CFR Part 2 notice was given; required before approval."
     )
 
@@ -44,9 +45,9 @@ class Approval(Schema):
     """A clinician approves the clinical documentation and records the authorization."""
 
     authorized_days: int = Field(ge=1, le=366, examples=[30])
-    authorization_starts_on: date = Field(examples=["2026-03-09"])
-    authorization_ends_on: date = Field(examples=["2026-04-30"])
-    next_review_on: date = Field(examples=["2026-04-06"])
+    authorization_starts_on: Date = Field(examples=["2026-03-09"])
+    authorization_ends_on: Date = Field(examples=["2026-04-30"])
+    next_review_on: Date = Field(examples=["2026-04-06"])
     reason: str | None = Field(None, max_length=1000, examples=["Documentation complete."])
 
     @model_validator(mode="after")
@@ -60,9 +61,27 @@ class Approval(Schema):
             raise ValueError("next_review_on must fall within the authorization period")
         return self
 
+    def implausible(self, today: date, max_days: int) -> list[FieldError]:
+        """What today and the program's settings refuse: a period already over, or longer
+        than the program accepts. It may start in the past: payers authorize retroactively."""
+        errors = []
+        if self.authorization_ends_on < today:
+            errors.append(FieldError(
+                field="authorization_ends_on", code="already_ended",
+                message=f"The authorization ended on {self.authorization_ends_on}, before today.",
+            ))  # fmt: skip
+        span = (self.authorization_ends_on - self.authorization_starts_on).days + 1
+        if span > max_days:
+            errors.append(FieldError(
+                field="authorization_ends_on", code="period_too_long",
+                message=f"The authorization lasts {span} days; the program accepts at most"
+                f" {max_days} (setting max_authorization_days).",
+            ))  # fmt: skip
+        return errors
+
 
 class Start(Schema):
-    started_on: date | None = Field(None, description="Defaults to today in the program.")
+    started_on: Date | None = Field(None, description="Defaults to today in the program.")
     reason: str | None = Field(None, max_length=1000)
 
 
@@ -72,13 +91,13 @@ class StatusChange(Schema):
 
 class Discharge(Schema):
     type: DischargeType = Field(examples=["completed"])
-    discharged_on: date | None = Field(None, description="Defaults to today in the program.")
+    discharged_on: Date | None = Field(None, description="Defaults to today in the program.")
     reason: str = Field(min_length=1, max_length=1000, examples=["Completed the program."])
 
 
 class Reassessment(Schema):
     assessment: Assessment
-    assessed_on: date | None = Field(None, description="Defaults to today in the program.")
+    assessed_on: Date | None = Field(None, description="Defaults to today in the program.")
 
 
 class Authorization(Schema):

@@ -1,6 +1,7 @@
 """Eligibility evaluations and the admission lifecycle. Every admission access is audited."""
 
 import uuid
+from collections.abc import Collection
 from datetime import date
 
 from sqlalchemy import select
@@ -116,15 +117,16 @@ def list_admissions(
     *,
     patient_id: uuid.UUID | None,
     program_id: uuid.UUID | None,
-    status: AdmissionStatus | None,
+    statuses: Collection[AdmissionStatus] | None,
 ) -> tuple[list[AdmissionRead], int]:
+    """Admissions, newest first; `statuses` keeps those in any of them (None: every status)."""
     statement = ctx.select(Admission)
     if patient_id is not None:
         statement = statement.where(Admission.patient_id == patient_id)
     if program_id is not None:
         statement = statement.where(Admission.program_id == program_id)
-    if status is not None:
-        statement = statement.where(Admission.status == status)
+    if statuses is not None:
+        statement = statement.where(Admission.status.in_(list(statuses)))
     statement = statement.order_by(Admission.created_at.desc(), Admission.id)
     admissions, total = fetch_page(ctx.session, statement, params)
     for admission in admissions:
@@ -137,6 +139,12 @@ def approve(ctx: Context, admission_id: uuid.UUID, body: Approval) -> AdmissionR
     admission = admission_for(ctx, admission_id, AdmissionAction.approve)
     if admission.part2_notice_given_on is None:
         raise Part2NoticeMissing("Record when the Part 2 notice was given before approving.")
+    program = ctx.session.get_one(Program, admission.program_id)
+    settings = programs_service.settings_for(ctx, program, admission.settings_version)
+    today = programs_service.program_today(program, ctx.now)
+    errors = body.implausible(today, settings.max_authorization_days)
+    if errors:
+        raise Unprocessable("The authorization's dates are not plausible.", errors=errors)
     admission.authorized_days = body.authorized_days
     admission.authorization_starts_on = body.authorization_starts_on
     admission.authorization_ends_on = body.authorization_ends_on

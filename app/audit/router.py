@@ -1,5 +1,4 @@
 import uuid
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -8,7 +7,7 @@ from app.audit import service
 from app.audit.schemas import AuditEventRead
 from app.context import Context, context_with
 from app.pagination import PageDep, page_body
-from app.schemas import Page
+from app.schemas import Instant, Page
 from app.security import Permission
 
 router = APIRouter(tags=["audit"])
@@ -25,8 +24,8 @@ def list_audit_events(
     resource_id: Annotated[str | None, Query(max_length=64)] = None,
     api_key_id: uuid.UUID | None = None,
     action: Annotated[str | None, Query(max_length=40, examples=["read"])] = None,
-    since: Annotated[datetime | None, Query(description="Inclusive lower bound.")] = None,
-    until: Annotated[datetime | None, Query(description="Exclusive upper bound.")] = None,
+    since: Annotated[Instant | None, Query(description="Inclusive lower bound.")] = None,
+    until: Annotated[Instant | None, Query(description="Exclusive upper bound.")] = None,
 ) -> Page[AuditEventRead]:
     filters = service.AuditFilters(
         patient_id, resource_type, resource_id, api_key_id, action, since, until

@@ -30,6 +30,11 @@ class EventType(StrEnum):
     appointment_changed = "appointment.changed"
     treatment_plan_saved = "treatment_plan.saved"
     treatment_plan_ended = "treatment_plan.ended"
+    coverage_created = "coverage.created"
+    coverage_updated = "coverage.updated"
+    coverage_deleted = "coverage.deleted"
+    cost_estimate_saved = "cost_estimate.saved"
+    good_faith_estimate_issued = "good_faith_estimate.issued"
 
 
 @dataclass(frozen=True)

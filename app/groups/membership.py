@@ -200,6 +200,28 @@ def list_members(
     return [_read(m, places.get(m.id)) for m in memberships], total
 
 
+def seated_members_of(
+    ctx: Context, group_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, list[MembershipRead]]:
+    """Who holds or held a seat in each group (enrolled, or left), in the order they were
+    enrolled: one query for a whole page of groups, and every membership read is audited."""
+    found: dict[uuid.UUID, list[MembershipRead]] = {group_id: [] for group_id in group_ids}
+    memberships = ctx.session.scalars(
+        select(GroupMembership)
+        .where(
+            GroupMembership.group_id.in_(group_ids),
+            GroupMembership.status.in_([MembershipStatus.enrolled, MembershipStatus.left]),
+        )
+        .order_by(GroupMembership.enrolled_at, GroupMembership.requested_at, GroupMembership.id)
+    )
+    for membership in memberships:
+        ctx.audit(
+            AuditAction.read, "group_membership", membership.id, patient_id=membership.patient_id
+        )
+        found[membership.group_id].append(_read(membership, None))
+    return found
+
+
 def membership_read(ctx: Context, membership: GroupMembership) -> MembershipRead:
     return _read(membership, positions(ctx, membership.group_id).get(membership.id))
 

@@ -67,12 +67,14 @@ def plan_group_sizes(body: GroupSizingRequest, ctx: Writer) -> GroupSizingRead:
     return sizing.plan_sizes(ctx, body)
 
 
-@router.get("/groups/{group_id}", summary="Read a group with its counts", responses=NOT_FOUND)
+# `{group_id:uuid}`: only a UUID names a group, so `/groups/sizing` is never read as one (a
+# PATCH there is a 405, not a malformed id).
+@router.get("/groups/{group_id:uuid}", summary="Read a group with its counts", responses=NOT_FOUND)
 def get_group(group_id: uuid.UUID, ctx: Reader, response: Response) -> GroupRead:
     return with_etag(response, service.read_group(ctx, group_id))
 
 
-@router.patch("/groups/{group_id}", summary="Update a group", responses=CHANGE_ERRORS)
+@router.patch("/groups/{group_id:uuid}", summary="Update a group", responses=CHANGE_ERRORS)
 def update_group(
     group_id: uuid.UUID,
     body: GroupUpdate,

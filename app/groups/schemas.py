@@ -1,7 +1,7 @@
 """Bodies of therapy groups, their members and group sizing."""
 
 import uuid
-from datetime import datetime, time
+from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Literal, Self
 
@@ -9,7 +9,7 @@ from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from app.groups.criteria import Criterion
 from app.groups.rules import ProposedGroup, Specialization, Unplaced
-from app.schemas import LocalTime, Schema
+from app.schemas import LocalTime, Omittable, Schema
 from app.vocabulary import GroupStatus, MembershipStatus, Modality, SessionKind, Weekday
 
 Track = Literal["day", "evening"]
@@ -142,40 +142,25 @@ class GroupCreate(Schema):
         return self
 
 
-# The fields of GroupUpdate that a group always has: sent, they may not be null (only therapy,
-# specialization, facilitator_id and room_id may be emptied).
-REQUIRED_ON_UPDATE = (
-    "name", "topic", "modality", "weekdays", "start_time", "duration_minutes", "track",
-    "admission_type", "criteria", "min_size", "max_size",
-)  # fmt: skip
-
-
 class GroupUpdate(Schema):
-    """Fields to change; the program of a group never changes."""
+    """Fields to change; the program of a group never changes. Null empties only `therapy`,
+    `specialization`, `facilitator_id` and `room_id`: the others a group always has."""
 
-    name: str | None = Field(None, min_length=1, max_length=200)
-    topic: GroupTopic | None = None
+    name: Omittable[str] = Field(None, min_length=1, max_length=200)
+    topic: Omittable[GroupTopic] = None
     therapy: str | None = Field(None, min_length=1, max_length=60)
     specialization: SpecializationLabel = None
     facilitator_id: uuid.UUID | None = None
-    modality: Modality | None = None
+    modality: Omittable[Modality] = None
     room_id: uuid.UUID | None = None
-    weekdays: list[Weekday] | None = Field(None, min_length=1, max_length=7)
-    start_time: LocalTime | None = None
-    duration_minutes: int | None = Field(None, ge=5, le=480)
-    track: Track | None = None
-    admission_type: AdmissionType | None = None
-    criteria: list[Criterion] | None = Field(None, max_length=20)
-    min_size: int | None = Field(None, ge=1, le=100)
-    max_size: int | None = Field(None, ge=1, le=100)
-
-    @field_validator(*REQUIRED_ON_UPDATE)
-    @classmethod
-    def _not_null(cls, value: object) -> object:
-        # Leaving a field out keeps it; null is only for the fields a group may lack.
-        if value is None:
-            raise ValueError("may not be null; leave the field out to keep its value")
-        return value
+    weekdays: Omittable[list[Weekday]] = Field(None, min_length=1, max_length=7)
+    start_time: Omittable[LocalTime] = None
+    duration_minutes: Omittable[int] = Field(None, ge=5, le=480)
+    track: Omittable[Track] = None
+    admission_type: Omittable[AdmissionType] = None
+    criteria: Omittable[list[Criterion]] = Field(None, max_length=20)
+    min_size: Omittable[int] = Field(None, ge=1, le=100)
+    max_size: Omittable[int] = Field(None, ge=1, le=100)
 
 
 class GroupRead(Schema):
@@ -189,7 +174,7 @@ class GroupRead(Schema):
     modality: Modality
     room_id: uuid.UUID | None
     weekdays: list[Weekday]
-    start_time: time
+    start_time: LocalTime
     duration_minutes: int
     track: Track
     admission_type: AdmissionType

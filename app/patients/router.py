@@ -1,5 +1,4 @@
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
@@ -16,7 +15,7 @@ from app.patients.schemas import (
     PatientRead,
     PatientUpdate,
 )
-from app.schemas import Page
+from app.schemas import Date, Page
 from app.security import Permission
 from app.versioning import IfMatch, expected_version, with_etag
 
@@ -63,7 +62,7 @@ def list_patients(
     name: Annotated[
         str | None, Query(max_length=100, description="Prefixes of given or family name.")
     ] = None,
-    date_of_birth: date | None = None,
+    date_of_birth: Date | None = None,
     identifier: Annotated[
         str | None,
         Query(

@@ -4,7 +4,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from app.schemas import Schema
+from app.schemas import Date, Omittable, Schema
 
 Sex = Literal["female", "male", "other", "unknown"]
 Tag = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_]{0,39}$")]
@@ -54,24 +54,27 @@ class _PatientFields(Schema):
 class PatientCreate(_PatientFields):
     given_name: str = Field(min_length=1, max_length=100, examples=["Alex"])
     family_name: str = Field(min_length=1, max_length=100, examples=["Rivera"])
-    date_of_birth: date = Field(examples=["1990-05-17"])
+    date_of_birth: Date = Field(examples=["1990-05-17"])
     identifiers: list[Identifier] = Field(default_factory=list, max_length=20)
 
 
 class PatientUpdate(Schema):
-    given_name: str | None = Field(None, min_length=1, max_length=100)
-    family_name: str | None = Field(None, min_length=1, max_length=100)
-    date_of_birth: date | None = None
+    """Fields to change. Names, date of birth, tags and identifiers may be left out but not
+    emptied with null; null clears the others."""
+
+    given_name: Omittable[str] = Field(None, min_length=1, max_length=100)
+    family_name: Omittable[str] = Field(None, min_length=1, max_length=100)
+    date_of_birth: Omittable[Date] = None
     sex: Sex | None = None
     gender_identity: str | None = Field(None, max_length=40)
     is_veteran: bool | None = None
-    tags: list[Tag] | None = Field(None, max_length=30)
+    tags: Omittable[list[Tag]] = Field(None, max_length=30, description="`[]` clears them.")
     phone: str | None = Field(None, max_length=40)
     email: str | None = Field(None, max_length=200)
     address: Address | None = None
     guardian: Guardian | None = None
-    identifiers: list[Identifier] | None = Field(
-        None, max_length=20, description="Replaces the whole list when given."
+    identifiers: Omittable[list[Identifier]] = Field(
+        None, max_length=20, description="Replaces the whole list when given; `[]` clears it."
     )
 
 
@@ -94,8 +97,8 @@ class ConsentCreate(Schema):
     information: str = Field(
         min_length=1, max_length=500, examples=["Dates of service, level of care, attendance"]
     )
-    signed_on: date = Field(examples=["2026-03-02"])
-    expires_on: date | None = Field(None, examples=["2027-03-02"])
+    signed_on: Date = Field(examples=["2026-03-02"])
+    expires_on: Date | None = Field(None, examples=["2027-03-02"])
 
 
 class ConsentRead(ConsentCreate):

@@ -2,7 +2,7 @@
 
 import uuid
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
@@ -62,8 +62,12 @@ def search_patients(
     name: str | None = None,
     date_of_birth: date | None = None,
     identifier: str | None = None,
+    born: tuple[date | None, date | None] = (None, None),
+    updated: tuple[datetime | None, datetime | None] = (None, None),
 ) -> tuple[list[PatientRead], int]:
-    statement = ctx.select(Patient).where()
+    """`born`: first and last date of birth, inclusive; `updated`: last change at or after the
+    first instant and before the second (either bound may be open)."""
+    statement = ctx.select(Patient)
     if name:
         for word in name.casefold().split():
             prefix = word.replace("%", r"\%").replace("_", r"\_") + "%"
@@ -75,6 +79,16 @@ def search_patients(
             )
     if date_of_birth is not None:
         statement = statement.where(Patient.date_of_birth == date_of_birth)
+    born_from, born_until = born
+    if born_from is not None:
+        statement = statement.where(Patient.date_of_birth >= born_from)
+    if born_until is not None:
+        statement = statement.where(Patient.date_of_birth <= born_until)
+    updated_from, updated_before = updated
+    if updated_from is not None:
+        statement = statement.where(Patient.updated_at >= updated_from)
+    if updated_before is not None:
+        statement = statement.where(Patient.updated_at < updated_before)
     if identifier:
         # FHIR token search: `system|value`, or a bare value in any system.
         system, _, value = identifier.rpartition("|")
@@ -99,6 +113,12 @@ def update_patient(
 ) -> PatientRead:
     patient = get_live_patient(ctx, patient_id)
     check_version(patient.version, expected_version)
+    if body.identifiers is not None:
+        # Before the patient's own fields change: replacing identifiers flushes, and a flush
+        # of a changed patient would bump its version a second time in one update.
+        _replace_identifiers(ctx, patient, body.identifiers)
+        # A change of identifiers alone must still bump the patient's version.
+        flag_modified(patient, "updated_at")
     changes = body.model_dump(
         mode="json", exclude_unset=True, exclude={"identifiers", "date_of_birth"}
     )
@@ -108,10 +128,6 @@ def update_patient(
         _check_born(ctx, body.date_of_birth)
         patient.date_of_birth = body.date_of_birth
     _fold_names(patient)
-    if body.identifiers is not None:
-        _replace_identifiers(ctx, patient, body.identifiers)
-        # A change of identifiers alone must still bump the patient's version.
-        flag_modified(patient, "updated_at")
     ctx.session.flush()
     ctx.audit(AuditAction.update, "patient", patient.id)
     ctx.emit(DomainEvent(EventType.patient_updated, patient_id=patient.id))

@@ -1,22 +1,23 @@
 import uuid
 import zoneinfo
-from datetime import date, datetime, time
-from typing import Literal, Self
+from datetime import datetime
+from typing import Annotated, Literal, Self
 
 import holidays
 from pydantic import Field, field_validator, model_validator
 
 from app.programs.holiday_calendar import HolidayCountrySource, holiday_calendar
 from app.programs.settings import ProgramSettings
-from app.schemas import Schema
+from app.schemas import Date, LocalTime, Omittable, Schema
 from app.vocabulary import SessionKind, Weekday
 
 Track = Literal["day", "evening"]
+Therapy = Annotated[str, Field(min_length=1, max_length=60)]
 
 
 class DayHours(Schema):
-    opens: time = Field(examples=["09:00"])
-    closes: time = Field(examples=["13:00"])
+    opens: LocalTime = Field(examples=["09:00"])
+    closes: LocalTime = Field(examples=["13:00"])
 
     @model_validator(mode="after")
     def _opens_before_closing(self) -> Self:
@@ -26,7 +27,7 @@ class DayHours(Schema):
 
 
 class Closure(Schema):
-    date: date
+    date: Date
     reason: str = Field(min_length=1, max_length=200, examples=["Staff training day"])
 
 
@@ -89,17 +90,20 @@ class ProgramCreate(_ProgramFields):
 
 
 class ProgramUpdate(_ProgramFields):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    operating_hours: dict[Weekday, DayHours] | None = Field(None, min_length=1)
-    time_zone: str | None = Field(
+    """Fields to change. Null is accepted by `country` (take the time zone's country again)
+    and `subdivision` (none) only."""
+
+    name: Omittable[str] = Field(None, min_length=1, max_length=200)
+    operating_hours: Omittable[dict[Weekday, DayHours]] = Field(None, min_length=1)
+    time_zone: Omittable[str] = Field(
         None, description="A holiday country taken from the time zone follows it."
     )
     country: str | None = Field(
         None, description="null: take the country of the program's time zone again."
     )
     subdivision: str | None = None
-    closures: list[Closure] | None = None
-    is_active: bool | None = None
+    closures: Omittable[list[Closure]] = Field(None, description="`[]` clears them.")
+    is_active: Omittable[bool] = None
 
 
 class ProgramRead(Schema):
@@ -143,8 +147,9 @@ class StaffCreate(Schema):
         examples=[["group", "individual"]],
         description="Kinds of session this person may lead.",
     )
-    therapies: list[str] = Field(
+    therapies: list[Therapy] = Field(
         default_factory=list,
+        max_length=20,
         examples=[["music"]],
         description="Complementary therapies this person is trained for (music, art, equine…).",
     )
@@ -152,14 +157,16 @@ class StaffCreate(Schema):
 
 
 class StaffUpdate(Schema):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    title: str | None = None
-    credential: str | None = None
-    license_number: str | None = None
-    session_kinds: list[SessionKind] | None = None
-    therapies: list[str] | None = None
-    email: str | None = None
-    is_active: bool | None = None
+    """Fields to change; null clears `title`, `credential`, `license_number` and `email`."""
+
+    name: Omittable[str] = Field(None, min_length=1, max_length=200)
+    title: str | None = Field(None, max_length=100)
+    credential: str | None = Field(None, max_length=40)
+    license_number: str | None = Field(None, max_length=60)
+    session_kinds: Omittable[list[SessionKind]] = None
+    therapies: Omittable[list[Therapy]] = Field(None, max_length=20)
+    email: str | None = Field(None, max_length=200)
+    is_active: Omittable[bool] = None
 
 
 class StaffRead(StaffCreate):
@@ -175,10 +182,12 @@ class RoomCreate(Schema):
 
 
 class RoomUpdate(Schema):
-    name: str | None = Field(None, min_length=1, max_length=100)
-    capacity: int | None = Field(None, ge=1, le=500)
-    location: str | None = None
-    is_active: bool | None = None
+    """Fields to change; null clears only `location`."""
+
+    name: Omittable[str] = Field(None, min_length=1, max_length=100)
+    capacity: Omittable[int] = Field(None, ge=1, le=500)
+    location: str | None = Field(None, max_length=200)
+    is_active: Omittable[bool] = None
 
 
 class RoomRead(RoomCreate):

@@ -5,7 +5,7 @@ change. Rules receive a `ProgramSettings` value; they never read settings from a
 """
 
 from decimal import Decimal
-from typing import Self
+from typing import Literal, Self
 
 from pydantic import Field, model_validator
 
@@ -23,6 +23,10 @@ DEFAULT_ACCEPTED_CREDENTIALS = (
 DEFAULT_QUALIFYING_DIAGNOSIS_PREFIXES = tuple(
     [f"F{n}" for n in range(10, 20)] + [f"F{n}" for n in range(30, 49)]
 )
+
+
+BillingCode = Literal["H0015", "S9480"]
+RevenueCode = Literal["0905", "0906"]
 
 
 class ProgramSettings(Schema):
@@ -53,6 +57,11 @@ class ProgramSettings(Schema):
     # CIWA-Ar above 15 and COWS of 25 or more are the scales' own "severe" bands.
     ciwa_ar_withdrawal_management_at: int = Field(16, ge=0, le=67)
     cows_withdrawal_management_at: int = Field(25, ge=0, le=48)
+    # §3.5: payers authorize IOP in blocks reviewed every month or two; a period longer than
+    # twice the planned duration is far more likely a typo than an authorization.
+    max_authorization_days: int = Field(
+        180, ge=1, le=731, description="The longest authorization period accepted at approval."
+    )
 
     # §4 groups
     group_min_size: int = Field(8, ge=1, le=100)
@@ -66,7 +75,39 @@ class ProgramSettings(Schema):
     completion_attendance_ratio: float = Field(0.9, gt=0, le=1)
 
     # §6 cost: $250–350 per treatment day; the midpoint until the clinic sets its own price.
-    price_per_day: Money = Decimal("300.00")
+    price_per_day: Money = Field(Decimal("300.00"), ge=0)
+    billing_code: BillingCode = Field(
+        "H0015", description="HCPCS per diem: H0015 substance-use IOP, S9480 psychiatric IOP."
+    )
+    revenue_code: RevenueCode = Field("0905", description="Revenue code on institutional claims.")
+    self_pay_discount_rate: Decimal = Field(
+        Decimal("0"), ge=0, le=1, max_digits=5, decimal_places=4,
+        description="Share of the charge a self-pay patient does not pay (0.15 is 15% off).",
+    )  # fmt: skip
+    # §6: Medicare Part B deductible by calendar year of service (CMS), then 20% coinsurance.
+    medicare_part_b_deductible: dict[int, Money] = Field(
+        default_factory=lambda: {2025: Decimal("257.00"), 2026: Decimal("283.00")}, min_length=1
+    )
+    medicare_coinsurance_rate: Decimal = Field(
+        Decimal("0.20"), ge=0, le=1, max_digits=5, decimal_places=4
+    )
+    # §6: Medicaid charges nothing or a nominal amount; a state's copay per treatment day by year.
+    medicaid_copay_per_day: dict[int, Money] = Field(
+        default_factory=lambda: {2025: Decimal("0.00"), 2026: Decimal("0.00")}, min_length=1
+    )
+    # §6: the ACA limit on out-of-pocket costs for one person (HHS), assumed when a plan gives
+    # no out-of-pocket maximum.
+    aca_out_of_pocket_limit: dict[int, Money] = Field(
+        default_factory=lambda: {2025: Decimal("9200.00"), 2026: Decimal("10600.00")},
+        min_length=1,
+    )
+    # §6 Good Faith Estimates: the provider the estimate names.
+    provider_name: str | None = Field(None, max_length=200, examples=["Riverbend Recovery"])
+    provider_npi: str | None = Field(None, pattern=r"^\d{10}$", examples=["1234567893"])
+    provider_tin: str | None = Field(None, pattern=r"^\d{2}-?\d{7}$", examples=["12-3456789"])
+    provider_location: str | None = Field(
+        None, max_length=300, examples=["12 Mill Street, Springfield, MA 01103"]
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -95,6 +136,16 @@ class ProgramSettings(Schema):
             <= self.days_absent_discharge
         ):
             problems.append("days_absent thresholds must rise: non_compliant ≤ pending ≤ discharge")
+        for name in (
+            "medicare_part_b_deductible",
+            "medicaid_copay_per_day",
+            "aca_out_of_pocket_limit",
+        ):
+            by_year: dict[int, Decimal] = getattr(self, name)
+            if any(not 1900 <= year <= 2999 for year in by_year):
+                problems.append(f"{name} is keyed by calendar year, such as 2026")
+            if any(amount < 0 for amount in by_year.values()):
+                problems.append(f"{name} holds amounts of $0 or more")
         if problems:
             raise ValueError("; ".join(problems))
         return self

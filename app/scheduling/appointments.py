@@ -3,7 +3,7 @@
 import datetime as dt
 import uuid
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import replace
 from zoneinfo import ZoneInfo
 
@@ -20,7 +20,6 @@ from app.programs.service import settings_for
 from app.scheduling.errors import AppointmentConflicts
 from app.scheduling.models import Appointment, TreatmentPlan, TreatmentPlanSession
 from app.scheduling.plan import PlanSession
-from app.scheduling.plan import ViolationCode as Code
 from app.scheduling.plan_context import (
     Meeting,
     Subject,
@@ -30,16 +29,10 @@ from app.scheduling.plan_context import (
     operating_hours,
 )
 from app.scheduling.references import load_references, with_group_seats
-from app.scheduling.rules import validate_plan
+from app.scheduling.rules import conflicts
 from app.scheduling.schemas import AppointmentUpdate
 from app.versioning import check_version
 from app.vocabulary import AppointmentStatus, Modality, SessionKind, Weekday
-
-# What a single moved appointment can break; the week's intensity is its plan's business.
-CONFLICT_CODES = frozenset({
-    Code.OUTSIDE_OPERATING_HOURS, Code.STAFF_NOT_QUALIFIED, Code.STAFF_DOUBLE_BOOKED,
-    Code.ROOM_OVER_CAPACITY, Code.PATIENT_DOUBLE_BOOKED,
-})  # fmt: skip
 
 
 def list_patient_appointments(
@@ -65,6 +58,37 @@ def list_patient_appointments(
         statement = statement.where(Appointment.local_date <= last)
     appointments, total = fetch_page(ctx.session, statement, params)
     ctx.audit(AuditAction.list, "appointment", [a.id for a in appointments], patient_id=patient.id)
+    return appointments, total
+
+
+def search_appointments(
+    ctx: Context,
+    params: PageParams,
+    *,
+    patient_id: uuid.UUID | None = None,
+    statuses: Collection[AppointmentStatus] | None = None,
+    local_dates: tuple[dt.date | None, dt.date | None] = (None, None),
+    starts: tuple[dt.datetime | None, dt.datetime | None] = (None, None),
+) -> tuple[list[Appointment], int]:
+    """The organization's appointments in time order, filtered by patient, statuses, program
+    local dates (inclusive) and start instants (at or after the first, before the second)."""
+    statement = ctx.select(Appointment).order_by(Appointment.starts_at, Appointment.id)
+    if patient_id is not None:
+        statement = statement.where(Appointment.patient_id == patient_id)
+    if statuses is not None:
+        statement = statement.where(Appointment.status.in_(list(statuses)))
+    first, last = local_dates
+    if first is not None:
+        statement = statement.where(Appointment.local_date >= first)
+    if last is not None:
+        statement = statement.where(Appointment.local_date <= last)
+    earliest, before = starts
+    if earliest is not None:
+        statement = statement.where(Appointment.starts_at >= earliest)
+    if before is not None:
+        statement = statement.where(Appointment.starts_at < before)
+    appointments, total = fetch_page(ctx.session, statement, params)
+    audit_by_patient(ctx, AuditAction.list, appointments)
     return appointments, total
 
 
@@ -120,6 +144,7 @@ def update_appointment(
             body.cancel_reason,
         )
         appointment.cancel_note, appointment.cancelled_at = body.note, ctx.now
+        appointment.revise()
         action = AuditAction.transition
     else:
         _reschedule(ctx, appointment, body)
@@ -148,7 +173,7 @@ def _reschedule(ctx: Context, appointment: Appointment, body: AppointmentUpdate)
     program = ctx.get(Program, appointment.program_id)
     local = starts_at.astimezone(ZoneInfo(program.time_zone))
     session = replace(
-        _as_session(appointment, local, Weekday.of(local.date())),
+        as_session(appointment, local, Weekday.of(local.date())),
         staff_id=body.staff_id if "staff_id" in fields else appointment.staff_id,
         room_id=body.room_id if "room_id" in fields else appointment.room_id,
         therapy=_therapy(ctx, appointment),
@@ -158,6 +183,8 @@ def _reschedule(ctx: Context, appointment: Appointment, body: AppointmentUpdate)
     _check_conflicts(ctx, appointment, program, session, local)
     if starts_at != appointment.starts_at:
         appointment.is_rescheduled = True
+    if starts_at != appointment.starts_at or session.room_id != appointment.room_id:
+        appointment.revise()  # a new time or place; a new therapist shows in no patient feed
     appointment.ends_at = starts_at + (appointment.ends_at - appointment.starts_at)
     appointment.starts_at, appointment.local_date = starts_at, local.date()
     appointment.staff_id, appointment.room_id = session.staff_id, session.room_id
@@ -199,10 +226,9 @@ def _check_conflicts(
         hours=hours,
         weeks=1,
     )
-    check = validate_plan([session], context, settings)
-    conflicts = [v for v in check.violations if v.code in CONFLICT_CODES]
-    if conflicts:
-        raise AppointmentConflicts(conflicts)
+    found = conflicts([session], context, settings)
+    if found:
+        raise AppointmentConflicts(found)
 
 
 def _meetings_then(
@@ -231,12 +257,12 @@ def _meetings_then(
     for other, group_seats in rows:
         local = other.starts_at.astimezone(zone)
         # Overlapping, so the same day (or one that ran past midnight, which no program opens).
-        booked = replace(_as_session(other, local, session.weekday), seats=group_seats)
+        booked = replace(as_session(other, local, session.weekday), seats=group_seats)
         key = meeting_key(booked) or ("appointment", other.id)
         yield key, booked, other.patient_id, f"another appointment at {local:%H:%M}"
 
 
-def _as_session(appointment: Appointment, local: dt.datetime, weekday: Weekday) -> PlanSession:
+def as_session(appointment: Appointment, local: dt.datetime, weekday: Weekday) -> PlanSession:
     """An appointment as a session of a one-day plan, at its local wall-clock time."""
     minutes = int((appointment.ends_at - appointment.starts_at).total_seconds() // 60)
     return PlanSession(

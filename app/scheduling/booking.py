@@ -9,7 +9,7 @@ has is cancelled with the reason `plan_changed` (calendar feeds then show it can
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import insert, or_, select
@@ -20,10 +20,17 @@ from app.db import new_id
 from app.events.types import DomainEvent, EventType
 from app.programs.models import Program
 from app.programs.service import program_today
-from app.scheduling.calendar_rules import Materialized, PlannedAppointment, materialize
+from app.scheduling.authorization_rules import AuthorizationCheck
+from app.scheduling.calendar_rules import (
+    MakeUpCheck,
+    Materialized,
+    PlannedAppointment,
+    materialize,
+)
 from app.scheduling.models import Appointment, TreatmentPlan, TreatmentPlanSession
-from app.scheduling.plan import PlanCheck, PlanSession
+from app.scheduling.plan import PlanCheck, PlanSession, Violation
 from app.scheduling.plan_context import closed_days, operating_hours, rule_session
+from app.scheduling.week_rules import ShortWeek
 from app.vocabulary import AppointmentStatus, PlanStatus
 
 PLAN_CHANGED = "The treatment plan changed."
@@ -40,6 +47,7 @@ class Draft:
     start_date: dt.date
     end_date: dt.date  # inclusive
     move_skipped_days: bool
+    book_beyond_authorization: bool = False
 
 
 @dataclass(frozen=True)
@@ -53,6 +61,14 @@ class Changes:
 class Evaluation:
     check: PlanCheck
     planned: Materialized  # what saving books from now on
+    authorization: AuthorizationCheck | None = None
+    dated_flags: list[Violation] = field(default_factory=list)  # of the dated weeks
+    books_beyond_authorization: bool = False
+    short_weeks: list[ShortWeek] = field(default_factory=list)
+
+    @property
+    def flags(self) -> list[Violation]:
+        return self.check.flags + self.dated_flags
 
 
 @dataclass(frozen=True)
@@ -67,12 +83,31 @@ class SavedPlan(StoredPlan):
     changes: Changes
 
 
-def upcoming(program: Program, draft: Draft, now: dt.datetime) -> Materialized:
+def upcoming(
+    program: Program, draft: Draft, now: dt.datetime, can_move: MakeUpCheck | None = None
+) -> Materialized:
     """The plan's occurrences that start after `now`, and the days it skips from today on."""
     first = max(draft.start_date, program_today(program, now))
+    planned = _dated(program, draft, first, can_move)
+    future = [appointment for appointment in planned.appointments if appointment.starts_at > now]
+    return Materialized(appointments=future, skipped=planned.skipped)
+
+
+def this_week_on(
+    program: Program, draft: Draft, now: dt.datetime, can_move: MakeUpCheck | None = None
+) -> Materialized:
+    """The plan's dated weeks from this week's Monday: whole weeks, to judge each week."""
+    today = program_today(program, now)
+    monday = today - dt.timedelta(days=today.weekday())
+    return _dated(program, draft, max(draft.start_date, monday), can_move)
+
+
+def _dated(
+    program: Program, draft: Draft, first: dt.date, can_move: MakeUpCheck | None
+) -> Materialized:
     if first > draft.end_date:
         return Materialized(appointments=[], skipped=[])
-    planned = materialize(
+    return materialize(
         draft.sessions,
         first,
         draft.end_date,
@@ -80,9 +115,8 @@ def upcoming(program: Program, draft: Draft, now: dt.datetime) -> Materialized:
         closed_days(program, first, draft.end_date),
         draft.move_skipped_days,
         frozenset(operating_hours(program)),
+        can_move,
     )
-    future = [appointment for appointment in planned.appointments if appointment.starts_at > now]
-    return Materialized(appointments=future, skipped=planned.skipped)
 
 
 def current_plan(ctx: Context, admission_id: uuid.UUID) -> TreatmentPlan | None:
@@ -129,6 +163,7 @@ def store_plan(
         start_date=draft.start_date,
         end_date=draft.end_date,
         move_skipped_days=draft.move_skipped_days,
+        book_beyond_authorization=draft.book_beyond_authorization,
         status=PlanStatus.current,
     )
     ctx.session.add(plan)
@@ -192,6 +227,7 @@ def _rebook(
             PLAN_CHANGED_REASON,
         )
         appointment.cancel_note, appointment.cancelled_at = cancel_note, ctx.now
+        appointment.revise()
     if new_rows:
         ctx.session.execute(insert(Appointment), new_rows)
     ctx.session.flush()
@@ -220,6 +256,7 @@ def end_plan(ctx: Context, admission: Admission, note: str) -> int:
             PLAN_CHANGED_REASON,
         )
         appointment.cancel_note, appointment.cancelled_at = note, ctx.now
+        appointment.revise()
     ctx.session.flush()
     patient_id = admission.patient_id
     ctx.audit(AuditAction.update, "treatment_plan", plan.id, patient_id=patient_id)

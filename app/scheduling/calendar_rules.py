@@ -5,9 +5,10 @@ program's country, time zone and own closure dates.
 """
 
 import datetime as dt
+import math
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -33,6 +34,10 @@ class SkippedDay:
     moved_to: dt.date | None  # the make-up day, or None when the session is lost
 
 
+# Whether sessions moved from a closed day may take place on another date.
+MakeUpCheck = Callable[[dt.date, Sequence[PlanSession]], bool]
+
+
 @dataclass(frozen=True)
 class Materialized:
     appointments: list[PlannedAppointment]  # by start, then session index
@@ -54,6 +59,13 @@ def plan_end(
     if days < 1:
         raise ValueError("a plan lasts at least one week")
     return start_date + dt.timedelta(days=days - 1)
+
+
+def weeks_in_treatment(treatment_starts_on: dt.date, plan_ends_on: dt.date) -> int:
+    """Weeks (started weeks count) from the start of treatment to the plan's last day: what
+    the step-down grace is measured in (§2), whatever plans came before."""
+    days = (plan_ends_on - treatment_starts_on).days + 1
+    return max(1, math.ceil(days / 7))
 
 
 def closures(
@@ -84,12 +96,15 @@ def materialize(
     closed: Mapping[dt.date, str],
     move_skipped: bool,
     operating_days: frozenset[Weekday],
+    can_move: MakeUpCheck | None = None,
 ) -> Materialized:
     """Dated appointments of a weekly plan between two dates (inclusive), skipping closed days.
 
     A day the program does not operate counts as closed. With `move_skipped`, all sessions of
     a closed day move together to one free day of the same ISO week, so the week keeps its
-    number of treatment days (§2); moved sessions keep their local start time.
+    number of treatment days (§2); moved sessions keep their local start time. A day is free
+    when the plan has no session on it and `can_move` accepts the sessions there (the program
+    is open at their time; staff, room and patient are free); sessions no day takes are lost.
     """
     zone = ZoneInfo(tz_name)
     appointments: list[PlannedAppointment] = []
@@ -114,6 +129,7 @@ def materialize(
                     if start_date <= other <= end_date
                     and other not in treatment_days  # else the week loses a treatment day
                     and _closure_reason(other, closed, operating_days) is None
+                    and (can_move is None or can_move(other, _on_day(sessions, indexes, other)))
                 )
                 make_up_day = next(open_days, None)
             if make_up_day is not None:
@@ -122,6 +138,28 @@ def materialize(
             skipped += [SkippedDay(day, reason, i, make_up_day) for i in indexes]
     appointments.sort(key=lambda appointment: (appointment.starts_at, appointment.session_index))
     return Materialized(appointments=appointments, skipped=skipped)
+
+
+def as_seen_from(
+    session: PlanSession, tz_name: str, seen_tz: str, first: dt.date, last: dt.date
+) -> list[PlanSession]:
+    """A weekly session of a program in one time zone as a program in another sees it, for
+    every week between two dates: staff who work in both are double booked in absolute time,
+    not by local weekday and hour. Where daylight saving time starts on different dates, some
+    weeks see it an hour apart: each distinct local weekday and time once."""
+    if tz_name == seen_tz:
+        return [session]
+    zone, seen = ZoneInfo(tz_name), ZoneInfo(seen_tz)
+    times: dict[tuple[Weekday, dt.time], None] = {}
+    for monday in _iso_mondays(first, last):
+        day = monday + dt.timedelta(days=session.weekday.number)
+        local = dt.datetime.combine(day, session.start_time, tzinfo=zone).astimezone(seen)
+        times[(Weekday.of(local.date()), local.time().replace(tzinfo=None))] = None
+    return [replace(session, weekday=day, start_time=time) for day, time in times]
+
+
+def _on_day(sessions: Sequence[PlanSession], indexes: list[int], day: dt.date) -> list[PlanSession]:
+    return [replace(sessions[index], weekday=Weekday.of(day)) for index in indexes]
 
 
 def _iso_mondays(start_date: dt.date, end_date: dt.date) -> Iterator[dt.date]:

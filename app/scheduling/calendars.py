@@ -91,6 +91,14 @@ def _calendar(ctx: Context, events: Sequence[tuple[str, list[Appointment]]]) -> 
     return bytes(calendar.to_ical())
 
 
+def event_sequence(appointments: Sequence[Appointment]) -> int:
+    """The event's SEQUENCE: it rises only when the event itself changes. A patient's event is
+    one appointment. A group's meeting shows its time, place and whether it is still held: one
+    member's cancellation leaves it as it was, the last one's cancels it."""
+    held = [a.sequence for a in appointments if a.status != AppointmentStatus.cancelled]
+    return max(held or [a.sequence for a in appointments])
+
+
 def _event(uid: str, appointments: list[Appointment], rooms: dict[uuid.UUID, str]) -> Event:
     first = appointments[0]
     modified = max(a.updated_at for a in appointments)
@@ -100,8 +108,7 @@ def _event(uid: str, appointments: list[Appointment], rooms: dict[uuid.UUID, str
     event.add("dtstamp", modified)
     event.add("last-modified", modified)
     event.add("created", min(a.created_at for a in appointments))
-    # Each change bumps the version, so the event's sequence rises and the update wins.
-    event.add("sequence", max(a.version for a in appointments) - 1)
+    event.add("sequence", event_sequence(appointments))
     event.add("dtstart", first.starts_at)
     event.add("dtend", first.ends_at)
     event.add("summary", SUMMARY)

@@ -3,7 +3,7 @@
 import uuid
 from datetime import date, datetime, time
 
-from sqlalchemy import ForeignKey, Index, String, text
+from sqlalchemy import ForeignKey, Index, String, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import OrganizationScoped
@@ -38,6 +38,9 @@ class TreatmentPlan(OrganizationScoped):
     start_date: Mapped[date]
     end_date: Mapped[date]  # inclusive
     move_skipped_days: Mapped[bool] = mapped_column(default=False)
+    # Book appointments beyond the admission's authorization (after a concurrent review);
+    # kept, so a later change of the plan (a group enrollment) keeps booking them.
+    book_beyond_authorization: Mapped[bool] = mapped_column(default=False, server_default=false())
     status: Mapped[str] = mapped_column(String(20))  # current, superseded, ended
     superseded_at: Mapped[datetime | None]
 
@@ -97,3 +100,10 @@ class Appointment(OrganizationScoped):
     cancel_note: Mapped[str | None] = mapped_column(String(500))
     cancelled_at: Mapped[datetime | None]
     is_rescheduled: Mapped[bool] = mapped_column(default=False)
+    # The calendar event's SEQUENCE (RFC 5545): raised only when what a feed shows changes (its
+    # time, place or status), not by every update of the row (`version`).
+    sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    def revise(self) -> None:
+        """What calendar feeds show of it changed."""
+        self.sequence += 1

@@ -32,6 +32,10 @@ class ViolationCode(StrEnum):
     STEP_DOWN_GRACE = "step_down_grace"
     STAFF_NOT_ASSIGNED = "staff_not_assigned"
     ROOM_NOT_ASSIGNED = "room_not_assigned"
+    # Flags of the dated weeks (`calendar_rules`, `authorization_rules`).
+    BEYOND_AUTHORIZATION = "beyond_authorization"
+    WEEK_BELOW_MINIMUM = "week_below_minimum"
+    SESSIONS_NOT_MOVED = "sessions_not_moved"
 
 
 @dataclass(frozen=True)
@@ -100,7 +104,10 @@ class PlanContext:
     the meeting of a group the patient joins is neither its staff's busy nor its room's load."""
 
     operating_hours: Mapping[Weekday, tuple[dt.time, dt.time]]  # a missing weekday is closed
-    weeks: int  # how long the plan lasts
+    # Weeks from the start of treatment (the admission's, or its first plan's) to the plan's
+    # end: the step-down grace counts these, so saving short plans one after another cannot
+    # renew it (docs/domain.md §2).
+    weeks: int
     is_adolescent: bool = False
     is_stepping_down: bool = False
     staff: Mapping[UUID, StaffQualification] = field(default_factory=dict)

@@ -5,7 +5,6 @@ The rules (`rules.validate_plan`, `calendar_rules.materialize`) take these as pl
 """
 
 import datetime as dt
-import math
 import uuid
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Iterator, Sequence
@@ -19,7 +18,8 @@ from app.groups.models import TherapyGroup
 from app.groups.schemas import session_kind_of
 from app.programs.models import Program, StaffMember
 from app.programs.settings import ProgramSettings
-from app.scheduling.calendar_rules import closures
+from app.scheduling.authorization_rules import AuthorizationTerms
+from app.scheduling.calendar_rules import as_seen_from, closures, weeks_in_treatment
 from app.scheduling.models import TreatmentPlan, TreatmentPlanSession
 from app.scheduling.plan import Busy, PlanContext, PlanSession, StaffQualification
 from app.scheduling.references import References
@@ -37,6 +37,9 @@ class Subject:
     patient_id: uuid.UUID | None = None
     is_adolescent: bool = False
     is_stepping_down: bool = False
+    # The admission's start, or its first plan's; None when nothing has started (a dry run).
+    treatment_starts_on: dt.date | None = None
+    authorization: AuthorizationTerms | None = None  # None for a dry run for a program
 
 
 def operating_hours(program: Program) -> dict[Weekday, tuple[dt.time, dt.time]]:
@@ -70,6 +73,7 @@ def plan_context(
 ) -> PlanContext:
     """The weekly context of a plan lasting from one date to another."""
     start, end = dates
+    treatment_start = min(start, subject.treatment_starts_on or start)
     return assemble_context(
         subject,
         sessions,
@@ -77,7 +81,7 @@ def plan_context(
         _other_meetings(ctx, subject, references, start, end),
         settings,
         hours=operating_hours(subject.program),
-        weeks=math.ceil(((end - start).days + 1) / 7),
+        weeks=weeks_in_treatment(treatment_start, end),
     )
 
 
@@ -167,8 +171,10 @@ def _other_meetings(
             TreatmentPlanSession.id,
             TreatmentPlan.patient_id,
             TherapyGroup.max_size,
+            Program.time_zone,
         )
         .join(TreatmentPlan, TreatmentPlan.id == TreatmentPlanSession.plan_id)
+        .join(Program, Program.id == TreatmentPlan.program_id)
         .outerjoin(TherapyGroup, TherapyGroup.id == TreatmentPlanSession.group_id)
         .where(
             *ctx.scope(TreatmentPlan),
@@ -180,18 +186,36 @@ def _other_meetings(
     )
     if subject.admission_id is not None:  # the plan being replaced holds nothing
         statement = statement.where(TreatmentPlan.admission_id != subject.admission_id)
+    zone = subject.program.time_zone
     for row in ctx.session.execute(statement):
-        session, patient_id = rule_session(row, seats=row.max_size), row.patient_id
-        key = meeting_key(session) or ("session", row.id)
-        yield key, session, patient_id, f"another plan's {session.describe()}"
-    groups = ctx.select(TherapyGroup).where(
-        TherapyGroup.closed_at.is_(None),
-        or_(TherapyGroup.facilitator_id.in_(staff_ids), TherapyGroup.room_id.in_(room_ids)),
+        # Another program's 17:00 in Chicago is our 18:00 in New York: one instant.
+        stored = rule_session(row, seats=row.max_size)
+        for session in as_seen_from(stored, row.time_zone, zone, start, end):
+            key = meeting_key(session) or ("session", row.id, session.weekday)
+            yield key, session, row.patient_id, f"another plan's {session.describe()}"
+    yield from group_meetings(ctx, subject, references, (start, end))
+
+
+def group_meetings(
+    ctx: Context, subject: Subject, references: References, dates: tuple[dt.date, dt.date]
+) -> Iterator[Meeting]:
+    """The weekly meetings of open groups led by the plan's staff or held in its rooms, in the
+    plan's time zone: they hold the time even before anyone is planned into them."""
+    staff_ids, room_ids = set(references.staff), set(references.rooms)
+    groups = (
+        select(TherapyGroup, Program.time_zone)
+        .join(Program, Program.id == TherapyGroup.program_id)
+        .where(
+            *ctx.scope(TherapyGroup),
+            TherapyGroup.closed_at.is_(None),
+            or_(TherapyGroup.facilitator_id.in_(staff_ids), TherapyGroup.room_id.in_(room_ids)),
+        )
     )
-    for group in ctx.session.scalars(groups):
-        for session in group_sessions(group):
-            label = f"the meeting of group {group.name!r} on {session.weekday}"
-            yield meeting_key(session), session, None, f"{label} at {session.start_time:%H:%M}"
+    for group, zone in ctx.session.execute(groups):
+        for meeting in group_sessions(group):
+            for session in as_seen_from(meeting, zone, subject.program.time_zone, *dates):
+                label = f"the meeting of group {group.name!r} on {session.weekday}"
+                yield meeting_key(session), session, None, f"{label} at {session.start_time:%H:%M}"
 
 
 SESSION_FIELDS = (

@@ -1,5 +1,4 @@
 import uuid
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response, status
@@ -18,7 +17,7 @@ from app.scheduling.schemas import (
     TreatmentPlanSaved,
     TreatmentPlanValidate,
 )
-from app.schemas import Page
+from app.schemas import Date, Page
 from app.security import Permission
 from app.versioning import IfMatch, expected_version, set_etag
 from app.vocabulary import AppointmentStatus
@@ -131,8 +130,8 @@ def list_patient_appointments(
     patient_id: uuid.UUID,
     ctx: Reader,
     page: PageDep,
-    from_date: Annotated[date | None, Query(alias="from", description="Inclusive.")] = None,
-    to_date: Annotated[date | None, Query(alias="to", description="Inclusive.")] = None,
+    from_date: Annotated[Date | None, Query(alias="from", description="Inclusive.")] = None,
+    to_date: Annotated[Date | None, Query(alias="to", description="Inclusive.")] = None,
     status: AppointmentStatus | None = None,
 ) -> Page[AppointmentRead]:
     dates = (from_date, to_date)
@@ -144,7 +143,7 @@ def list_patient_appointments(
 def list_appointments(
     ctx: Reader,
     page: PageDep,
-    date: Annotated[date, Query(description="The date in the program's time zone.")],
+    date: Annotated[Date, Query(description="The date in the program's time zone.")],
     staff_id: uuid.UUID | None = None,
     room_id: uuid.UUID | None = None,
     program_id: uuid.UUID | None = None,

@@ -26,6 +26,12 @@ from app.vocabulary import Modality, SessionKind, Weekday
 # Findings that leave the plan accepted but deserve a look.
 FLAG_CODES = frozenset({Code.STEP_DOWN_GRACE, Code.STAFF_NOT_ASSIGNED, Code.ROOM_NOT_ASSIGNED})
 
+# What sessions on one date can break, apart from the week's intensity (its plan's business).
+CONFLICT_CODES = frozenset({
+    Code.OVERLAPPING_SESSIONS, Code.OUTSIDE_OPERATING_HOURS, Code.STAFF_NOT_QUALIFIED,
+    Code.STAFF_DOUBLE_BOOKED, Code.ROOM_OVER_CAPACITY, Code.PATIENT_DOUBLE_BOOKED,
+})  # fmt: skip
+
 # Seats a session takes when the service gives none. A group (or an education class, which
 # is taught to groups) may fill up to the hard group ceiling (§4); individual therapy seats the
 # patient and a therapist; family therapy the patient, two relatives and a therapist.
@@ -67,6 +73,17 @@ def validate_plan(
     )
 
 
+def conflicts(
+    sessions: Sequence[PlanSession], context: PlanContext, settings: ProgramSettings
+) -> list[Violation]:
+    """Why sessions cannot take place at their times: the program's hours, each other, and
+    the commitments of their staff, rooms and patient. Empty: they fit."""
+    findings = list(_overlapping(sessions))
+    for session in sessions:
+        findings += _session_findings(session, context, settings)
+    return [finding for finding in findings if finding.code in CONFLICT_CODES]
+
+
 def _intensity(
     minutes_by_day: Mapping[Weekday, int], context: PlanContext, settings: ProgramSettings
 ) -> Iterator[Violation]:
@@ -92,7 +109,8 @@ def _intensity(
         below = f"{hours}; the minimum is {minimum:g}"
         # Clinical practice (§2): a patient stepping down may be below it for a week or two.
         if context.is_stepping_down and context.weeks <= settings.step_down_grace_weeks:
-            grace = f"{below}; accepted for a {context.weeks}-week step-down plan"
+            weeks = f"the plan ends in week {context.weeks} of treatment"
+            grace = f"{below}; accepted while stepping down: {weeks}"
             yield Violation(Code.STEP_DOWN_GRACE, grace)
         else:
             yield Violation(Code.WEEKLY_HOURS_BELOW_MINIMUM, below)

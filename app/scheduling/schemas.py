@@ -3,10 +3,10 @@ import uuid
 from datetime import date, datetime
 from typing import Any, Literal, Self
 
-from pydantic import AwareDatetime, Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from app.scheduling.booking import Evaluation, SavedPlan, StoredPlan
-from app.schemas import LocalTime, Schema
+from app.schemas import Date, Instant, LocalTime, Omittable, Schema
 from app.vocabulary import AppointmentStatus, Modality, PlanStatus, SessionKind, Weekday
 
 # The calendar a plan or an appointment may use: far-off dates are typos, and the last ones
@@ -57,7 +57,7 @@ class PlanSessionCreate(Schema):
 
 
 class PlanTerms(Schema):
-    start_date: date = Field(examples=["2026-09-07"])
+    start_date: Date = Field(examples=["2026-09-07"])
     weeks: int | None = Field(
         None,
         ge=1,
@@ -65,11 +65,16 @@ class PlanTerms(Schema):
         examples=[13],
         description="Or `end_date`; neither: the program's planned duration (90 days by default).",
     )
-    end_date: date | None = Field(None, examples=["2026-12-05"], description="Inclusive.")
+    end_date: Date | None = Field(None, examples=["2026-12-05"], description="Inclusive.")
     move_skipped_days: bool = Field(
         False,
         examples=[True],
         description="Move the sessions of a holiday or closure to a free day of that week.",
+    )
+    book_beyond_authorization: bool = Field(
+        False,
+        description="Also book the appointments beyond the admission's authorized days or"
+        " period (after a concurrent review); by default they are reported, not booked.",
     )
     sessions: list[PlanSessionCreate] = Field(max_length=50, examples=[SESSIONS_EXAMPLE])
 
@@ -131,6 +136,32 @@ class SkippedDayRead(Schema):
     moved_to: dt.date | None = Field(description="The make-up day, or null when lost.")
 
 
+class ShortWeekRead(Schema):
+    """A week that holidays or closures cut below the program's days or hours."""
+
+    week_starts_on: dt.date = Field(description="Its Monday.")
+    days: int = Field(description="Treatment days left that week.")
+    hours: float = Field(description="Hours left that week.")
+    lost_dates: list[dt.date] = Field(description="Closed days whose sessions did not move.")
+
+
+class BeyondAuthorizationRead(Schema):
+    """Appointments of the plan the admission's authorization does not cover."""
+
+    authorized_days: int = Field(description="Treatment days authorized.")
+    authorization_starts_on: dt.date
+    authorization_ends_on: dt.date
+    used_days: int = Field(description="Treatment days already used by past appointments.")
+    appointment_count: int = Field(description="Appointments beyond the authorization.")
+    dates_outside_period: list[dt.date] = Field(
+        description="Treatment dates before or after the authorization period."
+    )
+    dates_over_authorized_days: list[dt.date] = Field(
+        description="Treatment dates within the period but past the authorized number of days."
+    )
+    is_booked: bool = Field(description="Booked because the plan says `book_beyond_authorization`.")
+
+
 class PlanValidation(Schema):
     days_per_week: int
     weekly_hours: float
@@ -139,6 +170,12 @@ class PlanValidation(Schema):
     flags: list[ViolationRead] = Field(description="Accepted, but someone should look.")
     skipped_days: list[SkippedDayRead] = Field(
         description="Closed days from today on, one entry a day, and where they moved."
+    )
+    short_weeks: list[ShortWeekRead] = Field(
+        description="Weeks from this one on that closures cut below the program's minimums."
+    )
+    beyond_authorization: BeyondAuthorizationRead | None = Field(
+        description="Null when the authorization covers every appointment (or for a program)."
     )
 
     @classmethod
@@ -160,6 +197,7 @@ class TreatmentPlanRead(Schema):
     start_date: date
     end_date: date
     move_skipped_days: bool
+    book_beyond_authorization: bool
     status: PlanStatus
     superseded_at: datetime | None
     days_per_week: int
@@ -206,7 +244,17 @@ def _validation_fields(evaluation: Evaluation) -> dict[str, Any]:
         "weekly_hours": check.weekly_hours,
         "appointment_count": len(planned.appointments),
         "violations": [{"code": v.code, "message": v.message} for v in check.violations],
-        "flags": [{"code": v.code, "message": v.message} for v in check.flags],
+        "flags": [{"code": v.code, "message": v.message} for v in evaluation.flags],
+        "beyond_authorization": _beyond(evaluation),
+        "short_weeks": [
+            {
+                "week_starts_on": w.week_starts_on,
+                "days": w.days,
+                "hours": w.hours,
+                "lost_dates": w.lost_dates,
+            }
+            for w in evaluation.short_weeks
+        ],
         "skipped_days": [
             {"date": day, "reason": reason, "moved_to": moved_to}
             for day, reason, moved_to in skipped
@@ -242,7 +290,7 @@ class AppointmentRead(Schema):
 class AppointmentUpdate(Schema):
     """Reschedule (a new `starts_at`, staff member or room; null unassigns) or cancel."""
 
-    starts_at: AwareDatetime | None = Field(None, examples=["2026-09-09T22:00:00Z"])
+    starts_at: Omittable[Instant] = Field(None, examples=["2026-09-09T22:00:00Z"])
     staff_id: uuid.UUID | None = Field(None, examples=[STAFF_EXAMPLE])
     room_id: uuid.UUID | None = Field(None, examples=[ROOM_EXAMPLE])
     status: Literal["cancelled"] | None = Field(None, examples=["cancelled"])
@@ -271,3 +319,20 @@ class AppointmentUpdate(Schema):
         if value is not None and value > last:
             raise ValueError(f"no later than {LAST_DATE}")
         return value
+
+
+def _beyond(evaluation: Evaluation) -> dict[str, Any] | None:
+    check = evaluation.authorization
+    terms = check.terms if check is not None else None
+    if check is None or terms is None or not check.beyond:
+        return None
+    return {
+        "authorized_days": terms.authorized_days,
+        "authorization_starts_on": terms.starts_on,
+        "authorization_ends_on": terms.ends_on,
+        "used_days": check.used_days,
+        "appointment_count": len(check.beyond),
+        "dates_outside_period": check.outside_period,
+        "dates_over_authorized_days": check.over_authorized_days,
+        "is_booked": evaluation.books_beyond_authorization,
+    }

@@ -6,7 +6,7 @@
 import uuid
 from dataclasses import replace
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.admissions.models import Admission
 from app.context import AuditAction, Context
@@ -17,6 +17,7 @@ from app.programs.models import Program
 from app.programs.service import settings_for
 from app.programs.settings import ProgramSettings
 from app.scheduling.appointments import audit_schedule
+from app.scheduling.authorization import terms_of
 from app.scheduling.booking import (
     Draft,
     Evaluation,
@@ -26,9 +27,9 @@ from app.scheduling.booking import (
     end_plan,
     plan_sessions,
     store_plan,
-    upcoming,
 )
 from app.scheduling.calendar_rules import plan_end
+from app.scheduling.dated import dated_plan
 from app.scheduling.errors import AdmissionNotPlannable, PlanHasViolations
 from app.scheduling.memberships import check_group_sessions
 from app.scheduling.models import TreatmentPlan
@@ -141,9 +142,10 @@ def remove_group_from_plan(
     remaining = [session for session in sessions if session.group_id != group.id]
     if len(remaining) == len(sessions):
         return
-    program = ctx.get(Program, admission.program_id)
     draft = _draft_from(plan, remaining)
-    planned = upcoming(program, draft, ctx.now)
+    references = load_references(ctx, remaining, lock=False, strict=False)
+    settings = settings_for(ctx, ctx.get(Program, admission.program_id), plan.settings_version)
+    planned = dated_plan(ctx, _subject(ctx, admission), draft, references, settings).planned
     store_plan(ctx, admission, draft, plan.settings_version, planned, cancel_note=note)
 
 
@@ -169,27 +171,52 @@ def _evaluate(
     dates = (draft.start_date, draft.end_date)
     context = plan_context(ctx, subject, draft.sessions, references, dates, settings)
     check = validate_plan(draft.sessions, context, settings)
-    return Evaluation(check, upcoming(subject.program, draft, ctx.now)), draft
+    dated = dated_plan(ctx, subject, draft, references, settings)
+    evaluation = Evaluation(
+        check,
+        dated.planned,
+        dated.authorization,
+        dated.flags,
+        draft.book_beyond_authorization,
+        dated.short_weeks,
+    )
+    return evaluation, draft
 
 
 def _subject(ctx: Context, admission: Admission) -> Subject:
+    first_plan_start = ctx.session.scalar(
+        select(func.min(TreatmentPlan.start_date)).where(
+            *ctx.scope(TreatmentPlan), TreatmentPlan.admission_id == admission.id
+        )
+    )
+    known_starts = [day for day in (admission.started_on, first_plan_start) if day is not None]
     return Subject(
         program=ctx.get(Program, admission.program_id),
         admission_id=admission.id,
         patient_id=admission.patient_id,
         is_adolescent=admission.is_adolescent,
         is_stepping_down=admission.is_step_down,
+        treatment_starts_on=min(known_starts, default=None),
+        authorization=terms_of(admission),
     )
 
 
 def _draft_of(body: PlanTerms, settings: ProgramSettings) -> Draft:
     sessions = [PlanSession(**session.model_dump()) for session in body.sessions]
     end_date = plan_end(body.start_date, body.weeks, body.end_date, settings)
-    return Draft(sessions, body.start_date, end_date, body.move_skipped_days)
+    return Draft(
+        sessions, body.start_date, end_date, body.move_skipped_days, body.book_beyond_authorization
+    )
 
 
 def _draft_from(plan: TreatmentPlan, sessions: list[PlanSession]) -> Draft:
-    return Draft(sessions, plan.start_date, plan.end_date, plan.move_skipped_days)
+    return Draft(
+        sessions,
+        plan.start_date,
+        plan.end_date,
+        plan.move_skipped_days,
+        plan.book_beyond_authorization,
+    )
 
 
 def _lock(ctx: Context, admission_id: uuid.UUID) -> None:

@@ -40,20 +40,27 @@ LAYERS: list[set[str]] = [
         "security", "timeofday", "versioning", "vocabulary",
     },
     {"programs", "patients", "webhooks"},
-    {"admissions"},
+    {"admissions", "coverages"},
     {"groups"},
     {"scheduling"},
+    {"estimates"},
     {"flows"},
+    {"fhir"},
     {"interface"},
 ]  # fmt: skip
 FOUNDATION = 0
 INTERFACE_MODULES = {"router", "examples"}
+# Interfaces of their own, whole packages: they call services and flows, and only the entry
+# points (`main`) import them.
+INTERFACE_PACKAGES = {"fhir"}
 ENTRY_POINTS = {"main", "cli", "demo", "models", "__main__"}
 
 
 def unit_of(module: str) -> str:
     """The package (or top-level module) a dotted `app.…` module belongs to, or "interface"."""
     parts = module.split(".")[1:]
+    if parts and parts[0] in INTERFACE_PACKAGES:
+        return parts[0]
     if not parts or parts[0] in ENTRY_POINTS or INTERFACE_MODULES & set(parts[1:]):
         return "interface"
     return parts[0]

@@ -63,9 +63,10 @@ def test_a_key_is_401_once_the_clock_passes_its_expiry(
     app: FastAPI, clinic: Clinic, clock: FixedClock
 ) -> None:
     expires_at = clock.now + timedelta(minutes=5)
-    client = client_for(
-        app, make_key(app, clinic.organization_id, Role.staff, expires_at=expires_at)
+    key = make_key(
+        app, clinic.organization_id, Role.staff, issued_at=clock.now, expires_at=expires_at
     )
+    client = client_for(app, key)
     assert client.get("/v1/me").status_code == 200
     clock.now = expires_at
     response = client.get("/v1/me")

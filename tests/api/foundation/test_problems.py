@@ -1,5 +1,6 @@
 """Bad input always gets a 4xx problem document, never a 500 or a stack trace."""
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -110,3 +111,21 @@ def test_arithmetic_beyond_supported_dates_is_a_422_not_a_500(app: FastAPI) -> N
     app.add_api_route("/v1/test-overflow", overflow)
     response = TestClient(app).get("/v1/test-overflow")
     assert_problem(response, 422, "validation-error")
+
+
+def test_a_405_lists_every_method_its_path_has(app: FastAPI, client: TestClient) -> None:
+    methods = {"get", "post", "put", "patch", "delete"}
+    for path, operations in app.openapi()["paths"].items():
+        if not path.startswith("/v1") or operations.keys() >= methods:
+            continue
+        url = re.sub(r"\{[^}]+\}", "00000000-0000-4000-8000-000000000000", path)
+        unused = sorted(methods - operations.keys())[0]
+        response = client.request(unused.upper(), url)
+        assert response.status_code == 405, (unused, url, response.text)
+        assert response.headers["allow"] == ", ".join(sorted(m.upper() for m in operations))
+
+
+def test_patch_on_group_sizing_is_a_405_not_a_malformed_group_id(clinic: Clinic) -> None:
+    response = clinic.staff.patch("/v1/groups/sizing", json={})
+    assert_problem(response, 405, "method-not-allowed")
+    assert response.headers["allow"] == "POST"

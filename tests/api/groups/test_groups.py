@@ -302,7 +302,7 @@ def test_an_update_cannot_empty_a_field_every_group_has(
     response = clinic.staff.patch(f"/v1/groups/{group['id']}", json={field: None})
     assert response.status_code == 422, response.text
     assert response.json()["type"].endswith("/validation-error")
-    assert field_errors(response) == {field: "value_error"}
+    assert field_errors(response) == {field: "null_not_allowed"}
     assert clinic.staff.get(f"/v1/groups/{group['id']}").json()["version"] == group["version"]
 
 

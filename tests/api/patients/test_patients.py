@@ -98,6 +98,14 @@ def test_replacing_identifiers_bumps_the_version(clinic: Clinic) -> None:
     assert updated.json()["version"] == 2
 
 
+def test_one_update_of_names_and_identifiers_is_one_new_version(clinic: Clinic) -> None:
+    patient = register(clinic.staff)
+    body = {"family_name": "Moreno", "identifiers": [{"system": MRN, "value": "MRN-9"}]}
+    updated = clinic.staff.patch(f"/v1/patients/{patient['id']}", json=body)
+    assert updated.json()["version"] == 2
+    assert updated.headers["ETag"] == 'W/"2"'
+
+
 def test_a_deleted_patient_disappears_but_only_admins_delete(clinic: Clinic) -> None:
     patient = register(clinic.staff)
     url = f"/v1/patients/{patient['id']}"

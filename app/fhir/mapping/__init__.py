@@ -1,0 +1,1 @@
+"""Pure mappings between our read models and FHIR R4 resources, one module per resource."""
