@@ -16,7 +16,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import iter_route_contexts
 from pydantic import BaseModel, Field, ValidationError
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import compile_path
@@ -152,6 +153,21 @@ def is_retryable(error: DBAPIError) -> bool:
     return "database is locked" in str(error.orig)
 
 
+class DatabaseUnavailable(DomainError):
+    status, slug, title = 503, "database-unavailable", "The database cannot be reached; retry"
+
+
+def is_unavailable(error: DBAPIError) -> bool:
+    """The database is down, restarting, out of connections or dropped ours: nothing was
+    stored, and the same request succeeds once it is back (no restart needed)."""
+    sqlstate = getattr(error.orig, "sqlstate", None) or ""
+    return (
+        error.connection_invalidated
+        or sqlstate.startswith(("08", "53", "57P"))
+        or (isinstance(error, OperationalError) and not sqlstate)
+    )
+
+
 class MalformedJson(DomainError):
     status, slug, title = 400, "malformed-json", "The body is not valid JSON"
 
@@ -229,7 +245,18 @@ def install_error_handlers(app: FastAPI) -> None:
             log.warning("retryable_database_error", error_type=type(error.orig).__name__)
             busy = Busy("Another request changed the same records; retry shortly.", retry_after=1)
             return problem_response(request, busy)
+        if is_unavailable(error):
+            return await _unavailable(request, error)
         return await _unexpected(request, error)
+
+    @app.exception_handler(SQLAlchemyTimeoutError)
+    async def _unavailable(request: Request, error: Exception) -> JSONResponse:
+        # Unreachable, or every pooled connection busy past the pool's timeout.
+        log.warning("database_unavailable", error_type=type(error).__name__)
+        unavailable = DatabaseUnavailable(
+            "The database is unavailable; retry shortly.", retry_after=5
+        )
+        return problem_response(request, unavailable)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, error: Exception) -> JSONResponse:

@@ -39,6 +39,7 @@ from app.programs.router import rooms_router, staff_router
 from app.programs.router import router as programs_router
 from app.ratelimit import Rate, RateLimiter
 from app.scheduling.router import appointments_router, plans_router
+from app.verifications.router import router as verifications_router
 from app.webhooks.router import router as webhooks_router
 from app.webhooks.worker import start_in_process
 
@@ -88,6 +89,7 @@ DOMAIN_ROUTERS: list[APIRouter] = [
     plans_router,
     appointments_router,
     estimates_router,
+    verifications_router,
     audit_router,
     webhooks_router,
 ]

@@ -11,6 +11,7 @@ from app.groups.models import GroupMembership, TherapyGroup
 from app.patients.models import ConsentRecord, Patient, PatientIdentifier
 from app.programs.models import Program, ProgramSettingsVersion, Room, StaffMember
 from app.scheduling.models import Appointment, TreatmentPlan, TreatmentPlanSession
+from app.verifications.models import InsuranceVerification, X12ControlNumber
 from app.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "DomainEventRecord",
     "GoodFaithEstimate",
     "GroupMembership",
+    "InsuranceVerification",
     "Organization",
     "Patient",
     "PatientIdentifier",
@@ -40,4 +42,5 @@ __all__ = [
     "WebhookAttempt",
     "WebhookDelivery",
     "WebhookSubscription",
+    "X12ControlNumber",
 ]

@@ -16,6 +16,7 @@ _EXAMPLES: dict[int, tuple[str, str, str]] = {
     409: ("conflict", "Conflict with the current state", "The change conflicts with a record."),
     412: ("precondition-failed", "If-Match does not match", "The record is at version 3."),
     413: ("body-too-large", "The request body is too large", "Bodies are limited to 1 MiB."),
+    415: ("unsupported-media-type", "Unsupported media type", "Send application/json."),
     422: ("validation-error", "The request is not valid", "Some fields are missing or invalid."),
     429: ("rate-limited", "Too many requests", "This key may make 600/minute requests."),
 }

@@ -59,6 +59,9 @@ class RateLimiter:
         retry_after = max(1, int((window + 1) * self.rate.seconds - moment))
         return Verdict(allowed=count <= self.rate.count, retry_after=retry_after)
 
+    def is_configured_shared(self) -> bool:
+        return self._redis is not None
+
     def is_shared(self) -> bool:
         """Whether the counts are shared between processes right now (Redis answers)."""
         if self._redis is None:

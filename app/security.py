@@ -49,28 +49,33 @@ class Permission(StrEnum):
     estimates_read = "estimates:read"
     estimates_write = "estimates:write"
     webhooks_manage = "webhooks:manage"
+    verifications_read = "insurance-verifications:read"
+    verifications_write = "insurance-verifications:write"
+    verifications_answer = "insurance-verifications:answer"
 
 
 _READ_CLINIC = {
     Permission.programs_read, Permission.patients_read, Permission.admissions_read,
     Permission.groups_read, Permission.schedules_read, Permission.coverages_read,
-    Permission.estimates_read,
+    Permission.estimates_read, Permission.verifications_read,
 }  # fmt: skip
 _RUN_CLINIC = _READ_CLINIC | {
     Permission.patients_write, Permission.eligibility_evaluate, Permission.admissions_write,
     Permission.groups_write, Permission.schedules_write, Permission.coverages_write,
-    Permission.estimates_write,
+    Permission.estimates_write, Permission.verifications_write,
 }  # fmt: skip
 
-# Minimum necessary (HIPAA): a payer's verification partner sees no clinical record at all in
-# this release; an EHR integration reads and writes patients and reads the schedule; only a
-# clinician approves clinical documentation; only an admin manages keys, settings and audit.
+# Minimum necessary (HIPAA): a payer's verification partner sees no clinical record at all, only
+# its own payer's verification requests (`app/verifications`); an EHR integration reads and
+# writes patients and reads the schedule; only a clinician approves clinical documentation;
+# only an admin manages keys, settings and audit.
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.admin: frozenset(Permission) - {Permission.admissions_approve},
+    Role.admin: frozenset(Permission)
+    - {Permission.admissions_approve, Permission.verifications_answer},
     Role.staff: frozenset(_RUN_CLINIC),
     Role.clinician: frozenset(_RUN_CLINIC | {Permission.admissions_approve}),
     Role.ehr: frozenset(_READ_CLINIC | {Permission.patients_write}),
-    Role.payer: frozenset(),
+    Role.payer: frozenset({Permission.verifications_answer}),
 }
 
 

@@ -1,7 +1,7 @@
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, status
+from fastapi import APIRouter, Body, Response, status
 
 from app.admissions import examples, service
 from app.admissions.schemas import (
@@ -23,6 +23,7 @@ from app.openapi import problem_example, problem_responses
 from app.pagination import PageDep, page_body
 from app.schemas import Page
 from app.security import Permission
+from app.versioning import IfMatch, expected_version, with_etag
 from app.vocabulary import AdmissionStatus
 
 router = APIRouter(tags=["admissions"])
@@ -33,6 +34,7 @@ Reader = Annotated[Context, context_with(Permission.admissions_read)]
 Writer = Annotated[Context, context_with(Permission.admissions_write)]
 Approver = Annotated[Context, context_with(Permission.admissions_approve)]
 NOT_FOUND = problem_responses(404)
+PRECONDITION_FAILED = problem_responses(412)
 
 INVALID_TRANSITION = {
     "value": problem_example(
@@ -140,8 +142,8 @@ def evaluate_eligibility(
         r422=VALIDATION_ERROR | {"contradicts-patient-record": CONTRADICTS_RECORD},
     ),
 )
-def create_admission(body: AdmissionCreate, ctx: Writer) -> AdmissionRead:
-    return service.create_admission(ctx, body)
+def create_admission(body: AdmissionCreate, ctx: Writer, response: Response) -> AdmissionRead:
+    return with_etag(response, service.create_admission(ctx, body))
 
 
 @router.get("/admissions", summary="List admissions, newest first")
@@ -163,8 +165,8 @@ def list_admissions(
 
 
 @router.get("/admissions/{admission_id}", summary="Read an admission", responses=NOT_FOUND)
-def get_admission(admission_id: uuid.UUID, ctx: Reader) -> AdmissionRead:
-    return service.read_admission(ctx, admission_id)
+def get_admission(admission_id: uuid.UUID, ctx: Reader, response: Response) -> AdmissionRead:
+    return with_etag(response, service.read_admission(ctx, admission_id))
 
 
 @router.post(
@@ -173,6 +175,7 @@ def get_admission(admission_id: uuid.UUID, ctx: Reader) -> AdmissionRead:
     responses=problem_responses(
         404,
         409,
+        412,
         r409={
             "invalid-transition": INVALID_TRANSITION,
             "not-eligible": NOT_ELIGIBLE,
@@ -180,8 +183,15 @@ def get_admission(admission_id: uuid.UUID, ctx: Reader) -> AdmissionRead:
         },
     ),
 )
-def approve_admission(admission_id: uuid.UUID, body: Approval, ctx: Approver) -> AdmissionRead:
-    return service.approve(ctx, admission_id, body)
+def approve_admission(
+    admission_id: uuid.UUID,
+    body: Approval,
+    ctx: Approver,
+    response: Response,
+    if_match: IfMatch = None,
+) -> AdmissionRead:
+    admission = service.approve(ctx, admission_id, body, expected_version(if_match))
+    return with_etag(response, admission)
 
 
 @router.post(
@@ -190,6 +200,7 @@ def approve_admission(admission_id: uuid.UUID, body: Approval, ctx: Approver) ->
     responses=problem_responses(
         404,
         409,
+        412,
         422,
         r409={"invalid-transition": INVALID_TRANSITION, "not-eligible": NOT_ELIGIBLE},
         r422=VALIDATION_ERROR
@@ -203,26 +214,47 @@ def approve_admission(admission_id: uuid.UUID, body: Approval, ctx: Approver) ->
         },
     ),
 )
-def start_admission(admission_id: uuid.UUID, body: Start, ctx: Writer) -> AdmissionRead:
-    return service.start(ctx, admission_id, body)
+def start_admission(
+    admission_id: uuid.UUID,
+    body: Start,
+    ctx: Writer,
+    response: Response,
+    if_match: IfMatch = None,
+) -> AdmissionRead:
+    admission = service.start(ctx, admission_id, body, expected_version(if_match))
+    return with_etag(response, admission)
 
 
 @router.post(
     "/admissions/{admission_id}/hold",
     summary="Put treatment on hold (active → on_hold)",
-    responses=TRANSITION_ERRORS,
+    responses={**TRANSITION_ERRORS, **PRECONDITION_FAILED},
 )
-def hold_admission(admission_id: uuid.UUID, body: StatusChange, ctx: Writer) -> AdmissionRead:
-    return admission_flows.hold(ctx, admission_id, body.reason)
+def hold_admission(
+    admission_id: uuid.UUID,
+    body: StatusChange,
+    ctx: Writer,
+    response: Response,
+    if_match: IfMatch = None,
+) -> AdmissionRead:
+    admission = admission_flows.hold(ctx, admission_id, body.reason, expected_version(if_match))
+    return with_etag(response, admission)
 
 
 @router.post(
     "/admissions/{admission_id}/resume",
     summary="Resume treatment (on_hold → active) if the latest assessment still supports IOP",
-    responses=INTO_TREATMENT_ERRORS,
+    responses={**INTO_TREATMENT_ERRORS, **PRECONDITION_FAILED},
 )
-def resume_admission(admission_id: uuid.UUID, body: StatusChange, ctx: Writer) -> AdmissionRead:
-    return admission_flows.resume(ctx, admission_id, body.reason)
+def resume_admission(
+    admission_id: uuid.UUID,
+    body: StatusChange,
+    ctx: Writer,
+    response: Response,
+    if_match: IfMatch = None,
+) -> AdmissionRead:
+    admission = admission_flows.resume(ctx, admission_id, body.reason, expected_version(if_match))
+    return with_etag(response, admission)
 
 
 @router.post(
@@ -231,6 +263,7 @@ def resume_admission(admission_id: uuid.UUID, body: StatusChange, ctx: Writer) -
     responses=problem_responses(
         404,
         409,
+        412,
         422,
         r409={"invalid-transition": INVALID_TRANSITION},
         r422=VALIDATION_ERROR
@@ -243,17 +276,31 @@ def resume_admission(admission_id: uuid.UUID, body: StatusChange, ctx: Writer) -
         },
     ),
 )
-def discharge_admission(admission_id: uuid.UUID, body: Discharge, ctx: Writer) -> AdmissionRead:
-    return admission_flows.discharge(ctx, admission_id, body)
+def discharge_admission(
+    admission_id: uuid.UUID,
+    body: Discharge,
+    ctx: Writer,
+    response: Response,
+    if_match: IfMatch = None,
+) -> AdmissionRead:
+    admission = admission_flows.discharge(ctx, admission_id, body, expected_version(if_match))
+    return with_etag(response, admission)
 
 
 @router.post(
     "/admissions/{admission_id}/cancel",
     summary="Cancel an admission before treatment starts (pending, referred or approved)",
-    responses=TRANSITION_ERRORS,
+    responses={**TRANSITION_ERRORS, **PRECONDITION_FAILED},
 )
-def cancel_admission(admission_id: uuid.UUID, body: StatusChange, ctx: Writer) -> AdmissionRead:
-    return admission_flows.cancel(ctx, admission_id, body.reason)
+def cancel_admission(
+    admission_id: uuid.UUID,
+    body: StatusChange,
+    ctx: Writer,
+    response: Response,
+    if_match: IfMatch = None,
+) -> AdmissionRead:
+    admission = admission_flows.cancel(ctx, admission_id, body.reason, expected_version(if_match))
+    return with_etag(response, admission)
 
 
 @router.post(
@@ -263,13 +310,19 @@ def cancel_admission(admission_id: uuid.UUID, body: StatusChange, ctx: Writer) -
     responses=problem_responses(
         404,
         409,
+        412,
         422,
         r409={"invalid-transition": INVALID_TRANSITION, "admission-exists": ADMISSION_EXISTS},
         r422=VALIDATION_ERROR | {"contradicts-patient-record": CONTRADICTS_RECORD},
     ),
 )
-def reassess_admission(admission_id: uuid.UUID, body: Reassessment, ctx: Writer) -> AssessmentRead:
-    return service.reassess(ctx, admission_id, body)
+def reassess_admission(
+    admission_id: uuid.UUID,
+    body: Reassessment,
+    ctx: Writer,
+    if_match: IfMatch = None,
+) -> AssessmentRead:
+    return service.reassess(ctx, admission_id, body, expected_version(if_match))
 
 
 @router.get(

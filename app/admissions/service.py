@@ -40,6 +40,7 @@ from app.patients.service import get_live_patient
 from app.programs import service as programs_service
 from app.programs.models import Program
 from app.programs.settings import ProgramSettings
+from app.versioning import check_version
 from app.vocabulary import OPEN_ADMISSION, AdmissionStatus
 
 
@@ -135,8 +136,10 @@ def list_admissions(
     return [_read(ctx, admission, decisions[admission.id]) for admission in admissions], total
 
 
-def approve(ctx: Context, admission_id: uuid.UUID, body: Approval) -> AdmissionRead:
-    admission = admission_for(ctx, admission_id, AdmissionAction.approve)
+def approve(
+    ctx: Context, admission_id: uuid.UUID, body: Approval, expected_version: int | None = None
+) -> AdmissionRead:
+    admission = admission_for(ctx, admission_id, AdmissionAction.approve, expected_version)
     if admission.part2_notice_given_on is None:
         raise Part2NoticeMissing("Record when the Part 2 notice was given before approving.")
     program = ctx.session.get_one(Program, admission.program_id)
@@ -152,8 +155,10 @@ def approve(ctx: Context, admission_id: uuid.UUID, body: Approval) -> AdmissionR
     return move(ctx, admission, AdmissionAction.approve, body.reason)
 
 
-def start(ctx: Context, admission_id: uuid.UUID, body: Start) -> AdmissionRead:
-    admission = admission_for(ctx, admission_id, AdmissionAction.start)
+def start(
+    ctx: Context, admission_id: uuid.UUID, body: Start, expected_version: int | None = None
+) -> AdmissionRead:
+    admission = admission_for(ctx, admission_id, AdmissionAction.start, expected_version)
     started_on = body.started_on or _today(ctx, admission)
     starts, ends = admission.authorization_starts_on, admission.authorization_ends_on
     if starts is not None and ends is not None and not starts <= started_on <= ends:
@@ -185,11 +190,13 @@ def record_discharge(ctx: Context, admission: Admission, body: Discharge) -> Non
     admission.discharge_reason = body.reason
 
 
-def reassess(ctx: Context, admission_id: uuid.UUID, body: Reassessment) -> AssessmentRead:
+def reassess(
+    ctx: Context, admission_id: uuid.UUID, body: Reassessment, expected_version: int | None = None
+) -> AssessmentRead:
     """A new rating, kept as history; it may recommend another level. Before approval the
     admission's state follows it (`lifecycle.after_reassessment`): a referred patient who now
     fits IOP waits for approval again."""
-    admission = admission_for(ctx, admission_id, AdmissionAction.reassess)
+    admission = admission_for(ctx, admission_id, AdmissionAction.reassess, expected_version)
     program = ctx.session.get_one(Program, admission.program_id)
     patient = get_live_patient(ctx, admission.patient_id)  # a deleted record is not re-admitted
     today = programs_service.program_today(program, ctx.now)
@@ -292,13 +299,20 @@ def _decide(
     return evaluate_eligibility(assessment, settings, today)
 
 
-def admission_for(ctx: Context, admission_id: uuid.UUID, action: AdmissionAction) -> Admission:
-    """The admission, locked until the request's transaction ends, if `action` may move it.
+def admission_for(
+    ctx: Context,
+    admission_id: uuid.UUID,
+    action: AdmissionAction,
+    expected_version: int | None = None,
+) -> Admission:
+    """The admission, locked until the request's transaction ends, if `action` may move it
+    (and it is still at the version the client read, when it says).
 
     Locked, so an enrollment checking this admission waits for the move to commit and then
     sees it closed instead of joining it. A flow that closes an admission takes its groups'
     locks first (`app.flows.locks`)."""
     admission = ctx.get(Admission, admission_id, for_update=True)
+    check_version(admission.version, expected_version)
     current = AdmissionStatus(admission.status)
     if next_status(current, action) is None:
         allowed = [a.value for a in allowed_actions(current, admission.outcome)]

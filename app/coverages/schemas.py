@@ -7,7 +7,7 @@ from typing import Annotated, Literal, Self
 
 from pydantic import Field, model_validator
 
-from app.schemas import Money, Schema
+from app.schemas import Date, Money, Schema
 
 PayerType = Literal["commercial", "medicare", "medicaid", "self_pay", "other"]
 NetworkStatus = Literal["in_network", "out_of_network", "unknown"]
@@ -98,12 +98,12 @@ class CoverageTerms(_PlanPeriod):
     payer_name: str | None = Field(None, max_length=200, examples=["Blue Harbor Health Plan"])
     member_id: str | None = Field(None, max_length=80, examples=["BHP123456789"])
     group_number: str | None = Field(None, max_length=80, examples=["GRP-0042"])
-    plan_starts_on: date | None = Field(
+    plan_starts_on: Date | None = Field(
         None,
         examples=["2026-01-01"],
         description="Start of the plan period; each anniversary starts a new benefit year.",
     )
-    plan_ends_on: date | None = Field(None, examples=["2026-12-31"])
+    plan_ends_on: Date | None = Field(None, examples=["2026-12-31"])
     network_status: NetworkStatus = "unknown"
     requires_prior_authorization: bool = False
     benefits: Benefits = Field(default_factory=Benefits)
@@ -119,8 +119,8 @@ class CoverageUpdate(_PlanPeriod):
     payer_name: str | None = Field(None, max_length=200)
     member_id: str | None = Field(None, max_length=80)
     group_number: str | None = Field(None, max_length=80)
-    plan_starts_on: date | None = None
-    plan_ends_on: date | None = None
+    plan_starts_on: Date | None = None
+    plan_ends_on: Date | None = None
     network_status: NetworkStatus | None = None
     requires_prior_authorization: bool | None = None
     benefits: Benefits | None = Field(

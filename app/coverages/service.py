@@ -1,6 +1,7 @@
 """Coverages of a patient: patient data, so every read and change is audited."""
 
 import uuid
+from datetime import date
 from typing import Any
 
 from app.context import AuditAction, Context
@@ -119,3 +120,30 @@ def _stamped(ctx: Context, benefits: Benefits, stored: dict[str, Any]) -> dict[s
 
 def _emit(ctx: Context, event_type: EventType, coverage: Coverage) -> None:
     ctx.emit(DomainEvent(event_type, {"coverage_id": coverage.id}, patient_id=coverage.patient_id))
+
+
+def record_verified_benefits(
+    ctx: Context, coverage_id: uuid.UUID, benefits: Benefits, verified_on: date
+) -> CoverageRead:
+    """The payer's figures replace those it reported, `verified` on the day it verified them;
+    a benefit it did not report keeps what staff entered (domain.md §6)."""
+    coverage = ctx.get(Coverage, coverage_id, for_update=True)
+    reported = {
+        name: value | {"source": "verified", "recorded_on": verified_on.isoformat()}
+        for name, value in benefits.model_dump(mode="json", exclude_none=True).items()
+    }
+    merged = dict(coverage.benefits) | reported
+    if "coinsurance" in reported:  # a plan shares by coinsurance or by copay, never both
+        merged.pop("copay_per_day", None)
+    if "copay_per_day" in reported:
+        merged.pop("coinsurance", None)
+    coverage.benefits = merged
+    ctx.session.flush()
+    ctx.audit(AuditAction.update, "coverage", coverage.id, patient_id=coverage.patient_id)
+    _emit(ctx, EventType.coverage_updated, coverage)
+    return CoverageRead.model_validate(coverage)
+
+
+def member_id_of(ctx: Context, coverage_id: uuid.UUID) -> str | None:
+    """The member id a payer knows the coverage by (not audited: the caller audits its use)."""
+    return ctx.get(Coverage, coverage_id).member_id

@@ -13,7 +13,7 @@ from app.coverages.schemas import (
     PayerType,
 )
 from app.programs.settings import BillingCode, RevenueCode
-from app.schemas import Money, Schema
+from app.schemas import Date, Money, Schema
 
 Amount = Annotated[Money, Field(ge=0, examples=["300.00"])]
 LinesPer = Literal["day", "month"]
@@ -27,7 +27,7 @@ class TreatmentDays(Schema):
     days_per_week: int | None = Field(None, ge=1, le=7, examples=[3])
     weeks: int | None = Field(None, ge=1, le=104, examples=[13])
     admission_id: uuid.UUID | None = None
-    starts_on: date | None = Field(
+    starts_on: Date | None = Field(
         None,
         examples=["2026-03-02"],
         description="First day of a count or a weekly schedule; today when not given.",
@@ -126,12 +126,12 @@ class Provider(Schema):
 class GoodFaithEstimateCreate(TreatmentDays):
     patient_id: uuid.UUID
     program_id: uuid.UUID | None = Field(None, description="Needed unless an admission is given.")
-    scheduled_on: date | None = Field(
+    scheduled_on: Date | None = Field(
         None,
         examples=["2026-03-02"],
         description="When the service was scheduled; today unless `requested_on` is given.",
     )
-    requested_on: date | None = Field(
+    requested_on: Date | None = Field(
         None, description="When the patient asked for an estimate without scheduling."
     )
     diagnosis_codes: list[Annotated[str, Field(pattern=r"^[A-Z]\d{2}(\.[0-9A-Z]{1,4})?$")]] = Field(

@@ -26,7 +26,7 @@ from app.programs.service import program_today, settings_for
 from app.programs.settings import ProgramSettings
 from app.scheduling.booking import current_plan, plan_sessions
 from app.scheduling.models import Appointment
-from app.scheduling.plan_context import closed_days
+from app.scheduling.rule_inputs import closed_days
 from app.vocabulary import AppointmentStatus, Weekday
 
 CHARGED = (AppointmentStatus.booked, AppointmentStatus.fulfilled)

@@ -35,6 +35,10 @@ class EventType(StrEnum):
     coverage_deleted = "coverage.deleted"
     cost_estimate_saved = "cost_estimate.saved"
     good_faith_estimate_issued = "good_faith_estimate.issued"
+    insurance_verification_requested = "insurance_verification.requested"
+    insurance_verification_completed = "insurance_verification.completed"
+    insurance_verification_failed = "insurance_verification.failed"
+    insurance_verification_cancelled = "insurance_verification.cancelled"
 
 
 @dataclass(frozen=True)

@@ -93,6 +93,8 @@ def outcome_response(error: DomainError) -> JSONResponse:
     headers = {}
     if "retry_after" in error.extensions:
         headers["Retry-After"] = str(error.extensions["retry_after"])
+    if "allow" in error.extensions:  # a 405 names every method the path has (RFC 9110)
+        headers["Allow"] = str(error.extensions["allow"])
     return JSONResponse(
         operation_outcome(error), status_code=error.status, media_type=FHIR_JSON, headers=headers
     )

@@ -7,6 +7,7 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request, status
+from fastapi.routing import APIRoute
 from starlette.routing import Match
 
 from app.admissions import service as admissions
@@ -225,10 +226,8 @@ def search_appointments(
 
 @router.get("/Appointment/{appointment_id}", summary="Read an appointment", responses=READ)
 def read_appointment(appointment_id: str, ctx: ScheduleReader) -> FhirResponse:
-    found = appointments.get_appointment(ctx, _id(appointment_id, "appointment"))
-    return resource_response(
-        appointment_map.appointment_resource(AppointmentRead.model_validate(found))
-    )
+    found = appointments.read_appointment(ctx, _id(appointment_id, "appointment"))
+    return resource_response(appointment_map.appointment_resource(found))
 
 
 @router.get("/Encounter", summary="Search encounters (attended sessions)", responses=SEARCH)
@@ -251,10 +250,10 @@ def search_encounters(
     "/Encounter/{encounter_id}", summary="Read an encounter (an attended session)", responses=READ
 )
 def read_encounter(encounter_id: str, ctx: ScheduleReader) -> FhirResponse:
-    found = appointments.get_appointment(ctx, _id(encounter_id, "encounter"))
+    found = appointments.read_appointment(ctx, _id(encounter_id, "encounter"))
     if found.status != AppointmentStatus.fulfilled:
         raise NotFound(f"No encounter with id {encounter_id}: the session was not attended.")
-    [encounter] = _encounters(ctx, [AppointmentRead.model_validate(found)])
+    [encounter] = _encounters(ctx, [found])
     return resource_response(encounter)
 
 
@@ -281,8 +280,14 @@ def read_group(group_id: str, ctx: GroupReader) -> FhirResponse:
 )
 def unsupported(request: Request, path: str) -> FhirResponse:
     """Anything else under the FHIR base: an OperationOutcome, never a problem document."""
-    if any(route.matches(request.scope)[0] == Match.PARTIAL for route in router.routes):
-        error = DomainError(f"{request.method} is not supported here.")
+    allowed = sorted(
+        method
+        for route in router.routes
+        if isinstance(route, APIRoute) and route.matches(request.scope)[0] == Match.PARTIAL
+        for method in route.methods or ()
+    )
+    if allowed:
+        error = DomainError(f"{request.method} is not supported here.", allow=", ".join(allowed))
         error.status, error.slug, error.title = 405, "method-not-allowed", "Method not allowed"
         raise error
     raise NotFound(f"This FHIR server has nothing at {path}; see {PREFIX}/metadata.")
@@ -321,7 +326,7 @@ def _appointments(
         local_dates=date_bounds("date", local_dates),
         starts=instant_bounds("date", instants),
     )
-    return [AppointmentRead.model_validate(a) for a in found], total
+    return found, total
 
 
 def _encounters(ctx: Context, attended: list[AppointmentRead]) -> list[dict[str, Any]]:

@@ -11,29 +11,44 @@ from app.flows import groups as group_flows
 from app.flows import locks
 from app.scheduling import service as scheduling_service
 
-
-def hold(ctx: Context, admission_id: uuid.UUID, reason: str) -> AdmissionRead:
-    return _move(ctx, admission_id, AdmissionAction.hold, reason)
+# `expected_version`: the admission's version the client read (If-Match), or None.
 
 
-def resume(ctx: Context, admission_id: uuid.UUID, reason: str) -> AdmissionRead:
-    return _move(ctx, admission_id, AdmissionAction.resume, reason)
+def hold(
+    ctx: Context, admission_id: uuid.UUID, reason: str, expected_version: int | None = None
+) -> AdmissionRead:
+    return _move(ctx, admission_id, AdmissionAction.hold, reason, expected_version)
 
 
-def cancel(ctx: Context, admission_id: uuid.UUID, reason: str) -> AdmissionRead:
-    return _move(ctx, admission_id, AdmissionAction.cancel, reason)
+def resume(
+    ctx: Context, admission_id: uuid.UUID, reason: str, expected_version: int | None = None
+) -> AdmissionRead:
+    return _move(ctx, admission_id, AdmissionAction.resume, reason, expected_version)
 
 
-def discharge(ctx: Context, admission_id: uuid.UUID, body: Discharge) -> AdmissionRead:
-    admission = locks.admission_for(ctx, admission_id, AdmissionAction.discharge)
+def cancel(
+    ctx: Context, admission_id: uuid.UUID, reason: str, expected_version: int | None = None
+) -> AdmissionRead:
+    return _move(ctx, admission_id, AdmissionAction.cancel, reason, expected_version)
+
+
+def discharge(
+    ctx: Context, admission_id: uuid.UUID, body: Discharge, expected_version: int | None = None
+) -> AdmissionRead:
+    action = AdmissionAction.discharge
+    admission = locks.admission_for(ctx, admission_id, action, expected_version)
     admissions_service.record_discharge(ctx, admission, body)
-    return _close(ctx, admission, AdmissionAction.discharge, body.reason)
+    return _close(ctx, admission, action, body.reason)
 
 
 def _move(
-    ctx: Context, admission_id: uuid.UUID, action: AdmissionAction, reason: str
+    ctx: Context,
+    admission_id: uuid.UUID,
+    action: AdmissionAction,
+    reason: str,
+    expected_version: int | None,
 ) -> AdmissionRead:
-    admission = locks.admission_for(ctx, admission_id, action)
+    admission = locks.admission_for(ctx, admission_id, action, expected_version)
     if closes(action):
         return _close(ctx, admission, action, reason)
     return admissions_service.move(ctx, admission, action, reason)

@@ -32,9 +32,14 @@ def admission(ctx: Context, admission_id: uuid.UUID) -> Admission:
     return ctx.get(Admission, admission_id, for_update=True)
 
 
-def admission_for(ctx: Context, admission_id: uuid.UUID, action: AdmissionAction) -> Admission:
+def admission_for(
+    ctx: Context,
+    admission_id: uuid.UUID,
+    action: AdmissionAction,
+    expected_version: int | None = None,
+) -> Admission:
     """The admission (2.) if `action` may move it; when the action closes it, the groups it
     holds seats in or waits for (1.) first, since closing gives those seats up."""
     if closes(action):
         membership.lock_groups_of(ctx, admission_id)
-    return admissions_service.admission_for(ctx, admission_id, action)
+    return admissions_service.admission_for(ctx, admission_id, action, expected_version)

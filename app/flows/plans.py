@@ -6,12 +6,13 @@ import uuid
 from app.context import Context
 from app.flows import locks
 from app.scheduling import service as scheduling_service
-from app.scheduling.booking import SavedPlan
-from app.scheduling.schemas import TreatmentPlanCreate
+from app.scheduling.schemas import TreatmentPlanCreate, TreatmentPlanSaved
 
 
-def save_plan(ctx: Context, admission_id: uuid.UUID, body: TreatmentPlanCreate) -> SavedPlan:
+def save_plan(
+    ctx: Context, admission_id: uuid.UUID, body: TreatmentPlanCreate
+) -> TreatmentPlanSaved:
     """Locks the admission (2. of `locks`), then staff and rooms (3.) as the plan is checked;
     the groups it names are read, not locked: their seats are enrollment's business."""
     admission = locks.admission(ctx, admission_id)
-    return scheduling_service.save_treatment_plan(ctx, admission, body)
+    return TreatmentPlanSaved.of(scheduling_service.save_treatment_plan(ctx, admission, body))

@@ -22,6 +22,14 @@ from app.vocabulary import ADMITTED
 PROFILE_ATTRIBUTES = ("age", "is_adolescent", "sex", "gender_identity", "is_veteran", "tags")
 
 
+def cohort_has_started(ctx: Context, group: TherapyGroup) -> bool:
+    """A closed (cohort) group takes members until its first day, in the program's time zone."""
+    if group.cohort_starts_on is None:
+        return False
+    program = ctx.session.get_one(Program, group.program_id)
+    return program_today(program, ctx.now) > group.cohort_starts_on
+
+
 def criteria_of(group: TherapyGroup) -> list[Criterion]:
     return [Criterion.model_validate(criterion) for criterion in group.criteria]
 

@@ -3,9 +3,10 @@
 from typing import Any
 
 from app.errors import DomainError
-from app.groups.membership import (
+from app.groups.errors import (
     AdmissionRequired,
     AlreadyMember,
+    CohortStarted,
     CriteriaNotMet,
     GroupClosed,
     GroupFull,
@@ -47,6 +48,12 @@ _CONFLICTS = (
         "The patient has no approved or active admission in the group's program.",
     )
     | _problem(GroupClosed, "The group 'Women's process group' is closed.")
+    | _problem(
+        CohortStarted,
+        "The group 'Trauma cohort' is a closed cohort that started on 2026-03-02; it takes no"
+        " new member.",
+        cohort_starts_on="2026-03-02",
+    )
 )
 
 _CRITERIA_NOT_MET = _problem(

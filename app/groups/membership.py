@@ -8,10 +8,23 @@ from sqlalchemy.exc import IntegrityError
 
 from app.admissions.models import Admission
 from app.context import AuditAction, Context
-from app.errors import Conflict, FieldError, NotFound, Unprocessable
+from app.errors import FieldError, NotFound
 from app.events.types import EventType
 from app.groups.criteria import unmet_criteria
-from app.groups.eligibility import admission_in_program, criteria_of, profiles_for
+from app.groups.eligibility import (
+    admission_in_program,
+    cohort_has_started,
+    criteria_of,
+    profiles_for,
+)
+from app.groups.errors import (
+    AdmissionRequired,
+    AlreadyMember,
+    CohortStarted,
+    CriteriaNotMet,
+    GroupClosed,
+    GroupFull,
+)
 from app.groups.events import emit_membership
 from app.groups.models import GroupMembership, TherapyGroup
 from app.groups.rules import enrollment_outcome
@@ -24,26 +37,6 @@ from app.groups.waitlist import (
 from app.pagination import PageParams, fetch_page
 from app.patients import service as patients_service
 from app.vocabulary import OPEN_MEMBERSHIP, MembershipStatus
-
-
-class GroupFull(Conflict):
-    slug, title = "group-full", "The group is full"
-
-
-class AlreadyMember(Conflict):
-    slug, title = "already-member", "Already a member of the group or on its waitlist"
-
-
-class AdmissionRequired(Conflict):
-    slug, title = "admission-required", "No approved or active admission in the group's program"
-
-
-class GroupClosed(Conflict):
-    slug, title = "group-closed", "The group is closed"
-
-
-class CriteriaNotMet(Unprocessable):
-    slug, title = "criteria-not-met", "The patient does not meet the group's criteria"
 
 
 def lock_group(ctx: Context, group_id: uuid.UUID) -> TherapyGroup:
@@ -68,6 +61,12 @@ def enroll(
     The caller holds the group's lock; a seat's meetings are the plan's business."""
     if group.closed_at is not None:
         raise GroupClosed(f"The group {group.name!r} is closed.")
+    if cohort_has_started(ctx, group):
+        raise CohortStarted(
+            f"The group {group.name!r} is a closed cohort that started on"
+            f" {group.cohort_starts_on}; it takes no new member.",
+            cohort_starts_on=str(group.cohort_starts_on),
+        )
     patient = patients_service.get_live_patient(ctx, body.patient_id)
     if _open_membership(ctx, group.id, patient.id) is not None:
         raise AlreadyMember("The patient is already a member of this group or on its waitlist.")

@@ -1,7 +1,7 @@
 """Therapy groups and their members, enrolled or waitlisted."""
 
 import uuid
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String, text
@@ -30,6 +30,8 @@ class TherapyGroup(OrganizationScoped):
     duration_minutes: Mapped[int]
     track: Mapped[str] = mapped_column(String(16))
     admission_type: Mapped[str] = mapped_column(String(10))  # open (rolling) or closed (cohort)
+    # A closed group's first meeting day: it takes no new member after it.
+    cohort_starts_on: Mapped[date | None]
     criteria: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     min_size: Mapped[int]
     max_size: Mapped[int]

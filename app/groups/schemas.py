@@ -1,15 +1,15 @@
 """Bodies of therapy groups, their members and group sizing."""
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Literal, Self
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from app.groups.criteria import Criterion
-from app.groups.rules import ProposedGroup, Specialization, Unplaced
-from app.schemas import LocalTime, Omittable, Schema
+from app.groups.sizing_rules import ProposedGroup, Specialization, Unplaced
+from app.schemas import Date, LocalTime, Omittable, Schema
 from app.vocabulary import GroupStatus, MembershipStatus, Modality, SessionKind, Weekday
 
 Track = Literal["day", "evening"]
@@ -103,6 +103,12 @@ class GroupCreate(Schema):
     admission_type: AdmissionType = Field(
         "open", description="`open`: rolling admission; `closed`: a cohort that starts together."
     )
+    cohort_starts_on: Date | None = Field(
+        None,
+        description="A closed group's first day, required for it (and only for it): the cohort"
+        " takes no new member after that day.",
+        examples=[None],
+    )
     criteria: list[Criterion] = Field(
         default_factory=list,
         max_length=20,
@@ -133,6 +139,8 @@ class GroupCreate(Schema):
             problems.append("therapy is required for the complementary topic, and only for it")
         if self.modality is Modality.TELEHEALTH and self.room_id is not None:
             problems.append("a telehealth group has no room")
+        if (self.admission_type == "closed") != (self.cohort_starts_on is not None):
+            problems.append("cohort_starts_on is required for a closed group, and only for it")
         if self.modality is Modality.IN_PERSON and self.room_id is None:
             problems.append("an in-person group needs a room_id")
         if (self.min_size or 0) > (self.max_size or 100):
@@ -158,6 +166,7 @@ class GroupUpdate(Schema):
     duration_minutes: Omittable[int] = Field(None, ge=5, le=480)
     track: Omittable[Track] = None
     admission_type: Omittable[AdmissionType] = None
+    cohort_starts_on: Date | None = None
     criteria: Omittable[list[Criterion]] = Field(None, max_length=20)
     min_size: Omittable[int] = Field(None, ge=1, le=100)
     max_size: Omittable[int] = Field(None, ge=1, le=100)
@@ -178,6 +187,7 @@ class GroupRead(Schema):
     duration_minutes: int
     track: Track
     admission_type: AdmissionType
+    cohort_starts_on: date | None
     criteria: list[Criterion]
     min_size: int
     max_size: int

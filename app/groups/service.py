@@ -181,8 +181,10 @@ def _read(group: TherapyGroup, counts: Counts) -> GroupRead:
 
 
 def _columns(group: GroupCreate) -> dict[str, Any]:
-    # JSON values for the JSON columns and the enums; ids and the time stay typed.
-    typed = group.model_dump(include={"program_id", "facilitator_id", "room_id", "start_time"})
+    # JSON values for the JSON columns and the enums; ids, the time and the date stay typed.
+    typed = group.model_dump(
+        include={"program_id", "facilitator_id", "room_id", "start_time", "cohort_starts_on"}
+    )
     return group.model_dump(mode="json") | typed
 
 

@@ -7,8 +7,8 @@ from app.errors import FieldError, NotFound, Unprocessable
 from app.groups.criteria import Criterion
 from app.groups.eligibility import criteria_of, profiles_for
 from app.groups.models import TherapyGroup
-from app.groups.rules import SizingPatient, SizingRequest, Specialization, plan_groups
 from app.groups.schemas import GENERAL, GroupSizingRead, GroupSizingRequest
+from app.groups.sizing_rules import SizingPatient, SizingRequest, Specialization, plan_groups
 from app.patients.models import Patient
 from app.programs.models import Program
 from app.programs.service import settings_for

@@ -15,7 +15,12 @@ from app.admissions.models import Admission
 from app.context import AuditAction, Context
 from app.events.types import EventType
 from app.groups.criteria import Criterion, unmet_criteria
-from app.groups.eligibility import admission_in_program, criteria_of, profiles_for
+from app.groups.eligibility import (
+    admission_in_program,
+    cohort_has_started,
+    criteria_of,
+    profiles_for,
+)
 from app.groups.events import emit_membership
 from app.groups.models import GroupMembership, TherapyGroup
 from app.groups.rules import WaitlistEntry, next_to_promote
@@ -44,7 +49,7 @@ def promote_waitlisted(ctx: Context, group: TherapyGroup, book: Booking) -> Prom
     The caller holds the group's lock."""
     promotion = Promotion()
     seats = group.max_size - enrolled_count(ctx, group)
-    if seats <= 0:
+    if seats <= 0 or cohort_has_started(ctx, group):  # a started cohort takes no one new
         return promotion  # no seat to give: no patient record is read
     waiting = {str(m.patient_id): m for m in waitlisted(ctx, group.id)}
     patients = _patients(ctx, [m.patient_id for m in waiting.values()])

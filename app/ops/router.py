@@ -1,10 +1,12 @@
 """Liveness, readiness and metrics for orchestrators and monitoring."""
 
 import os
+from typing import Literal
 
 from fastapi import APIRouter, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector
+from pydantic import Field
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -17,6 +19,16 @@ router = APIRouter(tags=["operations"])
 
 class Health(Schema):
     status: str
+
+
+class Readiness(Schema):
+    status: Literal["ready", "degraded"] = Field(
+        description="`degraded`: serving, but a dependency other than the database is down."
+    )
+    rate_limits: Literal["shared", "per_process", "degraded"] = Field(
+        description="`shared` through Redis; `per_process` as configured; `degraded`: Redis is"
+        " configured but unreachable, so each process counts on its own until it is back."
+    )
 
 
 class NotReady(DomainError):
@@ -33,7 +45,7 @@ def get_health() -> Health:
     summary="The database is reachable and its schema is at the latest migration",
     responses={503: {"description": "Database unreachable or migrations pending"}},
 )
-def get_readiness(request: Request) -> Health:
+def get_readiness(request: Request) -> Readiness:
     engine = request.app.state.engine
     try:
         with engine.connect() as connection:
@@ -43,7 +55,12 @@ def get_readiness(request: Request) -> Health:
         raise NotReady("The database is unreachable.") from error
     if not at_head:
         raise NotReady("Migrations are pending: run `iop migrate`.")
-    return Health(status="ready")
+    limiter = request.app.state.rate_limiter
+    if not limiter.is_configured_shared():
+        return Readiness(status="ready", rate_limits="per_process")
+    if limiter.is_shared():
+        return Readiness(status="ready", rate_limits="shared")
+    return Readiness(status="degraded", rate_limits="degraded")
 
 
 @router.get(

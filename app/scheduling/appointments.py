@@ -19,8 +19,8 @@ from app.programs.models import Program
 from app.programs.service import settings_for
 from app.scheduling.errors import AppointmentConflicts
 from app.scheduling.models import Appointment, TreatmentPlan, TreatmentPlanSession
-from app.scheduling.plan import PlanSession
-from app.scheduling.plan_context import (
+from app.scheduling.references import load_references, with_group_seats
+from app.scheduling.rule_inputs import (
     Meeting,
     Subject,
     assemble_context,
@@ -28,9 +28,9 @@ from app.scheduling.plan_context import (
     meeting_key,
     operating_hours,
 )
-from app.scheduling.references import load_references, with_group_seats
-from app.scheduling.rules import conflicts
-from app.scheduling.schemas import AppointmentUpdate
+from app.scheduling.rules.plan import PlanSession
+from app.scheduling.rules.validation import conflicts
+from app.scheduling.schemas import AppointmentRead, AppointmentUpdate
 from app.versioning import check_version
 from app.vocabulary import AppointmentStatus, Modality, SessionKind, Weekday
 
@@ -41,7 +41,7 @@ def list_patient_appointments(
     dates: tuple[dt.date | None, dt.date | None],
     status: str | None,
     params: PageParams,
-) -> tuple[list[Appointment], int]:
+) -> tuple[list[AppointmentRead], int]:
     """A patient's appointments between two local dates (inclusive), in time order."""
     first, last = dates
     if first is not None and last is not None and first > last:
@@ -58,7 +58,7 @@ def list_patient_appointments(
         statement = statement.where(Appointment.local_date <= last)
     appointments, total = fetch_page(ctx.session, statement, params)
     ctx.audit(AuditAction.list, "appointment", [a.id for a in appointments], patient_id=patient.id)
-    return appointments, total
+    return [AppointmentRead.model_validate(a) for a in appointments], total
 
 
 def search_appointments(
@@ -69,7 +69,7 @@ def search_appointments(
     statuses: Collection[AppointmentStatus] | None = None,
     local_dates: tuple[dt.date | None, dt.date | None] = (None, None),
     starts: tuple[dt.datetime | None, dt.datetime | None] = (None, None),
-) -> tuple[list[Appointment], int]:
+) -> tuple[list[AppointmentRead], int]:
     """The organization's appointments in time order, filtered by patient, statuses, program
     local dates (inclusive) and start instants (at or after the first, before the second)."""
     statement = ctx.select(Appointment).order_by(Appointment.starts_at, Appointment.id)
@@ -89,7 +89,7 @@ def search_appointments(
         statement = statement.where(Appointment.starts_at < before)
     appointments, total = fetch_page(ctx.session, statement, params)
     audit_by_patient(ctx, AuditAction.list, appointments)
-    return appointments, total
+    return [AppointmentRead.model_validate(a) for a in appointments], total
 
 
 def future_bookings_of(ctx: Context, patient_id: uuid.UUID) -> list[Appointment]:
@@ -113,7 +113,7 @@ def day_sheet(
     filters: dict[str, uuid.UUID | None],
     status: str | None,
     params: PageParams,
-) -> tuple[list[Appointment], int]:
+) -> tuple[list[AppointmentRead], int]:
     """The clinic's appointments on one local date, by staff member, room or program."""
     statement = _scoped(ctx, status).where(Appointment.local_date == day)
     for name, value in filters.items():
@@ -121,18 +121,18 @@ def day_sheet(
             statement = statement.where(getattr(Appointment, name) == value)
     appointments, total = fetch_page(ctx.session, statement, params)
     audit_by_patient(ctx, AuditAction.list, appointments)
-    return appointments, total
+    return [AppointmentRead.model_validate(a) for a in appointments], total
 
 
-def get_appointment(ctx: Context, appointment_id: uuid.UUID) -> Appointment:
+def read_appointment(ctx: Context, appointment_id: uuid.UUID) -> AppointmentRead:
     appointment = ctx.get(Appointment, appointment_id)
     ctx.audit(AuditAction.read, "appointment", appointment.id, patient_id=appointment.patient_id)
-    return appointment
+    return AppointmentRead.model_validate(appointment)
 
 
 def update_appointment(
     ctx: Context, appointment_id: uuid.UUID, body: AppointmentUpdate, expected: int | None
-) -> Appointment:
+) -> AppointmentRead:
     appointment = ctx.get(Appointment, appointment_id)
     check_version(appointment.version, expected)
     if appointment.status != AppointmentStatus.booked:
@@ -153,7 +153,7 @@ def update_appointment(
     ctx.audit(action, "appointment", appointment.id, patient_id=appointment.patient_id)
     subject = {"appointment_id": appointment.id, "admission_id": appointment.admission_id}
     ctx.emit(DomainEvent(EventType.appointment_changed, subject, appointment.patient_id))
-    return appointment
+    return AppointmentRead.model_validate(appointment)
 
 
 def _refuse_if_started(ctx: Context, appointment: Appointment) -> None:

@@ -8,13 +8,13 @@ from sqlalchemy import select
 
 from app.admissions.models import Admission
 from app.context import Context
-from app.scheduling.authorization_rules import (
+from app.scheduling.models import Appointment
+from app.scheduling.rules.authorization import (
     AuthorizationCheck,
     AuthorizationTerms,
     check_authorization,
 )
-from app.scheduling.calendar_rules import Materialized
-from app.scheduling.models import Appointment
+from app.scheduling.rules.calendar import Materialized
 from app.vocabulary import AppointmentStatus
 
 # Days that took an authorized day: held or attended. A cancellation or a no-show is not

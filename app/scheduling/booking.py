@@ -20,17 +20,17 @@ from app.db import new_id
 from app.events.types import DomainEvent, EventType
 from app.programs.models import Program
 from app.programs.service import program_today
-from app.scheduling.authorization_rules import AuthorizationCheck
-from app.scheduling.calendar_rules import (
+from app.scheduling.models import Appointment, TreatmentPlan, TreatmentPlanSession
+from app.scheduling.rule_inputs import closed_days, operating_hours, rule_session
+from app.scheduling.rules.authorization import AuthorizationCheck
+from app.scheduling.rules.calendar import (
     MakeUpCheck,
     Materialized,
     PlannedAppointment,
     materialize,
 )
-from app.scheduling.models import Appointment, TreatmentPlan, TreatmentPlanSession
-from app.scheduling.plan import PlanCheck, PlanSession, Violation
-from app.scheduling.plan_context import closed_days, operating_hours, rule_session
-from app.scheduling.week_rules import ShortWeek
+from app.scheduling.rules.plan import PlanCheck, PlanSession, Violation
+from app.scheduling.rules.weeks import ShortWeek
 from app.vocabulary import AppointmentStatus, PlanStatus
 
 PLAN_CHANGED = "The treatment plan changed."

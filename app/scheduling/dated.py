@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from app.context import Context
 from app.programs.settings import ProgramSettings
 from app.scheduling.authorization import within_authorization
-from app.scheduling.authorization_rules import AuthorizationCheck, authorization_flag
 from app.scheduling.booking import Draft, this_week_on, upcoming
-from app.scheduling.calendar_rules import Materialized
 from app.scheduling.make_up import make_up_check
-from app.scheduling.plan import Violation, ViolationCode
-from app.scheduling.plan_context import Subject
 from app.scheduling.references import References
-from app.scheduling.week_rules import ShortWeek, short_weeks, week_flags
+from app.scheduling.rule_inputs import Subject
+from app.scheduling.rules.authorization import AuthorizationCheck, authorization_flag
+from app.scheduling.rules.calendar import Materialized
+from app.scheduling.rules.plan import Violation, ViolationCode
+from app.scheduling.rules.weeks import ShortWeek, short_weeks, week_flags
 
 
 @dataclass(frozen=True)

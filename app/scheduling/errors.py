@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 
 from app.errors import Conflict, DomainError
-from app.scheduling.plan import Violation
+from app.scheduling.rules.plan import Violation
 
 
 def _listed(violations: Iterable[Violation]) -> list[dict[str, str]]:

@@ -14,10 +14,9 @@ from app.context import Context
 from app.groups.models import TherapyGroup
 from app.programs.settings import ProgramSettings
 from app.scheduling.appointments import as_session
-from app.scheduling.calendar_rules import MakeUpCheck
 from app.scheduling.models import Appointment
-from app.scheduling.plan import PlanSession
-from app.scheduling.plan_context import (
+from app.scheduling.references import References
+from app.scheduling.rule_inputs import (
     Meeting,
     Subject,
     assemble_context,
@@ -25,8 +24,9 @@ from app.scheduling.plan_context import (
     meeting_key,
     operating_hours,
 )
-from app.scheduling.references import References
-from app.scheduling.rules import conflicts
+from app.scheduling.rules.calendar import MakeUpCheck
+from app.scheduling.rules.plan import PlanSession
+from app.scheduling.rules.validation import conflicts
 from app.vocabulary import AppointmentStatus, Weekday
 
 

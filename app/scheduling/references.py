@@ -9,7 +9,7 @@ from app.context import Context
 from app.errors import FieldError, Unprocessable
 from app.groups.models import TherapyGroup
 from app.programs.models import Room, StaffMember
-from app.scheduling.plan import PlanSession
+from app.scheduling.rules.plan import PlanSession
 
 RecordT = TypeVar("RecordT", StaffMember, Room, TherapyGroup)
 

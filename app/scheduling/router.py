@@ -7,7 +7,7 @@ from app.context import Context, context_with
 from app.flows import plans as plan_flows
 from app.openapi import problem_example, problem_responses
 from app.pagination import PageDep, page_body
-from app.scheduling import appointments, calendars, service
+from app.scheduling import appointments, feeds, service
 from app.scheduling.schemas import (
     AppointmentRead,
     AppointmentUpdate,
@@ -19,7 +19,7 @@ from app.scheduling.schemas import (
 )
 from app.schemas import Date, Page
 from app.security import Permission
-from app.versioning import IfMatch, expected_version, set_etag
+from app.versioning import IfMatch, expected_version, with_etag
 from app.vocabulary import AppointmentStatus
 
 plans_router = APIRouter(tags=["treatment-plans"])
@@ -84,7 +84,7 @@ def calendar_response(content: bytes) -> Response:
     responses=NOT_FOUND,
 )
 def validate_treatment_plan(body: TreatmentPlanValidate, ctx: Reader) -> PlanValidation:
-    return PlanValidation.of(service.validate_treatment_plan(ctx, body))
+    return service.validate_treatment_plan(ctx, body)
 
 
 @plans_router.post(
@@ -96,7 +96,7 @@ def validate_treatment_plan(body: TreatmentPlanValidate, ctx: Reader) -> PlanVal
 def save_treatment_plan(
     admission_id: uuid.UUID, body: TreatmentPlanCreate, ctx: Writer
 ) -> TreatmentPlanSaved:
-    return TreatmentPlanSaved.of(plan_flows.save_plan(ctx, admission_id, body))
+    return plan_flows.save_plan(ctx, admission_id, body)
 
 
 @plans_router.get(
@@ -105,7 +105,7 @@ def save_treatment_plan(
     responses=NOT_FOUND,
 )
 def get_treatment_plan(admission_id: uuid.UUID, ctx: Reader) -> TreatmentPlanRead:
-    return TreatmentPlanRead.of(service.get_current_plan(ctx, admission_id))
+    return service.get_current_plan(ctx, admission_id)
 
 
 @plans_router.get(
@@ -117,8 +117,7 @@ def list_treatment_plans(
     admission_id: uuid.UUID, ctx: Reader, page: PageDep
 ) -> Page[TreatmentPlanRead]:
     plans, total = service.list_plans(ctx, admission_id, page)
-    items = [TreatmentPlanRead.of(plan) for plan in plans]
-    return Page[TreatmentPlanRead].model_validate(page_body(items, total, page))
+    return Page[TreatmentPlanRead].model_validate(page_body(plans, total, page))
 
 
 @appointments_router.get(
@@ -158,9 +157,7 @@ def list_appointments(
     "/appointments/{appointment_id}", summary="Read an appointment", responses=NOT_FOUND
 )
 def get_appointment(appointment_id: uuid.UUID, ctx: Reader, response: Response) -> AppointmentRead:
-    appointment = appointments.get_appointment(ctx, appointment_id)
-    set_etag(response, appointment.version)
-    return AppointmentRead.model_validate(appointment)
+    return with_etag(response, appointments.read_appointment(ctx, appointment_id))
 
 
 @appointments_router.patch(
@@ -177,8 +174,7 @@ def update_appointment(
 ) -> AppointmentRead:
     expected = expected_version(if_match)
     appointment = appointments.update_appointment(ctx, appointment_id, body, expected)
-    set_etag(response, appointment.version)
-    return AppointmentRead.model_validate(appointment)
+    return with_etag(response, appointment)
 
 
 @appointments_router.get(
@@ -188,7 +184,7 @@ def update_appointment(
     responses={**ICS, **NOT_FOUND},
 )
 def get_patient_calendar(patient_id: uuid.UUID, ctx: Reader) -> Response:
-    return calendar_response(calendars.patient_calendar(ctx, patient_id))
+    return calendar_response(feeds.patient_calendar(ctx, patient_id))
 
 
 @appointments_router.get(
@@ -198,4 +194,4 @@ def get_patient_calendar(patient_id: uuid.UUID, ctx: Reader) -> Response:
     responses={**ICS, **NOT_FOUND},
 )
 def get_staff_calendar(staff_id: uuid.UUID, ctx: Reader) -> Response:
-    return calendar_response(calendars.staff_calendar(ctx, staff_id))
+    return calendar_response(feeds.staff_calendar(ctx, staff_id))

@@ -28,23 +28,29 @@ from app.scheduling.booking import (
     plan_sessions,
     store_plan,
 )
-from app.scheduling.calendar_rules import plan_end
 from app.scheduling.dated import dated_plan
 from app.scheduling.errors import AdmissionNotPlannable, PlanHasViolations
-from app.scheduling.memberships import check_group_sessions
+from app.scheduling.group_sessions import check_group_sessions
 from app.scheduling.models import TreatmentPlan
-from app.scheduling.plan import PlanSession
-from app.scheduling.plan_context import Subject, group_sessions, plan_context, rule_session
 from app.scheduling.references import load_references, with_group_seats
-from app.scheduling.rules import validate_plan
-from app.scheduling.schemas import PlanTerms, TreatmentPlanCreate, TreatmentPlanValidate
+from app.scheduling.rule_inputs import Subject, group_sessions, plan_context, rule_session
+from app.scheduling.rules.calendar import plan_end
+from app.scheduling.rules.plan import PlanSession
+from app.scheduling.rules.validation import validate_plan
+from app.scheduling.schemas import (
+    PlanTerms,
+    PlanValidation,
+    TreatmentPlanCreate,
+    TreatmentPlanRead,
+    TreatmentPlanValidate,
+)
 from app.vocabulary import ADMITTED
 
 LEFT_GROUP = "The patient left the therapy group."
 GROUP_CHANGED = "The therapy group's meeting times changed."
 
 
-def validate_treatment_plan(ctx: Context, body: TreatmentPlanValidate) -> Evaluation:
+def validate_treatment_plan(ctx: Context, body: TreatmentPlanValidate) -> PlanValidation:
     """Everything saving would say, and store nothing."""
     if body.admission_id is not None:
         admission = ctx.get(Admission, body.admission_id)
@@ -56,7 +62,7 @@ def validate_treatment_plan(ctx: Context, body: TreatmentPlanValidate) -> Evalua
         subject = Subject(program, None, None, body.is_adolescent, body.is_stepping_down)
     settings = settings_for(ctx, subject.program)
     evaluation, _draft = _evaluate(ctx, subject, _draft_of(body, settings), settings, lock=False)
-    return evaluation
+    return PlanValidation.of(evaluation)
 
 
 def save_treatment_plan(ctx: Context, admission: Admission, body: TreatmentPlanCreate) -> SavedPlan:
@@ -75,19 +81,19 @@ def save_treatment_plan(ctx: Context, admission: Admission, body: TreatmentPlanC
     return SavedPlan(plan, sessions, evaluation, changes)
 
 
-def get_current_plan(ctx: Context, admission_id: uuid.UUID) -> StoredPlan:
+def get_current_plan(ctx: Context, admission_id: uuid.UUID) -> TreatmentPlanRead:
     admission = ctx.get(Admission, admission_id)
     audit_schedule(ctx, admission.patient_id)
     plan = current_plan(ctx, admission.id)
     if plan is None:
         raise NotFound(f"Admission {admission_id} has no current treatment plan.")
     ctx.audit(AuditAction.read, "treatment_plan", plan.id, patient_id=plan.patient_id)
-    return StoredPlan(plan, plan_sessions(ctx, plan.id))
+    return TreatmentPlanRead.of(StoredPlan(plan, plan_sessions(ctx, plan.id)))
 
 
 def list_plans(
     ctx: Context, admission_id: uuid.UUID, params: PageParams
-) -> tuple[list[StoredPlan], int]:
+) -> tuple[list[TreatmentPlanRead], int]:
     """Every version of an admission's plan, newest first."""
     admission = ctx.get(Admission, admission_id)
     audit_schedule(ctx, admission.patient_id)
@@ -101,7 +107,8 @@ def list_plans(
     plans, total = fetch_page(ctx.session, statement, params)
     ids = [plan.id for plan in plans]
     ctx.audit(AuditAction.list, "treatment_plan", ids, patient_id=admission.patient_id)
-    return [StoredPlan(plan, plan_sessions(ctx, plan.id)) for plan in plans], total
+    reads = [TreatmentPlanRead.of(StoredPlan(plan, plan_sessions(ctx, plan.id))) for plan in plans]
+    return reads, total
 
 
 def add_group_to_plan(ctx: Context, admission: Admission, group: TherapyGroup) -> None:

@@ -17,6 +17,8 @@ class WebhookEventType(StrEnum):
     appointment_changed = "appointment.changed"
     treatment_plan_changed = "treatment_plan.changed"
     patient_changed = "patient.changed"
+    insurance_verification_requested = "insurance_verification.requested"
+    insurance_verification_completed = "insurance_verification.completed"
 
 
 _ADMISSION_STATUS = {
@@ -25,6 +27,11 @@ _ADMISSION_STATUS = {
     EventType.admission_on_hold: "on_hold",
     EventType.admission_discharged: "discharged",
     EventType.admission_cancelled: "cancelled",
+}
+# A verification that ends says how: completed (benefits verified) or failed.
+_VERIFICATION_OUTCOME = {
+    EventType.insurance_verification_completed: "completed",
+    EventType.insurance_verification_failed: "failed",
 }
 _PUBLIC: dict[EventType, WebhookEventType] = {
     **dict.fromkeys(_ADMISSION_STATUS, WebhookEventType.admission_status_changed),
@@ -37,6 +44,8 @@ _PUBLIC: dict[EventType, WebhookEventType] = {
     EventType.patient_created: WebhookEventType.patient_changed,
     EventType.patient_updated: WebhookEventType.patient_changed,
     EventType.patient_deleted: WebhookEventType.patient_changed,
+    EventType.insurance_verification_requested: WebhookEventType.insurance_verification_requested,
+    **dict.fromkeys(_VERIFICATION_OUTCOME, WebhookEventType.insurance_verification_completed),
 }
 
 
@@ -62,6 +71,8 @@ def payload(
     domain_type = EventType(event_type)
     if domain_type in _ADMISSION_STATUS:
         data["status"] = _ADMISSION_STATUS[domain_type]
+    elif domain_type in _VERIFICATION_OUTCOME:
+        data["status"] = _VERIFICATION_OUTCOME[domain_type]
     elif domain_type == EventType.patient_deleted:
         data["deleted"] = True
     public = public_type(event_type)

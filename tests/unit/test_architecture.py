@@ -41,7 +41,7 @@ LAYERS: list[set[str]] = [
     },
     {"programs", "patients", "webhooks"},
     {"admissions", "coverages"},
-    {"groups"},
+    {"groups", "verifications"},
     {"scheduling"},
     {"estimates"},
     {"flows"},

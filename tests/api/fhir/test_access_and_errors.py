@@ -67,6 +67,7 @@ def test_an_unknown_resource_type_or_method_answers_an_operation_outcome(clinic:
     assert outcome(clinic.ehr.delete(f"{BASE}/Patient/x"), 405)["issue"][0]["code"] == (
         "not-supported"
     )
+    assert clinic.ehr.patch(f"{BASE}/Patient").headers["allow"] == "GET, POST, PUT"
     outcome(clinic.ehr.get(f"{BASE}/Patient/not-an-id"), 404)
     outcome(clinic.ehr.get(f"{BASE}/Patient", params={"_count": 1000}), 400)
     outcome(clinic.ehr.get(f"{BASE}/Appointment", params={"date": "sa2026-03-02"}), 400)

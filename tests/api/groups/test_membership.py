@@ -21,6 +21,7 @@ from tests.api.groups.factories import (
     make_group,
     make_plan,
     planned_group_ids,
+    post_group,
 )
 from tests.conftest import FixedClock, uses_postgres
 from tests.factories import Clinic, make_admission, make_patient, make_program
@@ -545,3 +546,21 @@ def test_a_waitlisted_patient_being_discharged_is_passed_over(
     assert answer["status"] == 200
     assert answer["promoted"] is None
     assert [p["reason_code"] for p in answer["passed_over"]] == ["admission_required"]
+
+
+def test_a_closed_cohort_needs_its_first_day_and_takes_no_one_after_it(
+    app: FastAPI, clinic: Clinic, program: dict[str, Any], clock: FixedClock
+) -> None:
+    refused = post_group(clinic, program, admission_type="closed")
+    assert refused.status_code == 422
+    cohort = make_group(
+        clinic, program, admission_type="closed", cohort_starts_on="2026-03-02", min_size=1
+    )
+    first = admitted_patient(app, clinic, program)
+    assert join(clinic.staff, cohort, first).status_code == 201  # on its first day: still in
+
+    clock.now += timedelta(days=1)
+    late = admitted_patient(app, clinic, program)
+    answer = join(clinic.staff, cohort, late)
+    assert answer.status_code == 409
+    assert answer.json()["type"].endswith("/cohort-started")

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from app.groups.criteria import Criterion, meets_criteria
-from app.groups.rules import (
+from app.groups.sizing_rules import (
     SizingPatient,
     SizingPlan,
     SizingRequest,

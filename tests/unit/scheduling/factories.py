@@ -6,7 +6,7 @@ from typing import Any
 from uuid import UUID
 
 from app.programs.settings import ProgramSettings
-from app.scheduling.plan import Busy, PlanContext, PlanSession, StaffQualification
+from app.scheduling.rules.plan import Busy, PlanContext, PlanSession, StaffQualification
 from app.vocabulary import Modality, SessionKind, Weekday
 
 THERAPIST = UUID(int=1)  # leads every kind of session, trained in music and art

@@ -7,12 +7,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.scheduling.authorization_rules import (
+from app.scheduling.rules.authorization import (
     AuthorizationTerms,
     authorization_flag,
     check_authorization,
 )
-from app.scheduling.calendar_rules import PlannedAppointment
+from app.scheduling.rules.calendar import PlannedAppointment
 
 MONDAY = dt.date(2026, 3, 2)
 

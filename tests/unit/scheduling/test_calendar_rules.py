@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.scheduling.calendar_rules import Materialized, closures, materialize, plan_end
-from app.scheduling.plan import PlanSession
+from app.scheduling.rules.calendar import Materialized, closures, materialize, plan_end
+from app.scheduling.rules.plan import PlanSession
 from app.vocabulary import Weekday
 
 from .factories import WEEKDAYS, make_session, make_settings, make_week

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.scheduling.calendar_rules import MakeUpCheck, Materialized, materialize
-from app.scheduling.plan import PlanContext, PlanSession
-from app.scheduling.rules import conflicts
-from app.scheduling.week_rules import short_weeks
+from app.scheduling.rules.calendar import MakeUpCheck, Materialized, materialize
+from app.scheduling.rules.plan import PlanContext, PlanSession
+from app.scheduling.rules.validation import conflicts
+from app.scheduling.rules.weeks import short_weeks
 
 from .factories import WEEKDAYS, make_busy, make_context, make_settings, make_week
 

@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.programs.settings import ProgramSettings
-from app.scheduling.plan import PlanContext, PlanSession, StaffQualification
-from app.scheduling.rules import seats_needed, validate_plan
+from app.scheduling.rules.plan import PlanContext, PlanSession, StaffQualification
+from app.scheduling.rules.validation import seats_needed, validate_plan
 from app.vocabulary import Modality, SessionKind, Weekday
 
 from .factories import (

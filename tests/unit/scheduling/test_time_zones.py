@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.scheduling.calendar_rules import as_seen_from
+from app.scheduling.rules.calendar import as_seen_from
 from app.vocabulary import Weekday
 
 from .factories import make_session

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.scheduling.calendar_rules import weeks_in_treatment
-from app.scheduling.rules import validate_plan
+from app.scheduling.rules.calendar import weeks_in_treatment
+from app.scheduling.rules.validation import validate_plan
 
 from .factories import make_context, make_settings, make_week
 

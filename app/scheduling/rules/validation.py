@@ -11,7 +11,7 @@ from itertools import combinations
 from uuid import UUID
 
 from app.programs.settings import ProgramSettings
-from app.scheduling.plan import (
+from app.scheduling.rules.plan import (
     Busy,
     PlanCheck,
     PlanContext,
@@ -19,7 +19,7 @@ from app.scheduling.plan import (
     StaffQualification,
     Violation,
 )
-from app.scheduling.plan import ViolationCode as Code
+from app.scheduling.rules.plan import ViolationCode as Code
 from app.timeofday import clock, end_minute_of, minute_of, overlap
 from app.vocabulary import Modality, SessionKind, Weekday
 

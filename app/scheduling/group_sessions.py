@@ -13,9 +13,9 @@ from sqlalchemy import select
 from app.context import Context
 from app.errors import FieldError, Unprocessable
 from app.groups.models import GroupMembership, TherapyGroup
-from app.scheduling.plan import PlanSession
-from app.scheduling.plan_context import Subject
 from app.scheduling.references import References
+from app.scheduling.rule_inputs import Subject
+from app.scheduling.rules.plan import PlanSession
 from app.vocabulary import MembershipStatus
 
 

@@ -1,7 +1,7 @@
 """What surrounds a plan, read from the database: the program's hours and closures, and what
 the other current plans (and the groups' own meetings) already hold of its staff and rooms.
 
-The rules (`rules.validate_plan`, `calendar_rules.materialize`) take these as plain values.
+The rules (`validation.validate_plan`, `calendar.materialize`) take these as plain values.
 """
 
 import datetime as dt
@@ -18,12 +18,12 @@ from app.groups.models import TherapyGroup
 from app.groups.schemas import session_kind_of
 from app.programs.models import Program, StaffMember
 from app.programs.settings import ProgramSettings
-from app.scheduling.authorization_rules import AuthorizationTerms
-from app.scheduling.calendar_rules import as_seen_from, closures, weeks_in_treatment
 from app.scheduling.models import TreatmentPlan, TreatmentPlanSession
-from app.scheduling.plan import Busy, PlanContext, PlanSession, StaffQualification
 from app.scheduling.references import References
-from app.scheduling.rules import seats_needed
+from app.scheduling.rules.authorization import AuthorizationTerms
+from app.scheduling.rules.calendar import as_seen_from, closures, weeks_in_treatment
+from app.scheduling.rules.plan import Busy, PlanContext, PlanSession, StaffQualification
+from app.scheduling.rules.validation import seats_needed
 from app.timeofday import MINUTES_PER_DAY
 from app.vocabulary import Modality, PlanStatus, SessionKind, Weekday
 

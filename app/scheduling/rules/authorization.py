@@ -9,8 +9,8 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from app.scheduling.calendar_rules import PlannedAppointment
-from app.scheduling.plan import Violation, ViolationCode
+from app.scheduling.rules.calendar import PlannedAppointment
+from app.scheduling.rules.plan import Violation, ViolationCode
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import holidays
 
 from app.programs.settings import ProgramSettings
-from app.scheduling.plan import PlanSession
+from app.scheduling.rules.plan import PlanSession
 from app.vocabulary import Weekday
 
 

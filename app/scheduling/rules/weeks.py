@@ -9,8 +9,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from app.scheduling.calendar_rules import Materialized
-from app.scheduling.plan import PlanSession, Violation, ViolationCode
+from app.scheduling.rules.calendar import Materialized
+from app.scheduling.rules.plan import PlanSession, Violation, ViolationCode
 
 
 @dataclass(frozen=True)

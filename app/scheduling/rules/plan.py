@@ -1,6 +1,6 @@
 """The vocabulary of a weekly treatment plan: sessions, commitments, findings.
 
-Plain frozen values shared by the plan rules (`rules.py`) and the calendar (`calendar_rules.py`);
+Plain frozen values shared by the plan rules (`validation.py`) and the calendar (`calendar.py`);
 no ORM, no I/O. Times are local wall-clock times of the program, to the minute.
 """
 
@@ -32,7 +32,7 @@ class ViolationCode(StrEnum):
     STEP_DOWN_GRACE = "step_down_grace"
     STAFF_NOT_ASSIGNED = "staff_not_assigned"
     ROOM_NOT_ASSIGNED = "room_not_assigned"
-    # Flags of the dated weeks (`calendar_rules`, `authorization_rules`).
+    # Flags of the dated weeks (`rules.calendar`, `rules.authorization`).
     BEYOND_AUTHORIZATION = "beyond_authorization"
     WEEK_BELOW_MINIMUM = "week_below_minimum"
     SESSIONS_NOT_MOVED = "sessions_not_moved"

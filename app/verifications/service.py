@@ -1,0 +1,286 @@
+"""Verification requests: made by staff, answered by the payer's partner. Every read and change
+is audited; a payer key sees its own payer's requests only, through the partner read model."""
+
+import uuid
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, insert, update
+
+from app.access.models import Organization
+from app.context import AuditAction, Context
+from app.coverages.models import Coverage
+from app.errors import DomainError, Forbidden, InvalidTransition, NotFound, Unprocessable
+from app.events.types import DomainEvent, EventType
+from app.pagination import PageParams, fetch_page
+from app.patients.models import Patient
+from app.verifications import x12
+from app.verifications.models import InsuranceVerification, X12ControlNumber
+from app.verifications.schemas import (
+    PartnerPatient,
+    PartnerVerificationRead,
+    VerificationCreate,
+    VerificationRead,
+    VerificationStatus,
+)
+
+RESOURCE = "insurance_verification"
+OPEN = {"pending", "in_progress"}
+
+
+class InvalidX12(DomainError):
+    status, slug, title = 422, "invalid-x12", "The X12 document is not valid"
+
+
+def create_verification(ctx: Context, body: VerificationCreate) -> VerificationRead:
+    patient = ctx.get(Patient, body.patient_id)
+    coverage = ctx.get(Coverage, body.coverage_id)
+    if coverage.patient_id != patient.id:
+        raise NotFound(f"Patient {patient.id} has no coverage {coverage.id}.")
+    if not coverage.payer_id:
+        raise Unprocessable("The coverage names no payer_id, so no partner can verify it.")
+    if not coverage.member_id:
+        raise Unprocessable("The coverage has no member_id for the payer to look up.")
+    verification = InsuranceVerification(
+        organization_id=ctx.organization_id,
+        patient_id=patient.id,
+        coverage_id=coverage.id,
+        payer_id=coverage.payer_id,
+        status="pending",
+        service_types=list(body.service_types),
+        service_starts_on=body.service_starts_on or ctx.now.date(),
+        service_ends_on=body.service_ends_on,
+        provider_npi=body.provider_npi,
+    )
+    if (
+        verification.service_ends_on
+        and verification.service_ends_on < verification.service_starts_on
+    ):
+        raise Unprocessable("The dates of service would end before they start.")
+    ctx.session.add(verification)
+    ctx.session.flush()
+    ctx.audit(AuditAction.create, RESOURCE, verification.id, patient_id=patient.id)
+    _emit(ctx, EventType.insurance_verification_requested, verification)
+    return staff_read(verification)
+
+
+def list_for_patient(ctx: Context, patient_id: uuid.UUID) -> list[VerificationRead]:
+    patient = ctx.get(Patient, patient_id)
+    rows = list(
+        ctx.session.scalars(
+            ctx.select(InsuranceVerification)
+            .where(InsuranceVerification.patient_id == patient.id)
+            .order_by(InsuranceVerification.id.desc())
+        )
+    )
+    ctx.audit(AuditAction.list, RESOURCE, [v.id for v in rows], patient_id=patient.id)
+    return [staff_read(v) for v in rows]
+
+
+def cancel(ctx: Context, verification_id: uuid.UUID) -> VerificationRead:
+    verification = ctx.get(InsuranceVerification, verification_id, for_update=True)
+    _move(ctx, verification, "cancelled")
+    _emit(ctx, EventType.insurance_verification_cancelled, verification)
+    return staff_read(verification)
+
+
+# The partner's side.
+
+
+def partner_list(
+    ctx: Context, params: PageParams, status: VerificationStatus | None
+) -> tuple[list[PartnerVerificationRead], int]:
+    statement: Select[InsuranceVerification] = ctx.select(InsuranceVerification).where(
+        InsuranceVerification.payer_id == _payer_of(ctx)
+    )
+    if status is not None:
+        statement = statement.where(InsuranceVerification.status == status)
+    rows, total = fetch_page(ctx.session, statement.order_by(InsuranceVerification.id), params)
+    for row in rows:
+        ctx.audit(AuditAction.list, RESOURCE, row.id, patient_id=row.patient_id)
+    return [partner_read(ctx, row) for row in rows], total
+
+
+def partner_read_one(ctx: Context, verification_id: uuid.UUID) -> PartnerVerificationRead:
+    verification = payer_verification(ctx, verification_id)
+    ctx.audit(AuditAction.read, RESOURCE, verification.id, patient_id=verification.patient_id)
+    return partner_read(ctx, verification)
+
+
+def start(ctx: Context, verification_id: uuid.UUID) -> PartnerVerificationRead:
+    verification = payer_verification(ctx, verification_id, for_update=True)
+    _move(ctx, verification, "in_progress")
+    verification.started_at = ctx.now
+    return partner_read(ctx, verification)
+
+
+def payer_verification(
+    ctx: Context, verification_id: uuid.UUID, *, for_update: bool = False
+) -> InsuranceVerification:
+    """A request for the calling payer; another payer's is missing, as another clinic's is."""
+    verification = ctx.get(InsuranceVerification, verification_id, for_update=for_update)
+    if verification.payer_id != _payer_of(ctx):
+        raise NotFound(f"No insurance verification with id {verification_id} in your organization.")
+    return verification
+
+
+def inquiry_270(ctx: Context, verification_id: uuid.UUID) -> str:
+    """The 270 for a request, with the organization's next interchange control number."""
+    verification = payer_verification(ctx, verification_id)
+    if verification.status not in OPEN:
+        raise InvalidTransition(f"The verification is {verification.status}; nothing to ask.")
+    patient = ctx.get(Patient, verification.patient_id)
+    coverage = ctx.session.get_one(Coverage, verification.coverage_id)
+    organization = ctx.session.get_one(Organization, ctx.organization_id)
+    inquiry = x12.Inquiry(
+        control_number=_next_control_number(ctx),
+        trace=verification.id.hex,
+        sender_id=ctx.organization_id.hex,
+        payer_id=verification.payer_id,
+        payer_name=coverage.payer_name or verification.payer_id,
+        provider_name=organization.name,
+        provider_npi=verification.provider_npi,
+        provider_reference=ctx.organization_id.hex[:15],
+        given_name=patient.given_name,
+        family_name=patient.family_name,
+        date_of_birth=patient.date_of_birth,
+        member_id=coverage.member_id or "",
+        group_number=coverage.group_number,
+        service_types=list(verification.service_types),
+        service_starts_on=verification.service_starts_on,
+        service_ends_on=verification.service_ends_on,
+        created_at=ctx.now,
+    )
+    ctx.audit(AuditAction.read, RESOURCE, verification.id, patient_id=verification.patient_id)
+    return x12.build_270(inquiry)
+
+
+def read_271(
+    verification: InsuranceVerification, member_id: str | None, document: str
+) -> x12.Response:
+    """The 271 answering `verification`, or 422 naming the segment and the reason."""
+    try:
+        response = x12.read_271(document)
+    except x12.X12Problem as problem:
+        raise InvalidX12(str(problem), segment=problem.segment, reason=problem.reason) from None
+    if response.member_id != (member_id or "").upper():
+        raise InvalidX12(
+            "NM1: the subscriber's member id does not match the coverage of this request.",
+            segment="NM1",
+            reason="member id mismatch",
+        )
+    if response.trace is not None and response.trace.lower() != verification.id.hex:
+        raise InvalidX12(
+            "TRN: the trace number answers another inquiry.", segment="TRN", reason="trace mismatch"
+        )
+    return response
+
+
+def record_outcome(
+    ctx: Context,
+    verification: InsuranceVerification,
+    *,
+    benefits: dict[str, Any] | None,
+    verified_on: date | None,
+    failure_reason: str | None,
+    answered_as: str,
+) -> PartnerVerificationRead:
+    """Close a request with what the partner answered (the coverage is the flow's business)."""
+    _move(ctx, verification, "completed" if failure_reason is None else "failed")
+    verification.finished_at = ctx.now
+    verification.benefits = benefits
+    verification.verified_on = verified_on
+    verification.failure_reason = failure_reason
+    verification.answered_as = answered_as
+    ctx.session.flush()
+    event = (
+        EventType.insurance_verification_completed
+        if failure_reason is None
+        else EventType.insurance_verification_failed
+    )
+    _emit(ctx, event, verification)
+    return partner_read(ctx, verification)
+
+
+# Helpers.
+
+_TRANSITIONS: dict[str, set[str]] = {
+    "pending": {"in_progress", "completed", "failed", "cancelled"},
+    "in_progress": {"completed", "failed", "cancelled"},
+}
+
+
+def _move(ctx: Context, verification: InsuranceVerification, status: str) -> None:
+    if status not in _TRANSITIONS.get(verification.status, set()):
+        raise InvalidTransition(
+            f"A verification that is {verification.status} cannot become {status}."
+        )
+    verification.status = status
+    ctx.session.flush()
+    ctx.audit(AuditAction.transition, RESOURCE, verification.id, patient_id=verification.patient_id)
+
+
+def _payer_of(ctx: Context) -> str:
+    if ctx.principal.payer_id is None:
+        raise Forbidden("Only a payer key answers verification requests.")
+    return ctx.principal.payer_id
+
+
+def _next_control_number(ctx: Context) -> int:
+    """Unique and increasing per organization, even under concurrent requests: one counter
+    row, incremented in place (the row lock serializes concurrent inquiries)."""
+    counter = ctx.session.scalar(ctx.select(X12ControlNumber).with_for_update())
+    if counter is None:
+        ctx.session.execute(
+            insert(X12ControlNumber).values(organization_id=ctx.organization_id, last_number=0)
+        )
+    number = ctx.session.scalar(
+        update(X12ControlNumber)
+        .where(*ctx.scope(X12ControlNumber))
+        .values(last_number=X12ControlNumber.last_number + 1)
+        .returning(X12ControlNumber.last_number)
+        .execution_options(synchronize_session=False)
+    )
+    assert number is not None
+    return number % 1_000_000_000 or 1
+
+
+def staff_read(verification: InsuranceVerification) -> VerificationRead:
+    return VerificationRead.model_validate(
+        {
+            **{name: getattr(verification, name) for name in VerificationRead.model_fields
+               if name not in {"requested_at"}},
+            "requested_at": verification.created_at,
+        }
+    )  # fmt: skip
+
+
+def partner_read(ctx: Context, verification: InsuranceVerification) -> PartnerVerificationRead:
+    patient = ctx.session.get_one(Patient, verification.patient_id)
+    coverage = ctx.session.get_one(Coverage, verification.coverage_id)
+    return PartnerVerificationRead(
+        id=verification.id,
+        status=verification.status,
+        payer_id=verification.payer_id,
+        patient=PartnerPatient(
+            given_name=patient.given_name,
+            family_name=patient.family_name,
+            date_of_birth=patient.date_of_birth,
+        ),
+        member_id=coverage.member_id,
+        group_number=coverage.group_number,
+        service_types=verification.service_types,
+        service_starts_on=verification.service_starts_on,
+        service_ends_on=verification.service_ends_on,
+        requested_at=verification.created_at,
+    )
+
+
+def _emit(ctx: Context, event_type: EventType, verification: InsuranceVerification) -> None:
+    ctx.emit(
+        DomainEvent(
+            event_type,
+            {"insurance_verification_id": verification.id, "coverage_id": verification.coverage_id},
+            patient_id=verification.patient_id,
+        )
+    )
