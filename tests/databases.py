@@ -1,7 +1,8 @@
-"""Test databases: SQLite by default, PostgreSQL when `IOP_TEST_DATABASE_URL` names a server.
+"""Test databases: SQLite by default, PostgreSQL with `IOP_TEST_DATABASE=postgres` (the server
+is `IOP_TEST_POSTGRES_URL`, 127.0.0.1:5432 by default).
 
-Each test session builds its database with the real migrations. On PostgreSQL it is a fresh
-database created on that server and dropped at the end, so runs never share state.
+Each test session builds its databases with the real migrations. On PostgreSQL they are fresh
+databases created on that server and dropped at the end, so runs never share state.
 """
 
 import os

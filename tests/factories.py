@@ -3,7 +3,9 @@
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
+import httpx
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -30,6 +32,12 @@ def make_key(
             session, organization_id, request, secret, now=issued_at
         )
     return raw_key
+
+
+def json_object(response: httpx.Response) -> dict[str, Any]:
+    """The JSON object a response carries."""
+    body: dict[str, Any] = response.json()
+    return body
 
 
 def client_for(app: FastAPI, key: str) -> TestClient:
@@ -64,7 +72,7 @@ def make_clinic(app: FastAPI, *, name: str = "Riverbend Recovery") -> Clinic:
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
 
 
-def make_program(clinic: Clinic, **overrides: object) -> dict:  # type: ignore[type-arg]
+def make_program(clinic: Clinic, **overrides: object) -> dict[str, Any]:
     """A program through the API; defaults to an evening track open Monday to Friday."""
     evening = {day: {"opens": "17:00", "closes": "21:00"} for day in WEEKDAYS}
     body = {
@@ -77,10 +85,10 @@ def make_program(clinic: Clinic, **overrides: object) -> dict:  # type: ignore[t
     } | overrides
     response = clinic.admin.post("/v1/programs", json=body)
     assert response.status_code == 201, response.text
-    return response.json()  # type: ignore[no-any-return]
+    return json_object(response)
 
 
-def make_staff(clinic: Clinic, **overrides: object) -> dict:  # type: ignore[type-arg]
+def make_staff(clinic: Clinic, **overrides: object) -> dict[str, Any]:
     body = {
         "name": "Dana Whitfield",
         "credential": "LPC",
@@ -89,15 +97,15 @@ def make_staff(clinic: Clinic, **overrides: object) -> dict:  # type: ignore[typ
     } | overrides
     response = clinic.admin.post("/v1/staff", json=body)
     assert response.status_code == 201, response.text
-    return response.json()  # type: ignore[no-any-return]
+    return json_object(response)
 
 
-def make_room(clinic: Clinic, **overrides: object) -> dict:  # type: ignore[type-arg]
+def make_room(clinic: Clinic, **overrides: object) -> dict[str, Any]:
     response = clinic.admin.post(
         "/v1/rooms", json={"name": "Group room B", "capacity": 16} | overrides
     )
     assert response.status_code == 201, response.text
-    return response.json()  # type: ignore[no-any-return]
+    return json_object(response)
 
 
 def make_patient(app: FastAPI, clinic: Clinic, **overrides: object) -> uuid.UUID:

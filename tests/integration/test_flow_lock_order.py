@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import TypeVar
 
+import psycopg
 import pytest
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
@@ -90,7 +91,12 @@ def one_round(
             lambda ctx: group_flows.leave(ctx, g1, b, "Stepped down"),
         ],
     )
-    deadlocks = sum(isinstance(a, DBAPIError) and a.orig.sqlstate == DEADLOCK for a in answers)
+    deadlocks = sum(
+        isinstance(a, DBAPIError)
+        and isinstance(a.orig, psycopg.Error)
+        and a.orig.sqlstate == DEADLOCK
+        for a in answers
+    )
     unexpected = [a for a in answers if isinstance(a, Exception) and not isinstance(a, DBAPIError)]
     assert unexpected == []
     if deadlocks == 0:

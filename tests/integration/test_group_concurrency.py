@@ -133,7 +133,7 @@ def assert_the_ceiling_held(
     assert len(waiting) + len(refused) == PATIENTS - SEATS
     with sessions() as session:
         stored = dict(
-            session.execute(  # type: ignore[arg-type]
+            session.execute(
                 select(GroupMembership.status, func.count())
                 .where(GroupMembership.group_id == uuid.UUID(group_id))
                 .group_by(GroupMembership.status)

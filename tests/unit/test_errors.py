@@ -18,7 +18,9 @@ from app.errors import field_name, is_retryable
         (("header", "if-match"), "header.if-match"),
     ],
 )
-def test_field_names_read_like_the_json_they_point_into(loc: tuple, name: str) -> None:  # type: ignore[type-arg]
+def test_field_names_read_like_the_json_they_point_into(
+    loc: tuple[str | int, ...], name: str
+) -> None:
     assert field_name(loc) == name
 
 

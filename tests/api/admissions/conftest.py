@@ -1,4 +1,5 @@
 import uuid
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -7,7 +8,7 @@ from tests.factories import Clinic, make_patient, make_program
 
 
 @pytest.fixture
-def program(clinic: Clinic) -> dict:  # type: ignore[type-arg]
+def program(clinic: Clinic) -> dict[str, Any]:
     return make_program(clinic)
 
 

@@ -1,30 +1,31 @@
 """A re-assessment that refers elsewhere stands: nobody starts or resumes IOP over it."""
 
 import uuid
+from typing import Any
 
 from tests.api.admissions.test_admissions import APPROVAL, act, admit, assessment
-from tests.factories import Clinic
+from tests.factories import Clinic, json_object
 
 WITHDRAWAL_MANAGEMENT = assessment(3, 1, 2, 1, 2, 1)  # D1 3: withdrawal management first
 FITS_IOP = assessment(1, 1, 2, 1, 2, 1)
 START = {"started_on": "2026-03-09"}
 
 
-def reassess(clinic: Clinic, admission: dict, body: dict) -> dict:  # type: ignore[type-arg]
+def reassess(clinic: Clinic, admission: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
     response = clinic.clinician.post(
         f"/v1/admissions/{admission['id']}/assessments", json={"assessment": body}
     )
     assert response.status_code == 201, response.text
-    return response.json()  # type: ignore[no-any-return]
+    return json_object(response)
 
 
-def read(clinic: Clinic, admission: dict) -> dict:  # type: ignore[type-arg]
-    return clinic.staff.get(f"/v1/admissions/{admission['id']}").json()  # type: ignore[no-any-return]
+def read(clinic: Clinic, admission: dict[str, Any]) -> dict[str, Any]:
+    return json_object(clinic.staff.get(f"/v1/admissions/{admission['id']}"))
 
 
 def test_an_approved_admission_reassessed_for_withdrawal_management_cannot_start(
-    clinic: Clinic, patient: uuid.UUID, program: dict
-) -> None:  # type: ignore[type-arg]
+    clinic: Clinic, patient: uuid.UUID, program: dict[str, Any]
+) -> None:
     admission = admit(clinic, patient, program["id"])
     assert act(clinic, admission, "approve", APPROVAL, role="clinician").status_code == 200
     reassess(clinic, admission, WITHDRAWAL_MANAGEMENT)
@@ -44,8 +45,8 @@ def test_an_approved_admission_reassessed_for_withdrawal_management_cannot_start
 
 
 def test_once_a_new_assessment_fits_iop_again_treatment_starts(
-    clinic: Clinic, patient: uuid.UUID, program: dict
-) -> None:  # type: ignore[type-arg]
+    clinic: Clinic, patient: uuid.UUID, program: dict[str, Any]
+) -> None:
     admission = admit(clinic, patient, program["id"])
     act(clinic, admission, "approve", APPROVAL, role="clinician")
     reassess(clinic, admission, WITHDRAWAL_MANAGEMENT)
@@ -56,8 +57,8 @@ def test_once_a_new_assessment_fits_iop_again_treatment_starts(
 
 
 def test_a_held_admission_reassessed_as_needing_more_care_is_not_resumed_but_can_be_discharged(
-    clinic: Clinic, patient: uuid.UUID, program: dict
-) -> None:  # type: ignore[type-arg]
+    clinic: Clinic, patient: uuid.UUID, program: dict[str, Any]
+) -> None:
     admission = admit(clinic, patient, program["id"])
     act(clinic, admission, "approve", APPROVAL, role="clinician")
     act(clinic, admission, "start", START)
@@ -75,8 +76,8 @@ def test_a_held_admission_reassessed_as_needing_more_care_is_not_resumed_but_can
 
 
 def test_an_active_admission_reassessed_as_needing_more_care_stays_active_to_be_discharged(
-    clinic: Clinic, patient: uuid.UUID, program: dict
-) -> None:  # type: ignore[type-arg]
+    clinic: Clinic, patient: uuid.UUID, program: dict[str, Any]
+) -> None:
     admission = admit(clinic, patient, program["id"])
     act(clinic, admission, "approve", APPROVAL, role="clinician")
     act(clinic, admission, "start", START)

@@ -1,15 +1,18 @@
 """Admissions: evaluated and kept, then moved through their lifecycle, every move audited."""
 
 import uuid
+from typing import Any
 
+import httpx
 import pytest
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
 
 from tests.api.admissions.test_eligibility import assessment as evaluation_body
-from tests.factories import Clinic, make_patient
+from tests.factories import Clinic, json_object, make_patient
 
 
-def assessment(*ratings: int, **overrides: object) -> dict:  # type: ignore[type-arg]
+def assessment(*ratings: int, **overrides: object) -> dict[str, Any]:
     """An intake assessment that leaves the age to the patient record."""
     return evaluation_body(*ratings, **{"age": None} | overrides)
 
@@ -25,7 +28,7 @@ APPROVAL = {
 
 def admit(
     clinic: Clinic, patient_id: uuid.UUID, program_id: str, *ratings: int, **extra: object
-) -> dict:  # type: ignore[type-arg]
+) -> dict[str, Any]:
     body = {
         "patient_id": str(patient_id),
         "program_id": program_id,
@@ -34,19 +37,25 @@ def admit(
     } | extra
     response = clinic.staff.post("/v1/admissions", json=body)
     assert response.status_code == 201, response.text
-    return response.json()  # type: ignore[no-any-return]
+    return json_object(response)
 
 
 def act(
-    clinic: Clinic, admission: dict, action: str, body: dict | None = None, role: str = "staff"
-):  # type: ignore[no-untyped-def,type-arg]
-    client = getattr(clinic, role)
-    return client.post(f"/v1/admissions/{admission['id']}/{action}", json=body or {"reason": "r"})
+    clinic: Clinic,
+    admission: dict[str, Any],
+    action: str,
+    body: dict[str, Any] | None = None,
+    role: str = "staff",
+) -> httpx.Response:
+    client: TestClient = getattr(clinic, role)
+    url = f"/v1/admissions/{admission['id']}/{action}"
+    response: httpx.Response = client.post(url, json=body or {"reason": "r"})
+    return response
 
 
 def test_an_eligible_admission_waits_for_approval(
-    clinic: Clinic, patient: uuid.UUID, program: dict
-) -> None:  # type: ignore[type-arg]
+    clinic: Clinic, patient: uuid.UUID, program: dict[str, Any]
+) -> None:
     admission = admit(clinic, patient, program["id"])
     assert admission["status"] == "pending"
     assert admission["decision"]["outcome"] == "eligible"
@@ -54,8 +63,8 @@ def test_an_eligible_admission_waits_for_approval(
 
 
 def test_a_referral_waits_as_referred_for_a_reassessment_or_a_cancel(
-    clinic: Clinic, patient: uuid.UUID, program: dict
-) -> None:  # type: ignore[type-arg]
+    clinic: Clinic, patient: uuid.UUID, program: dict[str, Any]
+) -> None:
     admission = admit(clinic, patient, program["id"], 3, 1, 2, 1, 2, 1)
     assert admission["status"] == "referred"
     assert admission["decision"]["recommended_level"] == "WM"
@@ -63,8 +72,8 @@ def test_a_referral_waits_as_referred_for_a_reassessment_or_a_cancel(
 
 
 def test_the_full_lifecycle_records_who_when_and_why(
-    clinic: Clinic, patient: uuid.UUID, program: dict
-) -> None:  # type: ignore[type-arg]
+    clinic: Clinic, patient: uuid.UUID, program: dict[str, Any]
+) -> None:
     admission = admit(clinic, patient, program["id"])
     approved = act(clinic, admission, "approve", APPROVAL, role="clinician").json()
     assert approved["status"] == "approved"
@@ -106,13 +115,13 @@ def test_the_full_lifecycle_records_who_when_and_why(
 def test_an_invalid_transition_is_409_naming_the_current_state(
     clinic: Clinic,
     patient: uuid.UUID,
-    program: dict,
+    program: dict[str, Any],
     setup: list[str],
     action: str,
-    state: str,  # type: ignore[type-arg]
+    state: str,
 ) -> None:
     admission = admit(clinic, patient, program["id"])
-    bodies = {
+    bodies: dict[str, dict[str, Any]] = {
         "approve": APPROVAL,
         "start": {"started_on": "2026-03-09"},
         "discharge": {"type": "completed", "discharged_on": "2026-04-30", "reason": "done"},
@@ -129,7 +138,9 @@ def test_an_invalid_transition_is_409_naming_the_current_state(
     assert state in problem["detail"]
 
 
-def test_only_clinicians_approve(clinic: Clinic, patient: uuid.UUID, program: dict) -> None:  # type: ignore[type-arg]
+def test_only_clinicians_approve(
+    clinic: Clinic, patient: uuid.UUID, program: dict[str, Any]
+) -> None:
     admission = admit(clinic, patient, program["id"])
     for role in ("staff", "admin", "ehr"):
         assert act(clinic, admission, "approve", APPROVAL, role=role).status_code == 403
@@ -138,7 +149,7 @@ def test_only_clinicians_approve(clinic: Clinic, patient: uuid.UUID, program: di
 def test_approval_needs_an_eligible_decision_and_the_part_2_notice(
     clinic: Clinic,
     patient: uuid.UUID,
-    program: dict,  # type: ignore[type-arg]
+    program: dict[str, Any],
 ) -> None:
     incomplete = admit(clinic, patient, program["id"], 1, 1, 2)
     refused = act(clinic, incomplete, "approve", APPROVAL, role="clinician")
@@ -150,8 +161,8 @@ def test_approval_needs_an_eligible_decision_and_the_part_2_notice(
 
 
 def test_an_authorization_must_fit_its_dates(
-    clinic: Clinic, patient: uuid.UUID, program: dict
-) -> None:  # type: ignore[type-arg]
+    clinic: Clinic, patient: uuid.UUID, program: dict[str, Any]
+) -> None:
     admission = admit(clinic, patient, program["id"])
     too_many = APPROVAL | {"authorized_days": 90}
     assert act(clinic, admission, "approve", too_many, role="clinician").status_code == 422
@@ -160,7 +171,7 @@ def test_an_authorization_must_fit_its_dates(
 def test_one_open_admission_per_patient_per_program(
     clinic: Clinic,
     patient: uuid.UUID,
-    program: dict,  # type: ignore[type-arg]
+    program: dict[str, Any],
 ) -> None:
     first = admit(clinic, patient, program["id"])
     body = {
@@ -178,7 +189,7 @@ def test_one_open_admission_per_patient_per_program(
 def test_a_reassessment_is_kept_as_history_and_can_recommend_a_level_change(
     clinic: Clinic,
     patient: uuid.UUID,
-    program: dict,  # type: ignore[type-arg]
+    program: dict[str, Any],
 ) -> None:
     admission = admit(clinic, patient, program["id"])
     act(clinic, admission, "approve", APPROVAL, role="clinician")
@@ -196,8 +207,8 @@ def test_a_reassessment_is_kept_as_history_and_can_recommend_a_level_change(
 
 
 def test_an_adolescent_needs_a_guardian_on_record(
-    app: FastAPI, clinic: Clinic, program: dict
-) -> None:  # type: ignore[type-arg]
+    app: FastAPI, clinic: Clinic, program: dict[str, Any]
+) -> None:
     teen = make_patient(app, clinic, date_of_birth=__import__("datetime").date(2010, 6, 1))
     body = assessment(1, 1, 2, 1, 2, 1) | {"age": None, "guardian_consent": True}
     admission = clinic.staff.post(
@@ -214,7 +225,7 @@ def test_admission_access_is_audited_and_invisible_to_other_clinics(
     clinic: Clinic,
     other_clinic: Clinic,
     patient: uuid.UUID,
-    program: dict,  # type: ignore[type-arg]
+    program: dict[str, Any],
 ) -> None:
     admission = admit(clinic, patient, program["id"])
     clinic.clinician.get(f"/v1/admissions/{admission['id']}")
@@ -231,8 +242,8 @@ def test_admission_access_is_audited_and_invisible_to_other_clinics(
 
 
 def test_admissions_filter_by_patient_and_status(
-    clinic: Clinic, patient: uuid.UUID, program: dict
-) -> None:  # type: ignore[type-arg]
+    clinic: Clinic, patient: uuid.UUID, program: dict[str, Any]
+) -> None:
     admit(clinic, patient, program["id"])
     found = clinic.staff.get(
         "/v1/admissions", params={"patient_id": str(patient), "status": "pending"}

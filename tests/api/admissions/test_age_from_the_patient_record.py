@@ -1,7 +1,9 @@
 """The patient record's date of birth decides the age; a typed-in age never overrides it."""
 
 from datetime import date
+from typing import Any
 
+import httpx
 import pytest
 from fastapi import FastAPI
 
@@ -13,19 +15,22 @@ GUARDIAN = {"name": "Maria Rivera", "relationship": "mother"}
 SIXTEEN = date(2010, 1, 5)  # 16 on 2026-03-02
 
 
-def admit_as(clinic: Clinic, patient_id: object, program: dict, **typed: object):  # type: ignore[no-untyped-def,type-arg]
+def admit_as(
+    clinic: Clinic, patient_id: object, program: dict[str, Any], **typed: object
+) -> httpx.Response:
     body = {
         "patient_id": str(patient_id),
         "program_id": program["id"],
         "assessment": assessment(1, 1, 2, 1, 2, 1, **typed),
         "part2_notice_given_on": "2026-03-02",
     }
-    return clinic.staff.post("/v1/admissions", json=body)
+    response: httpx.Response = clinic.staff.post("/v1/admissions", json=body)
+    return response
 
 
 def test_a_sixteen_year_old_typed_in_as_34_is_refused_naming_both_ages(
-    app: FastAPI, clinic: Clinic, program: dict
-) -> None:  # type: ignore[type-arg]
+    app: FastAPI, clinic: Clinic, program: dict[str, Any]
+) -> None:
     teen = make_patient(app, clinic, date_of_birth=SIXTEEN)
     response = admit_as(clinic, teen, program, age=34)
     assert response.status_code == 422
@@ -38,8 +43,8 @@ def test_a_sixteen_year_old_typed_in_as_34_is_refused_naming_both_ages(
 
 
 def test_a_typed_date_of_birth_that_differs_from_the_record_is_refused(
-    app: FastAPI, clinic: Clinic, program: dict
-) -> None:  # type: ignore[type-arg]
+    app: FastAPI, clinic: Clinic, program: dict[str, Any]
+) -> None:
     teen = make_patient(app, clinic, date_of_birth=SIXTEEN)
     response = admit_as(clinic, teen, program, age=34, date_of_birth="1991-07-14")
     assert response.status_code == 422
@@ -50,8 +55,8 @@ def test_a_typed_date_of_birth_that_differs_from_the_record_is_refused(
 
 
 def test_an_age_that_agrees_with_the_record_is_accepted_and_the_record_rules(
-    app: FastAPI, clinic: Clinic, program: dict
-) -> None:  # type: ignore[type-arg]
+    app: FastAPI, clinic: Clinic, program: dict[str, Any]
+) -> None:
     teen = make_patient(app, clinic, date_of_birth=SIXTEEN)
     response = admit_as(clinic, teen, program, age=16, date_of_birth="2010-01-05")
     assert response.status_code == 201, response.text
@@ -63,8 +68,8 @@ def test_an_age_that_agrees_with_the_record_is_accepted_and_the_record_rules(
 
 
 def test_an_adolescent_on_record_follows_the_adolescent_rules_without_a_typed_age(
-    app: FastAPI, clinic: Clinic, program: dict
-) -> None:  # type: ignore[type-arg]
+    app: FastAPI, clinic: Clinic, program: dict[str, Any]
+) -> None:
     teen = make_patient(app, clinic, date_of_birth=SIXTEEN, guardian=GUARDIAN)
     admission = admit_as(clinic, teen, program, guardian_consent=True).json()
     assert admission["decision"]["outcome"] == "eligible"
@@ -73,8 +78,8 @@ def test_an_adolescent_on_record_follows_the_adolescent_rules_without_a_typed_ag
 
 
 def test_a_reassessment_may_not_contradict_the_record_either(
-    app: FastAPI, clinic: Clinic, program: dict
-) -> None:  # type: ignore[type-arg]
+    app: FastAPI, clinic: Clinic, program: dict[str, Any]
+) -> None:
     teen = make_patient(app, clinic, date_of_birth=SIXTEEN, guardian=GUARDIAN)
     admission = admit_as(clinic, teen, program, guardian_consent=True).json()
     body = {"assessment": assessment(1, 1, 2, 1, 2, 1, age=19, guardian_consent=None)}
@@ -86,8 +91,8 @@ def test_a_reassessment_may_not_contradict_the_record_either(
 
 
 def test_the_age_is_checked_on_the_day_of_the_assessment(
-    app: FastAPI, clinic: Clinic, program: dict
-) -> None:  # type: ignore[type-arg]
+    app: FastAPI, clinic: Clinic, program: dict[str, Any]
+) -> None:
     # Turned 18 on 2026-03-01: 17 when assessed on 2026-02-27, an adult on the day of admission.
     patient = make_patient(app, clinic, date_of_birth=date(2008, 3, 1))
     body = {

@@ -28,7 +28,9 @@ def approve(app: FastAPI, clinic: Clinic, program: dict[str, Any], **dates: obje
         status="pending",
         part2_notice_given_on=date(2026, 3, 2),
     )
-    return clinic.clinician.post(f"/v1/admissions/{admission}/approve", json=APPROVAL | dates)
+    url = f"/v1/admissions/{admission}/approve"
+    response: Response = clinic.clinician.post(url, json=APPROVAL | dates)
+    return response
 
 
 def test_a_retroactive_authorization_still_running_is_approved(

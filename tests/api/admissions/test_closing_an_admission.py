@@ -1,12 +1,14 @@
 """Closing an admission ends what hangs on it: group seats go on, future bookings are cancelled."""
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
 
 from tests.api.groups.factories import join, make_group, make_plan
 from tests.api.scheduling.factories import admit, make_track, session
+from tests.conftest import FixedClock
 from tests.factories import Clinic
 
 
@@ -20,10 +22,10 @@ from tests.factories import Clinic
 def test_closing_an_admission_frees_the_seat_and_cancels_only_future_bookings(
     app: FastAPI,
     clinic: Clinic,
-    clock,
+    clock: FixedClock,
     status: str,
     action: str,
-    body: dict,  # type: ignore[no-untyped-def,type-arg]
+    body: dict[str, Any],
 ) -> None:
     program = make_track(clinic)
     group = make_group(clinic, program, min_size=1, max_size=1)

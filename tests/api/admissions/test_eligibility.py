@@ -1,5 +1,7 @@
 """The stateless evaluation: every outcome, program settings, and the documented examples."""
 
+from typing import Any
+
 import pytest
 
 from app.admissions.examples import REQUESTS
@@ -12,7 +14,7 @@ DIAGNOSIS = {
 }
 
 
-def assessment(*ratings: int, **overrides: object) -> dict:  # type: ignore[type-arg]
+def assessment(*ratings: int, **overrides: object) -> dict[str, Any]:
     return {
         "age": 34,
         "diagnoses": [DIAGNOSIS],
@@ -95,7 +97,7 @@ def test_the_documented_examples_are_what_the_service_answers(clinic: Clinic, na
     assert answer["outcome"] == example["value"]["outcome"]
 
     # The OpenAPI document leaves out null members, so compare what each reason says.
-    def said(reasons: list[dict]) -> list[tuple]:  # type: ignore[type-arg]
+    def said(reasons: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
         return [(r["code"], r["message"], r.get("dimension")) for r in reasons]
 
     assert said(answer["reasons"]) == said(example["value"]["reasons"])

@@ -2,6 +2,7 @@
 every date fits the admission it belongs to."""
 
 import uuid
+from typing import Any
 
 import pytest
 
@@ -16,14 +17,14 @@ from tests.api.admissions.test_admissions import APPROVAL, act, admit
 from tests.factories import Clinic
 
 
-def moves(clinic: Clinic, admission: dict) -> list[tuple[str | None, str]]:  # type: ignore[type-arg]
+def moves(clinic: Clinic, admission: dict[str, Any]) -> list[tuple[str | None, str]]:
     rows = clinic.staff.get(f"/v1/admissions/{admission['id']}/transitions").json()
     return [(m["from_status"], m["to_status"]) for m in rows]
 
 
 def test_a_referred_patient_who_fits_iop_after_withdrawal_management_returns_to_pending(
-    clinic: Clinic, patient: uuid.UUID, program: dict
-) -> None:  # type: ignore[type-arg]
+    clinic: Clinic, patient: uuid.UUID, program: dict[str, Any]
+) -> None:
     admission = admit(clinic, patient, program["id"], 3, 1, 2, 1, 2, 1)
     assert admission["status"] == "referred"
 
@@ -38,8 +39,8 @@ def test_a_referred_patient_who_fits_iop_after_withdrawal_management_returns_to_
 
 
 def test_a_referral_reassessed_without_a_fit_stays_referred(
-    clinic: Clinic, patient: uuid.UUID, program: dict
-) -> None:  # type: ignore[type-arg]
+    clinic: Clinic, patient: uuid.UUID, program: dict[str, Any]
+) -> None:
     admission = admit(clinic, patient, program["id"], 3, 1, 2, 1, 2, 1)
     reassess(clinic, admission, FITS_IOP | {"drug_screen": None})  # incomplete
     assert read(clinic, admission)["status"] == "referred"
@@ -48,8 +49,8 @@ def test_a_referral_reassessed_without_a_fit_stays_referred(
 
 
 def test_a_pending_admission_reassessed_as_a_referral_becomes_referred(
-    clinic: Clinic, patient: uuid.UUID, program: dict
-) -> None:  # type: ignore[type-arg]
+    clinic: Clinic, patient: uuid.UUID, program: dict[str, Any]
+) -> None:
     admission = admit(clinic, patient, program["id"])
     reassess(clinic, admission, WITHDRAWAL_MANAGEMENT)
     current = read(clinic, admission)
@@ -58,8 +59,8 @@ def test_a_pending_admission_reassessed_as_a_referral_becomes_referred(
 
 
 def test_a_referral_is_cancelled_when_the_patient_does_not_come_back(
-    clinic: Clinic, patient: uuid.UUID, program: dict
-) -> None:  # type: ignore[type-arg]
+    clinic: Clinic, patient: uuid.UUID, program: dict[str, Any]
+) -> None:
     admission = admit(clinic, patient, program["id"], 3, 1, 2, 1, 2, 1)
     cancelled = act(clinic, admission, "cancel", {"reason": "Went on to residential care."})
     assert cancelled.status_code == 200
@@ -67,8 +68,8 @@ def test_a_referral_is_cancelled_when_the_patient_does_not_come_back(
 
 
 def test_a_referral_does_not_return_to_pending_beside_another_open_admission(
-    clinic: Clinic, patient: uuid.UUID, program: dict
-) -> None:  # type: ignore[type-arg]
+    clinic: Clinic, patient: uuid.UUID, program: dict[str, Any]
+) -> None:
     referred = admit(clinic, patient, program["id"], 3, 1, 2, 1, 2, 1)
     newer = admit(clinic, patient, program["id"])
     response = clinic.clinician.post(
@@ -82,8 +83,8 @@ def test_a_referral_does_not_return_to_pending_beside_another_open_admission(
 
 @pytest.mark.parametrize("steps", [["start"], ["start", "hold"]], ids=["active", "on hold"])
 def test_treatment_that_has_started_ends_by_discharge_not_by_cancel(
-    clinic: Clinic, patient: uuid.UUID, program: dict, steps: list[str]
-) -> None:  # type: ignore[type-arg]
+    clinic: Clinic, patient: uuid.UUID, program: dict[str, Any], steps: list[str]
+) -> None:
     admission = admit(clinic, patient, program["id"])
     act(clinic, admission, "approve", APPROVAL, role="clinician")
     for step in steps:
@@ -98,16 +99,16 @@ def test_treatment_that_has_started_ends_by_discharge_not_by_cancel(
 
 
 def test_an_approved_admission_is_cancelled_before_treatment_starts(
-    clinic: Clinic, patient: uuid.UUID, program: dict
-) -> None:  # type: ignore[type-arg]
+    clinic: Clinic, patient: uuid.UUID, program: dict[str, Any]
+) -> None:
     admission = admit(clinic, patient, program["id"])
     act(clinic, admission, "approve", APPROVAL, role="clinician")
     assert act(clinic, admission, "cancel").json()["status"] == "cancelled"
 
 
 def test_a_discharge_before_the_start_date_is_refused(
-    clinic: Clinic, patient: uuid.UUID, program: dict
-) -> None:  # type: ignore[type-arg]
+    clinic: Clinic, patient: uuid.UUID, program: dict[str, Any]
+) -> None:
     admission = admit(clinic, patient, program["id"])
     act(clinic, admission, "approve", APPROVAL, role="clinician")
     act(clinic, admission, "start", START)
@@ -123,8 +124,8 @@ def test_a_discharge_before_the_start_date_is_refused(
 
 @pytest.mark.parametrize("started_on", ["2026-03-08", "2026-05-01"])
 def test_treatment_starts_within_the_authorization_period(
-    clinic: Clinic, patient: uuid.UUID, program: dict, started_on: str
-) -> None:  # type: ignore[type-arg]
+    clinic: Clinic, patient: uuid.UUID, program: dict[str, Any], started_on: str
+) -> None:
     admission = admit(clinic, patient, program["id"])
     act(clinic, admission, "approve", APPROVAL, role="clinician")
     response = act(clinic, admission, "start", {"started_on": started_on})
@@ -137,8 +138,8 @@ def test_treatment_starts_within_the_authorization_period(
 
 
 def test_a_start_without_a_date_means_today_which_must_be_authorized(
-    clinic: Clinic, patient: uuid.UUID, program: dict
-) -> None:  # type: ignore[type-arg]
+    clinic: Clinic, patient: uuid.UUID, program: dict[str, Any]
+) -> None:
     admission = admit(clinic, patient, program["id"])
     act(clinic, admission, "approve", APPROVAL, role="clinician")  # from 2026-03-09
     response = act(clinic, admission, "start", {})  # today is 2026-03-02

@@ -1,5 +1,7 @@
 """A patient's coverages: benefits with their source and date, audited, scoped, role-checked."""
 
+from typing import Any
+
 import pytest
 from fastapi import FastAPI
 
@@ -106,8 +108,8 @@ def test_only_clinic_roles_record_coverages(
 def test_impossible_benefits_are_refused_with_the_field(
     app: FastAPI,
     clinic: Clinic,
-    benefits: dict,
-    field: str,  # type: ignore[type-arg]
+    benefits: dict[str, Any],
+    field: str,
 ) -> None:
     patient_id = make_patient(app, clinic)
     body = COMMERCIAL | {"benefits": benefits}

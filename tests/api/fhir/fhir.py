@@ -55,12 +55,13 @@ def fhir_patient(mrn: str = "MRN-004512", **elements: Any) -> dict[str, Any]:
 def push(client: TestClient, patient: dict[str, Any], **headers: str) -> Response:
     """The EHR's upsert: update by identifier, which creates the patient the first time."""
     [identifier] = [i for i in patient["identifier"] if i["system"] == MRN]
-    return client.put(
+    response: Response = client.put(
         f"{BASE}/Patient",
         params={"identifier": f"{MRN}|{identifier['value']}"},
         json=patient,
         headers={"Content-Type": FHIR_JSON, **headers},
     )
+    return response
 
 
 def record_attendance(app: FastAPI, appointment_id: str | uuid.UUID, status: str) -> None:

@@ -16,7 +16,10 @@ from .fhir import BASE, fhir, outcome, record_attendance, resources
 
 
 def extension(resource: dict[str, Any], name: str) -> dict[str, Any]:
-    [found] = [e for e in resource["extension"] if e["url"].endswith("/" + name)]
+    matches: list[dict[str, Any]] = [
+        e for e in resource["extension"] if e["url"].endswith("/" + name)
+    ]
+    [found] = matches
     return found
 
 

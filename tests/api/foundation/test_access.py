@@ -1,6 +1,7 @@
 """API keys: 401 without a valid key, 403 when the role may not act, 404 across clinics."""
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -92,5 +93,5 @@ def test_a_key_never_reaches_another_organizations_keys(
     "body",
     [{"name": "partner", "role": "payer"}, {"name": "desk", "role": "staff", "payer_id": "aetna"}],
 )
-def test_payer_keys_and_only_payer_keys_name_a_payer(clinic: Clinic, body: dict) -> None:  # type: ignore[type-arg]
+def test_payer_keys_and_only_payer_keys_name_a_payer(clinic: Clinic, body: dict[str, Any]) -> None:
     assert clinic.admin.post("/v1/api-keys", json=body).status_code == 422

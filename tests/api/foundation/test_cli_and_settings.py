@@ -1,7 +1,9 @@
 """The `iop` command and start-up settings."""
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
@@ -15,11 +17,11 @@ from tests.factories import client_for
 
 
 @pytest.fixture
-def runner(database_url: str, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+def runner(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
     monkeypatch.setenv("IOP_DATABASE_URL", database_url)
     monkeypatch.setenv("IOP_KEY_SECRET", "cli-test-secret-0123456789")
     get_settings.cache_clear()
-    yield CliRunner()  # type: ignore[misc]
+    yield CliRunner()
     get_settings.cache_clear()
 
 
@@ -147,7 +149,9 @@ def test_a_relative_sqlite_path_is_described_in_full(
         ({"key_secret": "short"}, "key_secret"),
     ],
 )
-def test_invalid_settings_stop_start_up_with_a_clear_message(overrides: dict, message: str) -> None:  # type: ignore[type-arg]
+def test_invalid_settings_stop_start_up_with_a_clear_message(
+    overrides: dict[str, Any], message: str
+) -> None:
     with pytest.raises(ValidationError, match=message):
         Settings(**overrides)
 

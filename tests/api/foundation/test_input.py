@@ -6,7 +6,7 @@ characters and integers beyond 64 bits used to reach the database and fail there
 
 import re
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from fastapi import FastAPI
@@ -57,12 +57,12 @@ def _body_models(app: FastAPI) -> dict[str, type]:
     """The request body model of each operation, by OpenAPI schema name."""
     from fastapi.routing import APIRoute, iter_route_contexts
 
-    models = {}
+    models: dict[str, type] = {}
     for context in iter_route_contexts(app.routes):
         route = context.original_route
         if isinstance(route, APIRoute) and route.body_field is not None:
-            model = route.body_field.field_info.annotation
-            models[model.__name__] = model  # type: ignore[union-attr]
+            model = cast(type, route.body_field.field_info.annotation)
+            models[model.__name__] = model
     return models
 
 

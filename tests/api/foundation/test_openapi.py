@@ -2,7 +2,9 @@
 documentation pages that show it work without internet access."""
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,23 +17,23 @@ OPENAPI_FILE = Path(__file__).parents[3] / "openapi" / "openapi.json"
 
 
 @pytest.fixture(scope="module")
-def document() -> dict:  # type: ignore[type-arg]
+def document() -> dict[str, Any]:
     return create_app(Settings(key_secret="x" * 20)).openapi()
 
 
-def operations(document: dict):  # type: ignore[no-untyped-def,type-arg]
+def operations(document: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
     for path, methods in document["paths"].items():
         for method, operation in methods.items():
             yield f"{method.upper()} {path}", operation
 
 
-def test_the_committed_document_matches_the_app(document: dict) -> None:  # type: ignore[type-arg]
+def test_the_committed_document_matches_the_app(document: dict[str, Any]) -> None:
     assert OPENAPI_FILE.read_text() == render_openapi(document), (
         "openapi/openapi.json is stale: run `iop openapi`"
     )
 
 
-def test_every_operation_has_an_id_a_tag_and_a_summary(document: dict) -> None:  # type: ignore[type-arg]
+def test_every_operation_has_an_id_a_tag_and_a_summary(document: dict[str, Any]) -> None:
     ids = []
     for name, operation in operations(document):
         assert operation.get("operationId"), name
@@ -41,7 +43,9 @@ def test_every_operation_has_an_id_a_tag_and_a_summary(document: dict) -> None: 
     assert len(ids) == len(set(ids))
 
 
-def test_every_api_operation_documents_its_errors_as_problem_json(document: dict) -> None:  # type: ignore[type-arg]
+def test_every_api_operation_documents_its_errors_as_problem_json(
+    document: dict[str, Any],
+) -> None:
     for name, operation in operations(document):
         if not name.split(" ")[1].startswith("/v1"):
             continue
@@ -77,5 +81,5 @@ def test_swagger_ui_gets_its_script_and_styles_from_the_service(client: TestClie
     assert client.get("/docs/assets/missing.js").status_code == 404
 
 
-def test_documentation_pages_and_their_assets_are_not_operations(document: dict) -> None:  # type: ignore[type-arg]
+def test_documentation_pages_and_their_assets_are_not_operations(document: dict[str, Any]) -> None:
     assert not [path for path in document["paths"] if path.startswith(("/docs", "/redoc"))]

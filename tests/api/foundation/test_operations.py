@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from app.config import Settings
@@ -13,6 +14,7 @@ def test_health_answers_while_the_process_lives(client: TestClient) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
 
 
+@pytest.mark.commits  # readiness opens a connection of its own
 def test_ready_when_the_database_is_migrated(client: TestClient) -> None:
     assert client.get("/readyz").json()["status"] == "ready"
 

@@ -7,7 +7,14 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from tests.factories import Clinic, make_admission, make_patient, make_room, make_staff
+from tests.factories import (
+    Clinic,
+    json_object,
+    make_admission,
+    make_patient,
+    make_room,
+    make_staff,
+)
 
 
 def post_group(clinic: Clinic, program: dict[str, Any], **overrides: object) -> Any:
@@ -31,7 +38,7 @@ def post_group(clinic: Clinic, program: dict[str, Any], **overrides: object) -> 
 def make_group(clinic: Clinic, program: dict[str, Any], **overrides: object) -> dict[str, Any]:
     response = post_group(clinic, program, **overrides)
     assert response.status_code == 201, response.text
-    return response.json()  # type: ignore[no-any-return]
+    return json_object(response)
 
 
 def admitted_patient(

@@ -290,9 +290,7 @@ def test_payers_see_no_groups_and_ehr_integrations_only_read_them(
 
 # Every field a group always has (a NOT NULL column) that an update may change.
 REQUIRED_FIELDS = sorted(
-    name
-    for name in GroupUpdate.model_fields
-    if not TherapyGroup.__table__.columns[name].nullable  # type: ignore[attr-defined]
+    name for name in GroupUpdate.model_fields if not TherapyGroup.__table__.columns[name].nullable
 )
 
 

@@ -514,7 +514,8 @@ def while_discharging(
             time.sleep(0.5)
             assert not answer.done(), "did not wait for the admission's lock"
         response = answer.result(timeout=30)
-    return {"status": response.status_code} | response.json()
+    body: dict[str, Any] = {"status": response.status_code} | response.json()
+    return body
 
 
 postgres_only = pytest.mark.skipif(
@@ -523,6 +524,7 @@ postgres_only = pytest.mark.skipif(
 
 
 @postgres_only
+@pytest.mark.commits  # the discharge's own connection sees only committed rows
 def test_a_patient_being_discharged_cannot_join_a_group(
     app: FastAPI, clinic: Clinic, program: dict[str, Any]
 ) -> None:
@@ -535,6 +537,7 @@ def test_a_patient_being_discharged_cannot_join_a_group(
 
 
 @postgres_only
+@pytest.mark.commits  # the discharge's own connection sees only committed rows
 def test_a_waitlisted_patient_being_discharged_is_passed_over(
     app: FastAPI, clinic: Clinic, program: dict[str, Any]
 ) -> None:

@@ -1,14 +1,17 @@
 """Patients: records, search, concurrency-safe updates, soft delete, Part 2 consents, audit."""
 
+from typing import Any
+
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.factories import Clinic
+from tests.conftest import FixedClock
+from tests.factories import Clinic, json_object
 
 MRN = "urn:oid:2.16.840.1.113883.19.5.99999.1"
 
 
-def register(client: TestClient, **overrides: object) -> dict:  # type: ignore[type-arg]
+def register(client: TestClient, **overrides: object) -> dict[str, Any]:
     body = {
         "given_name": "Alex",
         "family_name": "Rivera",
@@ -20,7 +23,7 @@ def register(client: TestClient, **overrides: object) -> dict:  # type: ignore[t
     } | overrides
     response = client.post("/v1/patients", json=body)
     assert response.status_code == 201, response.text
-    return response.json()  # type: ignore[no-any-return]
+    return json_object(response)
 
 
 def audit_actions(clinic: Clinic, patient_id: str) -> list[str]:
@@ -123,7 +126,9 @@ def test_a_deleted_patient_disappears_but_only_admins_delete(clinic: Clinic) -> 
         {"shoe_size": 44},
     ],
 )
-def test_invalid_patient_details_are_422_with_the_field(clinic: Clinic, change: dict) -> None:  # type: ignore[type-arg]
+def test_invalid_patient_details_are_422_with_the_field(
+    clinic: Clinic, change: dict[str, Any]
+) -> None:
     body = {"given_name": "A", "family_name": "B", "date_of_birth": "1990-01-01"} | change
     response = clinic.staff.post("/v1/patients", json=body)
     assert response.status_code == 422
@@ -142,7 +147,7 @@ def test_another_organization_and_payers_never_see_the_patient(
     assert clinic.payer.get("/v1/patients").status_code == 403
 
 
-def test_part_2_consents_are_recorded_listed_and_revoked(clinic: Clinic, clock) -> None:  # type: ignore[no-untyped-def]
+def test_part_2_consents_are_recorded_listed_and_revoked(clinic: Clinic, clock: FixedClock) -> None:
     patient = register(clinic.staff)
     url = f"/v1/patients/{patient['id']}/consents"
     consent = clinic.clinician.post(

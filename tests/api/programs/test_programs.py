@@ -1,5 +1,7 @@
 """Programs, their versioned settings, staff and rooms."""
 
+from typing import Any
+
 import pytest
 
 from tests.factories import Clinic, make_program, make_room, make_staff
@@ -39,7 +41,7 @@ def test_settings_changes_are_versioned_and_the_old_version_is_kept(clinic: Clin
         {"group_min_size": 16},
     ],
 )
-def test_inconsistent_settings_are_rejected(clinic: Clinic, change: dict) -> None:  # type: ignore[type-arg]
+def test_inconsistent_settings_are_rejected(clinic: Clinic, change: dict[str, Any]) -> None:
     program = make_program(clinic)
     response = clinic.admin.put(
         f"/v1/programs/{program['id']}/settings", json=program["settings"] | change
@@ -58,7 +60,7 @@ def test_inconsistent_settings_are_rejected(clinic: Clinic, change: dict) -> Non
         {"operating_hours": {"someday": {"opens": "09:00", "closes": "12:00"}}},
     ],
 )
-def test_invalid_program_details_are_rejected(clinic: Clinic, change: dict) -> None:  # type: ignore[type-arg]
+def test_invalid_program_details_are_rejected(clinic: Clinic, change: dict[str, Any]) -> None:
     body = {
         "name": "Day track",
         "track": "day",

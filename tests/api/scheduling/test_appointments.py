@@ -34,7 +34,9 @@ def evening(app: FastAPI, clinic: Clinic) -> dict[str, Any]:
 
 
 def individual_on(clinic: Clinic, patient: Admitted, day: str) -> dict[str, Any]:
-    items = clinic.staff.get(f"/v1/patients/{patient.patient_id}/appointments").json()["items"]
+    items: list[dict[str, Any]] = clinic.staff.get(
+        f"/v1/patients/{patient.patient_id}/appointments"
+    ).json()["items"]
     [found] = [a for a in items if a["local_date"] == day and a["kind"] == "individual"]
     return found
 

@@ -82,7 +82,8 @@ def appointments(clinic: Clinic, patient: Admitted) -> list[dict[str, Any]]:
     page = clinic.staff.get(
         f"/v1/patients/{patient.patient_id}/appointments", params={"limit": 200}
     ).json()
-    return page["items"]  # type: ignore[no-any-return]
+    items: list[dict[str, Any]] = page["items"]
+    return items
 
 
 def test_joining_a_group_plans_and_books_its_meetings(

@@ -16,7 +16,7 @@ from app.main import create_app
 from app.webhooks import worker
 from tests.api.webhooks.receiver import Receiver, running_receiver
 from tests.conftest import FixedClock, uses_postgres
-from tests.factories import Clinic, make_clinic
+from tests.factories import Clinic, json_object, make_clinic
 
 PATIENT = {"given_name": "Jordan", "family_name": "Lee", "date_of_birth": "1991-04-12"}
 
@@ -46,7 +46,7 @@ def subscribe(clinic: Clinic, url: str, *event_types: str) -> dict[str, Any]:
         json={"url": url, "event_types": list(event_types) or ["patient.changed"]},
     )
     assert response.status_code == 201, response.text
-    return response.json()  # type: ignore[no-any-return]
+    return json_object(response)
 
 
 def deliver(app: FastAPI, clock: FixedClock) -> int:

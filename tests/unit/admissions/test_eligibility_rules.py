@@ -129,7 +129,7 @@ CROSSWALK = [
 
 @pytest.mark.parametrize(("ratings", "outcome", "level"), CROSSWALK)
 def test_placement_follows_the_asam_crosswalk(
-    ratings: dict[str, int], outcome: str, level: str
+    ratings: dict[str, Any], outcome: str, level: str
 ) -> None:
     decision = decide(make_assessment(**ratings))
     assert (decision.outcome, decision.recommended_level) == (outcome, level)
@@ -142,7 +142,7 @@ def test_placement_follows_the_asam_crosswalk(
 def test_any_one_of_d2_to_d6_alone_decides_the_level(
     dimension: str, rating: int, level: str
 ) -> None:
-    others = dict.fromkeys(DIMENSIONS, 0)
+    others: dict[str, Any] = dict.fromkeys(DIMENSIONS, 0)
     decision = decide(make_assessment(**{**others, dimension: rating}))
     assert decision.recommended_level == level
 
@@ -218,7 +218,7 @@ def test_need_for_more_care_refers_higher_even_while_data_is_missing() -> None:
     assert decision.missing == ["diagnoses", "asam.dimensions.d5"]
 
 
-REMOVALS = {
+REMOVALS: dict[str, dict[str, Any]] = {
     # dotted name a front-end highlights: the inputs that remove it
     "diagnoses": {"diagnoses": ()},
     "drug_screen": {"drug_screen": None},
@@ -324,7 +324,7 @@ def test_a_positive_drug_screen_is_reported_but_does_not_block_iop() -> None:
         ({"safe_housing": False}, "no_safe_housing"),
     ],
 )
-def test_safety_concerns_refer_to_residential_care(answer: dict[str, bool], code: str) -> None:
+def test_safety_concerns_refer_to_residential_care(answer: dict[str, Any], code: str) -> None:
     decision = decide(make_assessment(**answer))
     assert (decision.outcome, decision.recommended_level) == ("refer_higher", "3")
     assert code in codes(decision)
@@ -392,7 +392,7 @@ def test_malformed_icd10cm_codes_are_rejected(code: str) -> None:
         lambda: Withdrawal(needs_medical_management=False, ciwa_ar=68),
         lambda: Withdrawal(needs_medical_management=False, cows=49),
         lambda: Assessment(age=121),
-        lambda: Assessment(unknown_field=True),
+        lambda: Assessment(unknown_field=True),  # type: ignore[call-arg]  # the point
     ],
     ids=["D3 5", "D3 -1", "CIWA-Ar 68", "COWS 49", "age 121", "unknown field"],
 )
@@ -485,7 +485,7 @@ def test_an_eligible_decision_always_recommends_iop_and_misses_nothing(
 @given(change=changes(), settings=program_settings)
 def test_outcome_and_level_always_agree(change: dict[str, Any], settings: ProgramSettings) -> None:
     decision = evaluate(change, settings)
-    expected_levels = {
+    expected_levels: dict[str, set[str | None]] = {
         "eligible": {"2.1"},
         "refer_lower": {"1"},
         "refer_higher": {"2.5", "3", "WM"},

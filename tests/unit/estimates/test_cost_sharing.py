@@ -1,6 +1,7 @@
 """The patient's share day by day (domain reference §6): deductible first, then coinsurance
 or copay, never past the out-of-pocket maximum; lines add up to the totals to the cent."""
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -121,6 +122,10 @@ money = st.decimals(min_value=0, max_value=20000, places=2, allow_nan=False, all
 rates = st.decimals(min_value=0, max_value=1, places=3, allow_nan=False, allow_infinity=False)
 
 
+def at_most(limit: Decimal | None) -> Callable[[Decimal], bool]:
+    return lambda amount: limit is None or amount <= limit
+
+
 @st.composite
 def benefit_years(draw: st.DrawFn) -> list[BenefitYear]:
     starts = sorted(
@@ -134,13 +139,11 @@ def benefit_years(draw: st.DrawFn) -> list[BenefitYear]:
             BenefitYear(
                 starts_on=start,
                 deductible=deductible,
-                deductible_met=draw(money.filter(lambda m, d=deductible: m <= d)),
+                deductible_met=draw(money.filter(at_most(deductible))),
                 coinsurance_rate=draw(rates),
                 copay_per_day=draw(st.none() | money),
                 out_of_pocket_max=out_of_pocket_max,
-                out_of_pocket_met=draw(
-                    money.filter(lambda m, o=out_of_pocket_max: o is None or m <= o)
-                ),
+                out_of_pocket_met=draw(money.filter(at_most(out_of_pocket_max))),
             )
         )
     return found  # fmt: skip

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.scheduling.rules.calendar import materialize
-from app.scheduling.rules.plan import PlanSession
+from app.scheduling.rules.calendar import MakeUpCheck, Materialized, materialize
+from app.scheduling.rules.plan import PlanContext, PlanSession
 from app.scheduling.rules.validation import conflicts
 from app.scheduling.rules.weeks import short_weeks
 
@@ -19,8 +19,11 @@ MONDAY = dt.date(2026, 6, 1)
 
 
 def dated(
-    sessions: list[PlanSession], closed_offsets: Sequence[int], move: bool = False, can_move=None
-):  # type: ignore[no-untyped-def]
+    sessions: list[PlanSession],
+    closed_offsets: Sequence[int],
+    move: bool = False,
+    can_move: MakeUpCheck | None = None,
+) -> Materialized:
     closed = {MONDAY + dt.timedelta(days=offset): "holiday" for offset in closed_offsets}
     end = MONDAY + dt.timedelta(days=13)
     return materialize(sessions, MONDAY, end, "America/New_York", closed, move, WEEKDAYS, can_move)
@@ -91,7 +94,7 @@ def test_sessions_no_day_accepts_are_lost_and_the_week_is_reported() -> None:
         pytest.param(make_context(room_capacity=10), ["room_over_capacity"], id="the room is full"),
     ],
 )  # fmt: skip
-def test_a_make_up_session_must_fit_the_day(context, codes: list[str]) -> None:  # type: ignore[no-untyped-def]
+def test_a_make_up_session_must_fit_the_day(context: PlanContext, codes: list[str]) -> None:
     [tuesday] = make_week("tuesday")
 
     found = conflicts([tuesday], context, make_settings())

@@ -1,6 +1,7 @@
 """Staff who work in programs of different time zones are booked in absolute time."""
 
 import datetime as dt
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,7 +16,7 @@ from .factories import make_session
 MARCH = (dt.date(2026, 3, 2), dt.date(2026, 3, 29))  # US DST starts 8 March, the EU's 29th
 
 
-def seen(session_zone: str, seen_zone: str, **session: str) -> list[tuple[str, str]]:
+def seen(session_zone: str, seen_zone: str, **session: Any) -> list[tuple[str, str]]:
     found = as_seen_from(make_session(**session), session_zone, seen_zone, *MARCH)
     return sorted((s.weekday.value, f"{s.start_time:%H:%M}") for s in found)
 
