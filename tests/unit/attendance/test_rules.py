@@ -11,6 +11,7 @@ from app.attendance.rules import (
     ComplianceStatus,
     ReasonCode,
     SessionMark,
+    Summary,
     summarize,
 )
 from app.programs.settings import ProgramSettings
@@ -40,7 +41,7 @@ def run(
     authorization: Authorization | None = None,
     plan_ends_on: dt.date | None = None,
     holidays: dict[dt.date, str] | None = None,
-):  # type: ignore[no-untyped-def]
+) -> Summary:
     return summarize(
         sessions,
         today,
