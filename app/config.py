@@ -31,6 +31,9 @@ class Settings(BaseSettings):
         "memory://", description="`memory://` for one process, `redis://host:6379` when scaled out."
     )
     max_body_bytes: int = Field(1_048_576, gt=0, description="Larger request bodies get 413.")
+    batch_max_body_bytes: int = Field(
+        16_777_216, gt=0, description="The same for batches (`POST …/batch`, 10,000 records)."
+    )
     problem_base_uri: str = "https://iop.example/problems/"
     db_pool_size: int = Field(10, gt=0)
     webhook_worker: Literal["auto", "in_process", "off"] = Field(

@@ -160,7 +160,11 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     app.include_router(api)
     app.include_router(fhir_router)
 
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        batch_max_bytes=settings.batch_max_body_bytes,
+    )
     app.add_middleware(ConcurrencyLimitMiddleware, limit=settings.max_concurrent_requests)
     if settings.cors_origins:
         app.add_middleware(

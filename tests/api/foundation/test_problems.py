@@ -129,3 +129,11 @@ def test_patch_on_group_sizing_is_a_405_not_a_malformed_group_id(clinic: Clinic)
     response = clinic.staff.patch("/v1/groups/sizing", json={})
     assert_problem(response, 405, "method-not-allowed")
     assert response.headers["allow"] == "POST"
+
+
+def test_a_batch_may_be_larger_than_any_other_body(client: TestClient) -> None:
+    megabyte_and_a_half = b"x" * 1_500_000
+    other = client.post("/v1/patients", content=megabyte_and_a_half)
+    batch = client.post("/v1/attendance/batch", content=megabyte_and_a_half)
+    assert other.status_code == 413
+    assert batch.status_code != 413  # it reaches the route (and its key check)
