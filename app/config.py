@@ -1,5 +1,6 @@
 """Service settings: environment variables prefixed `IOP_` and an optional `.env` file."""
 
+from datetime import timedelta
 from functools import lru_cache
 from typing import Literal
 
@@ -72,6 +73,10 @@ class Settings(BaseSettings):
 
         parse(value)
         return value
+
+    @property
+    def webhook_retry_window(self) -> timedelta:
+        return timedelta(hours=self.webhook_retry_hours)
 
     @property
     def is_sqlite(self) -> bool:

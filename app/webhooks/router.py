@@ -138,5 +138,4 @@ def get_webhook_delivery(delivery_id: uuid.UUID, ctx: Admin) -> DeliveryRead:
     responses=problem_responses(404, 409),
 )
 def redeliver_webhook(delivery_id: uuid.UUID, ctx: Admin, request: Request) -> DeliveryRead:
-    retry_for = service.retry_window(request.app.state.settings)
-    return service.redeliver(ctx, delivery_id, retry_for)
+    return service.redeliver(ctx, delivery_id, request.app.state.settings.webhook_retry_window)

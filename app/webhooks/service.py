@@ -135,10 +135,6 @@ def redeliver(ctx: Context, delivery_id: uuid.UUID, retry_for: timedelta) -> Del
     return _delivery_read(ctx, delivery)
 
 
-def retry_window(settings: Settings) -> timedelta:
-    return timedelta(hours=settings.webhook_retry_hours)
-
-
 def _delivery_read(ctx: Context, delivery: WebhookDelivery) -> DeliveryRead:
     attempts = ctx.session.scalars(
         select(WebhookAttempt)

@@ -210,7 +210,7 @@ def run_once(
     clock: Callable[[], datetime] = utcnow,
 ) -> int:
     """One round of fan-out, claim, send and record; returns how many deliveries were tried."""
-    retry_for = timedelta(hours=settings.webhook_retry_hours)
+    retry_for = settings.webhook_retry_window
     with sessions.begin() as session:
         fan_out(session, clock(), retry_for)
     with sessions.begin() as session:
