@@ -74,7 +74,8 @@ TAGS = [
     {
         "name": "fhir",
         "description": "FHIR R4 at `/fhir/R4` for EHRs: Patient (read, search, create, update by"
-        " identifier), EpisodeOfCare, Appointment, Encounter and Group (read, search). Answers"
+        " identifier), EpisodeOfCare, Appointment, Encounter, Group and Coverage (read, search)."
+        " Answers"
         " `application/fhir+json`; errors are OperationOutcomes.",
     },
     {"name": "operations", "description": "Health, readiness and metrics."},

@@ -9,6 +9,8 @@ from app.coverages.models import Coverage
 from app.coverages.schemas import Benefits, CoverageCreate, CoverageRead, CoverageUpdate
 from app.errors import FieldError, NotFound, Unprocessable
 from app.events.types import DomainEvent, EventType
+from app.pagination import PageParams, fetch_page
+from app.patients.models import Patient
 from app.patients.service import get_live_patient
 from app.versioning import check_version
 
@@ -41,6 +43,31 @@ def list_coverages(ctx: Context, patient_id: uuid.UUID) -> list[CoverageRead]:
     )
     ctx.audit(AuditAction.list, "coverage", [c.id for c in coverages], patient_id=patient.id)
     return [CoverageRead.model_validate(c) for c in coverages]
+
+
+def search_coverages(
+    ctx: Context,
+    params: PageParams,
+    *,
+    patient_id: uuid.UUID | None = None,
+    member_id: str | None = None,
+) -> tuple[list[CoverageRead], int]:
+    """The organization's coverages, newest first, of patients who are not deleted (a deleted
+    patient's coverages are gone with the record); each one listed is audited."""
+    statement = (
+        ctx.select(Coverage)
+        .join(Patient, Patient.id == Coverage.patient_id)
+        .where(*ctx.scope(Patient))
+    )
+    if patient_id is not None:
+        statement = statement.where(Coverage.patient_id == patient_id)
+    if member_id is not None:
+        statement = statement.where(Coverage.member_id == member_id)
+    statement = statement.order_by(Coverage.created_at.desc(), Coverage.id.desc())
+    coverages, total = fetch_page(ctx.session, statement, params)
+    for coverage in coverages:
+        ctx.audit(AuditAction.list, "coverage", coverage.id, patient_id=coverage.patient_id)
+    return [CoverageRead.model_validate(c) for c in coverages], total
 
 
 def read_coverage(

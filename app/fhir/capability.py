@@ -68,7 +68,18 @@ GROUP = ResourceSupport(
     "Therapy groups: criteria as characteristics, members with the periods they held a seat.",
     (),
 )
-RESOURCES = (PATIENT, EPISODE_OF_CARE, APPOINTMENT, ENCOUNTER, GROUP)
+COVERAGE = ResourceSupport(
+    "Coverage",
+    "Patients' insurance: the payer, the member id, the plan period and what the patient pays"
+    " (costToBeneficiary: copay, copaypct, deductible, maxoutofpocket). Who holds the policy is"
+    " not recorded, so there is no subscriber.",
+    (
+        P("patient", "reference", _PATIENT_REF),
+        P("identifier", "token", "The member id: `value` or `|value` (it has no system)."),
+        P("status", "token", "active (every coverage here is); `a,b` for either."),
+    ),
+)
+RESOURCES = (PATIENT, EPISODE_OF_CARE, APPOINTMENT, ENCOUNTER, GROUP, COVERAGE)
 
 
 def capability_statement(now: datetime, base_url: str, version: str) -> dict[str, Any]:

@@ -12,11 +12,13 @@ from starlette.routing import Match
 
 from app.admissions import service as admissions
 from app.context import Context, context_with
+from app.coverages import service as coverages
 from app.errors import DomainError, MalformedJson, NotFound
 from app.fhir import capability, patient_writes
 from app.fhir.attendance import attended_minutes
 from app.fhir.docs import FHIR_BODY, FhirBundle, FhirResource, answers, outcomes
 from app.fhir.mapping import appointment as appointment_map
+from app.fhir.mapping import coverage as coverage_map
 from app.fhir.mapping import encounter as encounter_map
 from app.fhir.mapping import episode_of_care as episode_map
 from app.fhir.mapping.group import group_resource
@@ -51,6 +53,7 @@ PatientWriter = Annotated[Context, context_with(Permission.patients_write)]
 AdmissionReader = Annotated[Context, context_with(Permission.admissions_read)]
 ScheduleReader = Annotated[Context, context_with(Permission.schedules_read)]
 GroupReader = Annotated[Context, context_with(Permission.groups_read)]
+CoverageReader = Annotated[Context, context_with(Permission.coverages_read)]
 
 DateValues = Annotated[
     list[str] | None,
@@ -273,6 +276,34 @@ def read_group(group_id: str, ctx: GroupReader) -> FhirResponse:
     return resource_response(group_resource(group, members[group.id]))
 
 
+@router.get("/Coverage", summary="Search coverages (insurance)", responses=SEARCH)
+def search_coverages(
+    request: Request,
+    ctx: CoverageReader,
+    page: FhirPage,
+    patient: PatientParameter = None,
+    identifier: Annotated[
+        str | None, Query(description="The member id: `value` or `|value`.")
+    ] = None,
+    status: StatusParameter = None,
+) -> FhirResponse:
+    check_parameters(request, capability.COVERAGE.search)
+    codes = _codes("status", status, coverage_map.FHIR_STATUSES)
+    system, member_id = _member_id(identifier)
+    if system or (codes is not None and coverage_map.STATUS not in codes):
+        return searchset(request, [], 0, page)  # member ids have no system; all are active
+    found, total = coverages.search_coverages(
+        ctx, page, patient_id=reference_id(patient, "Patient", "patient"), member_id=member_id
+    )
+    return searchset(request, [coverage_map.coverage_resource(c) for c in found], total, page)
+
+
+@router.get("/Coverage/{coverage_id}", summary="Read a coverage (insurance)", responses=READ)
+def read_coverage(coverage_id: str, ctx: CoverageReader) -> FhirResponse:
+    found = coverages.read_coverage(ctx, _id(coverage_id, "coverage"))
+    return resource_response(coverage_map.coverage_resource(found))
+
+
 @router.api_route(
     "/{path:path}",
     methods=["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"],
@@ -308,6 +339,14 @@ def _codes(parameter: str, value: str | None, known: frozenset[str]) -> list[str
     if unknown := [code for code in codes if code not in known]:
         raise BadRequest(f"`{parameter}` has codes FHIR R4 does not define: {', '.join(unknown)}.")
     return codes
+
+
+def _member_id(identifier: str | None) -> tuple[str, str | None]:
+    """A token's system and value: `value` and `|value` are values without a system."""
+    if identifier is None:
+        return "", None
+    system, bar, value = identifier.rpartition("|")
+    return (system, value) if bar else ("", identifier)
 
 
 def _appointments(

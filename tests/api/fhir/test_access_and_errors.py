@@ -63,7 +63,7 @@ def test_a_pushed_patient_is_in_the_audit_trail_as_created(clinic: Clinic) -> No
 
 
 def test_an_unknown_resource_type_or_method_answers_an_operation_outcome(clinic: Clinic) -> None:
-    assert outcome(clinic.ehr.get(f"{BASE}/Coverage"), 404)["issue"][0]["code"] == "not-found"
+    assert outcome(clinic.ehr.get(f"{BASE}/Claim"), 404)["issue"][0]["code"] == "not-found"
     assert outcome(clinic.ehr.delete(f"{BASE}/Patient/x"), 405)["issue"][0]["code"] == (
         "not-supported"
     )
@@ -92,7 +92,9 @@ def test_the_capability_statement_lists_exactly_what_the_server_does(
     [rest] = statement["rest"]
     listed = {r["type"]: r for r in rest["resource"]}
     assert statement["fhirVersion"] == "4.0.1"
-    assert set(listed) == {"Patient", "EpisodeOfCare", "Appointment", "Encounter", "Group"}
+    assert set(listed) == {
+        "Patient", "EpisodeOfCare", "Appointment", "Encounter", "Group", "Coverage"
+    }  # fmt: skip
     assert {i["code"] for i in listed["Patient"]["interaction"]} == {
         "read", "search-type", "create", "update"
     }  # fmt: skip
@@ -104,7 +106,9 @@ def test_the_capability_statement_lists_exactly_what_the_server_does(
             value = "2026-03-02" if name in ("birthdate", "_lastUpdated", "date") else "x"
             value = "finished" if (support.type, name) == ("Encounter", "status") else value
             value = "booked" if (support.type, name) == ("Appointment", "status") else value
-            value = "active" if (support.type, name) == ("EpisodeOfCare", "status") else value
+            value = "active" if (support.type, name) in {
+                ("EpisodeOfCare", "status"), ("Coverage", "status")
+            } else value  # fmt: skip
             fhir(clinic.ehr.get(f"{BASE}/{support.type}", params={name: value}))
         # … and one it does not list is refused.
         outcome(clinic.ehr.get(f"{BASE}/{support.type}", params={"_sort": "x"}), 400)
