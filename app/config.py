@@ -2,9 +2,9 @@
 
 from datetime import timedelta
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, Self
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///./iop.db"
@@ -52,6 +52,13 @@ class Settings(BaseSettings):
         24.0, gt=0, le=24 * 7, description="How long a delivery is retried before it fails."
     )
     webhook_poll_seconds: float = Field(1.0, gt=0)
+    webhook_lease_seconds: float = Field(
+        60.0,
+        gt=0,
+        le=3600,
+        description="How long a worker holds a delivery it is sending: one that dies lets it go"
+        " after this, and another sends it again. Longer than the timeout.",
+    )
     max_concurrent_requests: int = Field(
         32, gt=0, le=1000, description="Requests one process works on at once; others queue."
     )
@@ -73,6 +80,18 @@ class Settings(BaseSettings):
 
         parse(value)
         return value
+
+    @model_validator(mode="after")
+    def _lease_outlasts_a_send(self) -> Self:
+        # A lease that ran out while its worker still waited for the subscriber would let a
+        # second worker send the same delivery at the same time.
+        if self.webhook_lease_seconds <= self.webhook_timeout_seconds:
+            raise ValueError("webhook_lease_seconds must be longer than webhook_timeout_seconds")
+        return self
+
+    @property
+    def webhook_lease(self) -> timedelta:
+        return timedelta(seconds=self.webhook_lease_seconds)
 
     @property
     def webhook_retry_window(self) -> timedelta:

@@ -10,8 +10,10 @@ worker`, as many as wanted against PostgreSQL; one in the server's process on SQ
 4. record: delivered, or retried later with exponential backoff and jitter until the
    subscription's retry window closes; then the delivery fails and the subscription is failing.
 
-A worker killed between 2 and 4 loses nothing: the lease runs out and another worker sends
-again, with the same `webhook-id`, which receivers use to drop duplicates.
+A worker killed between 2 and 4 loses nothing: the lease (`webhook_lease_seconds`, longer
+than a send may take) runs out and another worker sends again, with the same `webhook-id`,
+which receivers use to drop duplicates; `tests/integration/test_webhook_worker_killed.py`
+kills a real worker to show it.
 """
 
 import json
@@ -39,7 +41,6 @@ from app.webhooks.urls import UnsafeUrl, check_destination
 log = structlog.get_logger("iop.webhooks")
 
 BATCH = 100
-LEASE = timedelta(seconds=60)
 FIRST_RETRY = timedelta(seconds=10)
 LONGEST_RETRY = timedelta(hours=1)
 
@@ -116,8 +117,9 @@ def fan_out(session: Session, now: datetime, retry_for: timedelta) -> int:
     return len(events)
 
 
-def claim(session: Session, now: datetime, limit: int = 10) -> list[Claim]:
-    """Lease the deliveries that are due, of subscriptions that are not paused."""
+def claim(session: Session, now: datetime, lease: timedelta, limit: int = 10) -> list[Claim]:
+    """Lease the deliveries that are due, of subscriptions that are not paused, until `lease`
+    from now: a worker that dies holding them lets them go then."""
     rows = session.execute(
         select(WebhookDelivery, WebhookSubscription)
         .join(WebhookSubscription, WebhookSubscription.id == WebhookDelivery.subscription_id)
@@ -132,7 +134,7 @@ def claim(session: Session, now: datetime, limit: int = 10) -> list[Claim]:
     ).all()
     claims = []
     for delivery, subscription in rows:
-        delivery.next_attempt_at = now + LEASE
+        delivery.next_attempt_at = now + lease
         delivery.attempts += 1
         claims.append(
             Claim(
@@ -214,7 +216,7 @@ def run_once(
     with sessions.begin() as session:
         fan_out(session, clock(), retry_for)
     with sessions.begin() as session:
-        claims = claim(session, clock())
+        claims = claim(session, clock(), settings.webhook_lease)
     for leased in claims:
         outcome = send(leased, settings, utcnow())
         with sessions.begin() as session:

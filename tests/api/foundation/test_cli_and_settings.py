@@ -147,6 +147,7 @@ def test_a_relative_sqlite_path_is_described_in_full(
         ({"rate_limit": "often"}, "rate_limit"),
         ({"max_body_bytes": 0}, "max_body_bytes"),
         ({"key_secret": "short"}, "key_secret"),
+        ({"webhook_lease_seconds": 5, "webhook_timeout_seconds": 5}, "webhook_lease_seconds"),
     ],
 )
 def test_invalid_settings_stop_start_up_with_a_clear_message(

@@ -1,6 +1,7 @@
 """A real HTTP receiver on 127.0.0.1 that records what it is sent and answers as told."""
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 class Received:
     headers: dict[str, str]
     body: str
+    at: float = field(default_factory=time.monotonic)
 
 
 @dataclass
@@ -19,9 +21,18 @@ class Receiver:
     answers: list[int] = field(default_factory=list)  # status codes to answer, then 204
     received: list[Received] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # With `stall_first`, the first request is recorded and then left without an answer
+    # until `release` is set: a sender that dies meanwhile never learns it arrived.
+    stall_first: bool = False
+    stalled: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
 
     def ids(self) -> list[str]:
         return [r.headers["webhook-id"] for r in self.received]
+
+    def events(self) -> list[str]:
+        """The events received, each once: what a receiver that drops duplicates keeps."""
+        return list(dict.fromkeys(self.ids()))
 
 
 @contextmanager
@@ -35,10 +46,17 @@ def running_receiver() -> Iterator[Receiver]:
                 receiver.received.append(
                     Received({k.lower(): v for k, v in self.headers.items()}, body)
                 )
-                status = receiver.answers.pop(0) if receiver.answers else 204
-            self.send_response(status)
-            self.send_header("content-length", "0")
-            self.end_headers()
+                stall = receiver.stall_first and len(receiver.received) == 1
+                status = 204 if stall or not receiver.answers else receiver.answers.pop(0)
+            if stall:
+                receiver.stalled.set()
+                receiver.release.wait(timeout=120)
+            try:
+                self.send_response(status)
+                self.send_header("content-length", "0")
+                self.end_headers()
+            except OSError:
+                pass  # the sender is gone
 
         def log_message(self, *args: object) -> None:
             pass
@@ -51,5 +69,6 @@ def running_receiver() -> Iterator[Receiver]:
     try:
         yield receiver
     finally:
+        receiver.release.set()
         server.shutdown()
         server.server_close()

@@ -155,10 +155,12 @@ def test_a_worker_that_dies_after_claiming_loses_no_event(
     with hooks_app.state.sessionmaker.begin() as session:
         worker.fan_out(session, clock(), retry_for)
     with hooks_app.state.sessionmaker.begin() as session:
-        assert len(worker.claim(session, clock())) == 1  # leased, then the worker died
+        assert (
+            len(worker.claim(session, clock(), hooks_app.state.settings.webhook_lease)) == 1
+        )  # leased, then the worker died
 
     assert deliver(hooks_app, clock) == 0  # the lease holds
-    clock.now += worker.LEASE + timedelta(seconds=1)
+    clock.now += hooks_app.state.settings.webhook_lease + timedelta(seconds=1)
     assert deliver(hooks_app, clock) == 1
     assert len(receiver.received) == 1
 
