@@ -92,7 +92,10 @@ def test_the_payer_type_is_a_source_of_payment_typology_code(payer_type: str, co
 @settings(deadline=None, max_examples=60)
 @given(
     payer_type=st.sampled_from(get_args(PayerType)),
-    text=st.one_of(st.none(), st.text(st.characters(codec="utf-8"), min_size=1, max_size=80)),
+    text=st.one_of(
+        st.none(),
+        st.text(st.characters(codec="utf-8", exclude_characters="\x00"), min_size=1, max_size=80),
+    ),
     starts=st.one_of(st.none(), DAYS),
     deductible=st.one_of(st.none(), AMOUNTS),
     rate=st.one_of(st.none(), RATES),
