@@ -12,6 +12,13 @@ def instant(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
+def text(value: str | None) -> str | None:
+    """Free text as a FHIR string, which must show something: trimmed, and None when nothing
+    but whitespace is left (such as a form feed alone, which `/v1` stores as given)."""
+    trimmed = value.strip() if value is not None else ""
+    return trimmed or None
+
+
 def meta(version: int, updated_at: datetime) -> dict[str, Any]:
     return {"versionId": str(version), "lastUpdated": instant(updated_at)}
 

@@ -42,7 +42,7 @@ from app.fhir.codes import (
     UCUM,
     V2_IDENTIFIER_TYPE,
 )
-from app.fhir.mapping.common import coding, concept, label, meta, reference
+from app.fhir.mapping.common import coding, concept, label, meta, reference, text
 
 # FHIR R4 `fm-status`: only `active` describes a coverage this server answers.
 FHIR_STATUSES = frozenset({"active", "cancelled", "draft", "entered-in-error"})
@@ -93,20 +93,17 @@ def coverage_resource(coverage: CoverageRead) -> dict[str, Any]:
         "beneficiary": reference("Patient", coverage.patient_id),
         "payor": [_payor(coverage)],
     }
-    if coverage.member_id:
+    if member_id := text(coverage.member_id):
         resource["identifier"] = [
-            {
-                "type": concept(V2_IDENTIFIER_TYPE, "MB", "Member Number"),
-                "value": coverage.member_id,
-            }
+            {"type": concept(V2_IDENTIFIER_TYPE, "MB", "Member Number"), "value": member_id}
         ]
-        resource["subscriberId"] = coverage.member_id
+        resource["subscriberId"] = member_id
     period = {"start": coverage.plan_starts_on, "end": coverage.plan_ends_on}
     if present := {name: day.isoformat() for name, day in period.items() if day is not None}:
         resource["period"] = present
-    if coverage.group_number:
+    if group_number := text(coverage.group_number):
         resource["class"] = [
-            {"type": concept(COVERAGE_CLASS, "group", "Group"), "value": coverage.group_number}
+            {"type": concept(COVERAGE_CLASS, "group", "Group"), "value": group_number}
         ]
     if costs := cost_to_beneficiary(coverage):
         resource["costToBeneficiary"] = costs
@@ -169,7 +166,9 @@ def _provenance(benefit: Provenance) -> list[dict[str, Any]]:
 def _payor(coverage: CoverageRead) -> dict[str, Any]:
     if coverage.payer_type == "self_pay":
         return reference("Patient", coverage.patient_id)
-    payor: dict[str, Any] = {"display": coverage.payer_name or PAYER_NAMES[coverage.payer_type]}
-    if coverage.payer_id:
-        payor["identifier"] = {"system": PAYER_ID_SYSTEM, "value": coverage.payer_id}
+    payor: dict[str, Any] = {
+        "display": text(coverage.payer_name) or PAYER_NAMES[coverage.payer_type]
+    }
+    if payer_id := text(coverage.payer_id):
+        payor["identifier"] = {"system": PAYER_ID_SYSTEM, "value": payer_id}
     return payor

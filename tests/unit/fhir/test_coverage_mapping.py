@@ -133,3 +133,21 @@ def test_every_coverage_maps_to_a_valid_r4_coverage(
     if rate is not None:
         [pct] = [c for c in resource["costToBeneficiary"] if "valueQuantity" in c]
         assert Decimal(str(pct["valueQuantity"]["value"])) == rate * 100
+
+
+@pytest.mark.parametrize("blank", ["", " ", "\x0c", " \u00a0\t"])
+def test_text_with_nothing_to_show_is_left_out_rather_than_sent_invalid(blank: str) -> None:
+    read = coverage(payer_name=blank, payer_id=blank, member_id=blank, group_number=blank)
+
+    resource = valid(coverage_resource(read))
+
+    assert resource["payor"] == [{"display": "Commercial insurer"}]
+    for absent in ("identifier", "subscriberId", "class"):
+        assert absent not in resource
+
+
+def test_text_is_sent_trimmed() -> None:
+    resource = valid(coverage_resource(coverage(member_id=" BHP-1\n", payer_name="Blue\x0c")))
+
+    assert resource["subscriberId"] == "BHP-1"
+    assert resource["payor"][0]["display"] == "Blue"
