@@ -5,7 +5,9 @@ import uuid
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, insert, update
+from sqlalchemy import Select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.access.models import Organization
 from app.context import AuditAction, Context
@@ -133,7 +135,7 @@ def inquiry_270(ctx: Context, verification_id: uuid.UUID) -> str:
     coverage = ctx.session.get_one(Coverage, verification.coverage_id)
     organization = ctx.session.get_one(Organization, ctx.organization_id)
     inquiry = x12.Inquiry(
-        control_number=_next_control_number(ctx),
+        control_number=next_control_number(ctx),
         trace=verification.id.hex,
         sender_id=ctx.organization_id.hex,
         payer_id=verification.payer_id,
@@ -226,14 +228,20 @@ def _payer_of(ctx: Context) -> str:
     return ctx.principal.payer_id
 
 
-def _next_control_number(ctx: Context) -> int:
-    """Unique and increasing per organization, even under concurrent requests: one counter
-    row, incremented in place (the row lock serializes concurrent inquiries)."""
-    counter = ctx.session.scalar(ctx.select(X12ControlNumber).with_for_update())
-    if counter is None:
-        ctx.session.execute(
-            insert(X12ControlNumber).values(organization_id=ctx.organization_id, last_number=0)
-        )
+def next_control_number(ctx: Context) -> int:
+    """Unique and increasing per organization, even under concurrent requests. The counter row
+    is made by an upsert that does nothing when it exists, so two first inquiries at once do
+    not both insert it (a unique violation, a 500); the increment then takes the row's lock,
+    which serializes concurrent inquiries."""
+    dialect = ctx.session.get_bind().dialect.name
+    make_counter = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(
+        X12ControlNumber
+    ).values(
+        organization_id=ctx.organization_id, last_number=0, created_at=ctx.now, updated_at=ctx.now
+    )
+    ctx.session.execute(
+        make_counter.on_conflict_do_nothing(index_elements=[X12ControlNumber.organization_id])
+    )
     number = ctx.session.scalar(
         update(X12ControlNumber)
         .where(*ctx.scope(X12ControlNumber))
