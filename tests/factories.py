@@ -56,6 +56,7 @@ class Clinic:
     clinician: TestClient
     ehr: TestClient
     payer: TestClient
+    intake: TestClient
 
     def as_role(self, role: Role) -> TestClient:
         client: TestClient = getattr(self, role.value)

@@ -5,11 +5,12 @@ import uuid
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.access.models import Organization
+from app.admissions.models import Admission
 from app.context import AuditAction, Context
 from app.coverages.models import Coverage
 from app.errors import DomainError, Forbidden, InvalidTransition, NotFound, Unprocessable
@@ -28,6 +29,7 @@ from app.verifications.schemas import (
 
 RESOURCE = "insurance_verification"
 OPEN = {"pending", "in_progress"}
+OPEN_ADMISSION = ("pending", "approved", "active", "on_hold")
 
 
 class InvalidX12(DomainError):
@@ -124,6 +126,25 @@ def payer_verification(
     if verification.payer_id != _payer_of(ctx):
         raise NotFound(f"No insurance verification with id {verification_id} in your organization.")
     return verification
+
+
+def payer_reaches_patient(ctx: Context, patient_id: uuid.UUID) -> bool:
+    """Whether the calling payer has a verification request for the patient that staff did
+    not cancel: the one way a payer reaches a patient's admission (to record a prior
+    authorization on it)."""
+    return (
+        ctx.session.scalar(
+            select(InsuranceVerification.id)
+            .where(
+                *ctx.scope(InsuranceVerification),
+                InsuranceVerification.payer_id == _payer_of(ctx),
+                InsuranceVerification.patient_id == patient_id,
+                InsuranceVerification.status != "cancelled",
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def inquiry_270(ctx: Context, verification_id: uuid.UUID) -> str:
@@ -281,6 +302,22 @@ def partner_read(ctx: Context, verification: InsuranceVerification) -> PartnerVe
         service_starts_on=verification.service_starts_on,
         service_ends_on=verification.service_ends_on,
         requested_at=verification.created_at,
+        admission_id=_open_admission_of(ctx, verification.patient_id),
+    )
+
+
+def _open_admission_of(ctx: Context, patient_id: uuid.UUID) -> uuid.UUID | None:
+    """The patient's open admission, the newest if several: where the payer records its
+    prior-authorization decision."""
+    return ctx.session.scalar(
+        select(Admission.id)
+        .where(
+            *ctx.scope(Admission),
+            Admission.patient_id == patient_id,
+            Admission.status.in_(OPEN_ADMISSION),
+        )
+        .order_by(Admission.id.desc())
+        .limit(1)
     )
 
 
