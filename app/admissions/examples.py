@@ -99,3 +99,22 @@ def authorization_examples() -> dict[str, dict[str, Any]]:
         name: {"summary": summary, "value": body}
         for name, (summary, body) in AUTHORIZATION_REQUESTS.items()
     }
+
+
+AUTHORIZATION_READ: dict[str, Any] = {
+    "id": "0195f2b1-2c3d-7e4f-8a5b-6c7d8e9f0a1b",
+    "admission_id": "0195f29f-0c1d-7e2f-8a3b-4c5d6e7f8091",
+    "payer_id": "60054",
+    "kind": "concurrent_review",
+    "decision": "approved",
+    "reference_number": "PA-2026-0117-R1",
+    "decided_on": "2026-04-06",
+    "authorized_days": 30,
+    "starts_on": "2026-03-09",
+    "ends_on": "2026-05-29",
+    "next_review_on": "2026-05-11",
+    "denial_reason": None,
+    "extends_id": "0195f2b0-1b2c-7d3e-8f4a-5b6c7d8e9f00",
+    "is_in_force": True,
+    "recorded_at": "2026-04-06T14:30:00Z",
+}

@@ -363,7 +363,21 @@ NOTHING_TO_EXTEND = {
     description="A payer key reaches the admissions of patients it has a verification request"
     " for (not cancelled); any other admission answers 404. An approved concurrent review"
     " extends the authorization in force: `authorized_days` is the total after the review.",
-    responses=problem_responses(404, 409, r409={"no-authorization-to-extend": NOTHING_TO_EXTEND}),
+    responses={
+        201: {
+            "content": {
+                "application/json": {
+                    "examples": {
+                        "extended": {
+                            "summary": "A concurrent review, now the authorization in force",
+                            "value": examples.AUTHORIZATION_READ,
+                        }
+                    }
+                }
+            }
+        },
+        **problem_responses(404, 409, r409={"no-authorization-to-extend": NOTHING_TO_EXTEND}),
+    },
 )
 def create_authorization(
     admission_id: uuid.UUID,

@@ -20,3 +20,5 @@ CONVERSION: dict[str, Any] = {
     "service_starts_on": "2026-03-09",
     "service_ends_on": "2026-06-05",
 }
+
+ACCEPTED: dict[str, Any] = {"id": "0195f2c4-8d9e-7f0a-9b1c-2d3e4f5a6b7c", "status": "received"}

@@ -34,6 +34,15 @@ INQUIRY = "/insurance-inquiries/{inquiry_id}"
     summary='Submit a website "check your insurance" inquiry (intake keys)',
     description="The answer says only that the inquiry was received: an intake key reads"
     " nothing back, not even its own inquiries. Staff follow it up.",
+    responses={
+        202: {
+            "content": {
+                "application/json": {
+                    "examples": {"received": {"summary": "Received", "value": examples.ACCEPTED}}
+                }
+            }
+        }
+    },
 )
 def create_insurance_inquiry(
     body: Annotated[

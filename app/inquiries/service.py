@@ -8,7 +8,7 @@ from sqlalchemy import Select, delete, select
 
 from app.access.models import Organization
 from app.context import AuditAction, Context
-from app.errors import InvalidTransition
+from app.errors import FieldError, InvalidTransition, Unprocessable
 from app.inquiries.models import InsuranceInquiry
 from app.inquiries.schemas import (
     InquiryAssignment,
@@ -24,6 +24,10 @@ RESOURCE = "insurance_inquiry"
 
 
 def submit(ctx: Context, body: InsuranceInquiryCreate) -> InsuranceInquiryAccepted:
+    if body.date_of_birth > ctx.now.date():
+        message = "The date of birth is in the future."
+        error = FieldError(field="date_of_birth", code="in_future", message=message)
+        raise Unprocessable(message, errors=[error])
     inquiry = InsuranceInquiry(
         organization_id=ctx.organization_id,
         **body.model_dump(),

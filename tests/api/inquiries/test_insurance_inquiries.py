@@ -45,6 +45,10 @@ def test_an_inquiry_needs_consent_to_be_contacted_and_a_way_to_be_reached(clinic
         assert response.status_code == 422, response.text
     missing = clinic.intake.post("/v1/insurance-inquiries", json=INQUIRY | {"member_id": ""})
     assert missing.status_code == 422
+    unborn = clinic.intake.post(
+        "/v1/insurance-inquiries", json=INQUIRY | {"date_of_birth": "2027-01-01"}
+    )
+    assert unborn.json()["errors"][0]["code"] == "in_future"
     assert clinic.staff.get("/v1/insurance-inquiries").json()["total"] == 0
 
 

@@ -4,10 +4,14 @@ from typing import Any
 
 import pytest
 
-from app.admissions.examples import AUTHORIZATION_REQUESTS
-from app.admissions.schemas import AuthorizationCreate
+from app.admissions.examples import AUTHORIZATION_READ, AUTHORIZATION_REQUESTS
+from app.admissions.schemas import AuthorizationCreate, AuthorizationRead
 from app.inquiries import examples as inquiry_examples
-from app.inquiries.schemas import InquiryConversion, InsuranceInquiryCreate
+from app.inquiries.schemas import (
+    InquiryConversion,
+    InsuranceInquiryAccepted,
+    InsuranceInquiryCreate,
+)
 from app.schemas import Page, Schema
 from app.verifications import examples
 from app.verifications.schemas import (
@@ -29,6 +33,8 @@ from app.verifications.x12 import read_segments
         (VerificationResult, examples.RESULT_JSON),
         (InsuranceInquiryCreate, inquiry_examples.INQUIRY),
         (InquiryConversion, inquiry_examples.CONVERSION),
+        (InsuranceInquiryAccepted, inquiry_examples.ACCEPTED),
+        (AuthorizationRead, AUTHORIZATION_READ),
         *((AuthorizationCreate, body) for _summary, body in AUTHORIZATION_REQUESTS.values()),
     ],
 )
