@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from app.events.models import DomainEventRecord
 from app.security import Role
+from app.webhooks.catalog import payload
 from tests.api.attendance.factories import on, planned_patient
 from tests.api.coverages.test_coverages import add_coverage
 from tests.api.scheduling.factories import Admitted, admit, make_track, plan_body
@@ -181,6 +182,13 @@ def test_recording_an_authorization_is_audited_and_leaves_its_event(
             patient.patient_id,
         )
     ]
+    [event] = events
+    delivered = payload(str(event.id), event.type, "2026-03-02T15:00:00Z", event.subject,
+                        str(event.patient_id))  # fmt: skip
+    assert (delivered["type"], delivered["data"]) == (
+        "authorization.recorded",
+        event.subject | {"patient_id": str(patient.patient_id)},
+    )
     audit = clinic.admin.get(
         "/v1/audit-events", params={"patient_id": str(patient.patient_id), "limit": 200}
     ).json()["items"]
