@@ -1,8 +1,6 @@
 """The clinic website's "check your insurance": an intake key submits and reads nothing; staff
 list, assign and convert; every inquiry is deleted when its retention period is over."""
 
-import re
-import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -13,7 +11,7 @@ from app.context import Context
 from app.inquiries import service as inquiries_service
 from app.security import Principal, Role
 from tests.conftest import FixedClock
-from tests.factories import Clinic, client_for, make_key, make_staff
+from tests.factories import Clinic, client_for, every_get_path, make_key, make_staff
 
 INQUIRY = {
     "given_name": "Jordan", "family_name": "Whitaker", "date_of_birth": "1988-11-02",
@@ -52,21 +50,11 @@ def test_an_inquiry_needs_consent_to_be_contacted_and_a_way_to_be_reached(clinic
     assert clinic.staff.get("/v1/insurance-inquiries").json()["total"] == 0
 
 
-def get_routes(app: FastAPI) -> list[str]:
-    """Every GET under /v1, its path parameters filled in."""
-    paths = app.openapi()["paths"]
-    return [
-        re.sub(r"\{[^}]+\}", lambda m: "2026-03-02" if "date" in m[0] else str(uuid.uuid4()), path)
-        for path, operations in paths.items()
-        if path.startswith("/v1") and "get" in operations
-    ]
-
-
 def test_an_intake_key_cannot_read_anything_not_even_its_own_inquiry(
     app: FastAPI, clinic: Clinic
 ) -> None:
     own = submit(clinic)
-    routes = [*get_routes(app), f"/v1/insurance-inquiries/{own}"]
+    routes = [*every_get_path(app), f"/v1/insurance-inquiries/{own}"]
     assert len(routes) > 40
     answers = {url: clinic.intake.get(url).status_code for url in routes}
     assert {url: code for url, code in answers.items() if code != 403} == {}
