@@ -22,6 +22,7 @@ from app.config import get_settings
 from app.context import Context
 from app.db import create_db_engine, create_sessionmaker
 from app.flows import alerts as alert_flows
+from app.inquiries import service as inquiries_service
 from app.migrations import upgrade_to_head
 from app.security import Principal, Role
 from app.webhooks.worker import run_forever
@@ -80,8 +81,9 @@ def worker() -> None:
 
 @alerts.command("sweep")
 def sweep_alerts() -> None:
-    """Raise the alerts due today for every admission in treatment, in every organization.
-    Safe to run from cron more than once a day: no alert is raised twice."""
+    """The daily sweep of every organization: raise the alerts due today for every admission
+    in treatment, and delete the website's insurance inquiries older than the organization's
+    retention period. Safe to run from cron more than once a day: no alert is raised twice."""
     sessionmaker = create_sessionmaker(create_db_engine(get_settings()))
     with sessionmaker() as session:
         organization_ids = list(session.scalars(select(Organization.id)))
@@ -90,7 +92,11 @@ def sweep_alerts() -> None:
             principal = Principal(None, organization_id, Role.admin, None)
             ctx = Context(session, principal, "alerts-sweep", datetime.now(UTC))
             raised = alert_flows.sweep(ctx)
-        typer.echo(f"organization {organization_id}: {raised} alert(s) raised")
+            purged = inquiries_service.purge_expired(ctx)
+        typer.echo(
+            f"organization {organization_id}: {raised} alert(s) raised,"
+            f" {purged} expired insurance inquiries deleted"
+        )
 
 
 @orgs.command("create")
@@ -101,6 +107,20 @@ def create_org(name: Annotated[str, typer.Argument(help="The organization's name
         organization = access_service.create_organization(session, name)
         typer.echo(f"created organization {name!r}")
         typer.echo(str(organization.id))
+
+
+@orgs.command("inquiry-retention")
+def set_inquiry_retention(
+    org: Annotated[uuid.UUID, typer.Option(help="Organization id.")],
+    days: Annotated[int, typer.Argument(min=1, max=3650, help="Days to keep an inquiry.")],
+) -> None:
+    """How many days the website's insurance inquiries are kept before the daily sweep
+    (`iop alerts sweep`) deletes them; 30 unless set."""
+    sessionmaker = create_sessionmaker(create_db_engine(get_settings()))
+    with sessionmaker.begin() as session:
+        organization = access_service.get_organization(session, org)
+        organization.inquiry_retention_days = days
+    typer.echo(f"insurance inquiries of {organization.name!r} are kept {days} days")
 
 
 @keys.command("create")

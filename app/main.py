@@ -28,6 +28,7 @@ from app.errors import install_error_handlers
 from app.estimates.router import router as estimates_router
 from app.fhir.router import router as fhir_router
 from app.groups.router import router as groups_router
+from app.inquiries.router import router as inquiries_router
 from app.logging import configure_logging
 from app.middleware import (
     BodySizeLimitMiddleware,
@@ -95,6 +96,7 @@ DOMAIN_ROUTERS: list[APIRouter] = [
     appointments_router,
     estimates_router,
     verifications_router,
+    inquiries_router,
     attendance_router,
     alerts_router,
     audit_router,

@@ -1,7 +1,12 @@
 """Every table, imported in one place so Alembic and the tests see the whole schema."""
 
 from app.access.models import ApiKey, Organization
-from app.admissions.models import Admission, AdmissionAssessment, AdmissionTransition
+from app.admissions.models import (
+    Admission,
+    AdmissionAssessment,
+    AdmissionTransition,
+    PriorAuthorization,
+)
 from app.attendance.models import Alert, AttendanceRecord, AttendanceRevision
 from app.audit.models import AuditEvent
 from app.coverages.models import Coverage
@@ -9,6 +14,7 @@ from app.db import Base
 from app.estimates.models import CostEstimate, GoodFaithEstimate
 from app.events.models import DomainEventRecord
 from app.groups.models import GroupMembership, TherapyGroup
+from app.inquiries.models import InsuranceInquiry
 from app.patients.models import ConsentRecord, Patient, PatientIdentifier
 from app.programs.models import Program, ProgramSettingsVersion, Room, StaffMember
 from app.scheduling.models import Appointment, TreatmentPlan, TreatmentPlanSession
@@ -32,10 +38,12 @@ __all__ = [
     "DomainEventRecord",
     "GoodFaithEstimate",
     "GroupMembership",
+    "InsuranceInquiry",
     "InsuranceVerification",
     "Organization",
     "Patient",
     "PatientIdentifier",
+    "PriorAuthorization",
     "Program",
     "ProgramSettingsVersion",
     "Room",

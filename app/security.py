@@ -26,6 +26,7 @@ class Role(StrEnum):
     clinician = "clinician"
     ehr = "ehr"
     payer = "payer"
+    intake = "intake"
 
 
 class Permission(StrEnum):
@@ -52,6 +53,10 @@ class Permission(StrEnum):
     verifications_read = "insurance-verifications:read"
     verifications_write = "insurance-verifications:write"
     verifications_answer = "insurance-verifications:answer"
+    authorizations_record = "authorizations:record"
+    inquiries_submit = "insurance-inquiries:submit"
+    inquiries_read = "insurance-inquiries:read"
+    inquiries_write = "insurance-inquiries:write"
 
 
 _READ_CLINIC = {
@@ -62,7 +67,8 @@ _READ_CLINIC = {
 _RUN_CLINIC = _READ_CLINIC | {
     Permission.patients_write, Permission.eligibility_evaluate, Permission.admissions_write,
     Permission.groups_write, Permission.schedules_write, Permission.coverages_write,
-    Permission.estimates_write, Permission.verifications_write,
+    Permission.estimates_write, Permission.verifications_write, Permission.inquiries_read,
+    Permission.inquiries_write,
 }  # fmt: skip
 
 # Minimum necessary (HIPAA): a payer's verification partner sees no clinical record at all, only
@@ -71,11 +77,19 @@ _RUN_CLINIC = _READ_CLINIC | {
 # only an admin manages keys, settings and audit.
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.admin: frozenset(Permission)
-    - {Permission.admissions_approve, Permission.verifications_answer},
+    - {
+        Permission.admissions_approve,
+        Permission.verifications_answer,
+        Permission.authorizations_record,
+        Permission.inquiries_submit,
+    },
     Role.staff: frozenset(_RUN_CLINIC),
     Role.clinician: frozenset(_RUN_CLINIC | {Permission.admissions_approve}),
     Role.ehr: frozenset(_READ_CLINIC | {Permission.patients_write}),
-    Role.payer: frozenset({Permission.verifications_answer}),
+    Role.payer: frozenset({Permission.verifications_answer, Permission.authorizations_record}),
+    # The clinic website's "check your insurance" form: it submits inquiries and reads nothing,
+    # not even what it submitted (a leaked website key gives away no one's data).
+    Role.intake: frozenset({Permission.inquiries_submit}),
 }
 
 

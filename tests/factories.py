@@ -1,5 +1,6 @@
 """Small factories with keyword arguments: the data each test needs, and nothing else."""
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -56,6 +57,7 @@ class Clinic:
     clinician: TestClient
     ehr: TestClient
     payer: TestClient
+    intake: TestClient
 
     def as_role(self, role: Role) -> TestClient:
         client: TestClient = getattr(self, role.value)
@@ -180,3 +182,17 @@ def make_admission(
             )
         )
         return admission.id
+
+
+def every_get_path(app: FastAPI, *, but: tuple[str, ...] = ()) -> list[str]:
+    """Every GET of /v1 in the OpenAPI document (but those starting with `but`), its path
+    parameters filled in: what a role that may read nothing must be refused."""
+
+    def filled(parameter: re.Match[str]) -> str:
+        return "2026-03-02" if "date" in parameter[0] else str(uuid.uuid4())
+
+    return [
+        re.sub(r"\{[^}]+\}", filled, path)
+        for path, operations in app.openapi()["paths"].items()
+        if path.startswith("/v1") and "get" in operations and not (but and path.startswith(but))
+    ]

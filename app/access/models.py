@@ -13,6 +13,9 @@ class Organization(Entity):
     __tablename__ = "organization"
 
     name: Mapped[str] = mapped_column(String(200))
+    # How long the website's insurance inquiries (personal data of people who are not yet
+    # patients) are kept before the daily sweep deletes them.
+    inquiry_retention_days: Mapped[int] = mapped_column(default=30, server_default="30")
 
 
 class ApiKey(OrganizationScoped):

@@ -9,9 +9,9 @@ from app.access.models import ApiKey, Organization
 from app.access.schemas import ApiKeyCreate, ApiKeyIssued, ApiKeyRead, Me
 from app.context import Context
 from app.db import utcnow
-from app.errors import FieldError, NotFound, Unprocessable
+from app.errors import FieldError, Forbidden, NotFound, Unprocessable
 from app.pagination import PageParams, fetch_page
-from app.security import ROLE_PERMISSIONS, Principal, hash_api_key, new_api_key
+from app.security import ROLE_PERMISSIONS, Principal, Role, hash_api_key, new_api_key
 
 
 def create_organization(session: Session, name: str) -> Organization:
@@ -29,7 +29,10 @@ def get_organization(session: Session, organization_id: uuid.UUID) -> Organizati
 
 
 def describe_key(session: Session, principal: Principal) -> Me:
-    """Who a key is: its organization, role and what the role permits."""
+    """Who a key is: its organization, role and what the role permits. Not for an intake key,
+    which reads nothing at all (the website's form only submits)."""
+    if principal.role == Role.intake:
+        raise Forbidden("An intake key submits insurance inquiries and reads nothing.")
     organization = get_organization(session, principal.organization_id)
     assert principal.key_id is not None  # an HTTP request always comes with its key
     return Me(

@@ -76,3 +76,30 @@ class AdmissionAssessment(OrganizationScoped):
     outcome: Mapped[str] = mapped_column(String(20))
     recommended_level: Mapped[str | None] = mapped_column(String(4))
     by_key_id: Mapped[uuid.UUID | None]
+
+
+class PriorAuthorization(OrganizationScoped):
+    """A payer's prior-authorization decision on an admission, or a concurrent review that
+    extends it (docs/domain.md §3 item 5, §6). Never edited: a later decision is a new row,
+    and the latest approved one is the authorization in force."""
+
+    __tablename__ = "prior_authorization"
+
+    admission_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("admission.id", ondelete="CASCADE"), index=True
+    )
+    patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patient.id"), index=True)
+    payer_id: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(20))  # "initial" or "concurrent_review"
+    decision: Mapped[str] = mapped_column(String(20))  # "approved" or "denied"
+    reference_number: Mapped[str] = mapped_column(String(50))
+    decided_on: Mapped[date]
+    # An approval's terms; the totals in force after a concurrent review, not the increment.
+    authorized_days: Mapped[int | None]
+    starts_on: Mapped[date | None]
+    ends_on: Mapped[date | None]
+    next_review_on: Mapped[date | None]
+    denial_reason: Mapped[str | None] = mapped_column(String(500))
+    # The approved authorization a concurrent review extends (or declines to extend).
+    extends_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("prior_authorization.id"))
+    recorded_by_key_id: Mapped[uuid.UUID | None]

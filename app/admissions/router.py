@@ -3,12 +3,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Response, status
 
-from app.admissions import examples, service
+from app.admissions import authorizations, examples, service
 from app.admissions.schemas import (
     AdmissionCreate,
     AdmissionRead,
     Approval,
     AssessmentRead,
+    AuthorizationCreate,
+    AuthorizationRead,
     Discharge,
     Evaluation,
     EvaluationRequest,
@@ -19,6 +21,7 @@ from app.admissions.schemas import (
 )
 from app.context import Context, context_with
 from app.flows import admissions as admission_flows
+from app.flows import authorizations as authorization_flows
 from app.openapi import problem_example, problem_responses
 from app.pagination import PageDep, page_body
 from app.schemas import Page
@@ -341,3 +344,53 @@ def list_admission_assessments(admission_id: uuid.UUID, ctx: Reader) -> list[Ass
 )
 def list_admission_transitions(admission_id: uuid.UUID, ctx: Reader) -> list[TransitionRead]:
     return service.list_transitions(ctx, admission_id)
+
+
+Payer = Annotated[Context, context_with(Permission.authorizations_record)]
+NOTHING_TO_EXTEND = {
+    "value": problem_example(
+        409, "no-authorization-to-extend", "No approved authorization to review",
+        "A concurrent review extends an approved prior authorization; record the initial"
+        " decision first.",
+    )
+}  # fmt: skip
+
+
+@router.post(
+    "/admissions/{admission_id}/authorizations",
+    status_code=status.HTTP_201_CREATED,
+    summary="Record a prior-authorization decision or concurrent review (payer keys)",
+    description="A payer key reaches the admissions of patients it has a verification request"
+    " for (not cancelled); any other admission answers 404. An approved concurrent review"
+    " extends the authorization in force: `authorized_days` is the total after the review.",
+    responses={
+        201: {
+            "content": {
+                "application/json": {
+                    "examples": {
+                        "extended": {
+                            "summary": "A concurrent review, now the authorization in force",
+                            "value": examples.AUTHORIZATION_READ,
+                        }
+                    }
+                }
+            }
+        },
+        **problem_responses(404, 409, r409={"no-authorization-to-extend": NOTHING_TO_EXTEND}),
+    },
+)
+def create_authorization(
+    admission_id: uuid.UUID,
+    body: Annotated[AuthorizationCreate, Body(openapi_examples=examples.authorization_examples())],
+    ctx: Payer,
+) -> AuthorizationRead:
+    return authorization_flows.record_authorization(ctx, admission_id, body)
+
+
+@router.get(
+    "/admissions/{admission_id}/authorizations",
+    summary="The payer's prior-authorization decisions on an admission, oldest first",
+    responses=NOT_FOUND,
+)
+def list_admission_authorizations(admission_id: uuid.UUID, ctx: Reader) -> list[AuthorizationRead]:
+    return authorizations.list_for_admission(ctx, admission_id)

@@ -101,10 +101,16 @@ class Reassessment(Schema):
 
 
 class Authorization(Schema):
+    """The authorization in force: the payer's latest approved decision, else the one
+    recorded when a clinician approved the admission."""
+
     authorized_days: int
     starts_on: date
     ends_on: date
     next_review_on: date | None
+    reference_number: str | None = Field(
+        description="The payer's number; null for the authorization given at approval."
+    )
 
 
 class DischargeRead(Schema):
@@ -149,3 +155,74 @@ class TransitionRead(Schema):
     occurred_at: datetime
     by_key_id: uuid.UUID | None
     reason: str | None
+
+
+AuthorizationKind = Literal["initial", "concurrent_review"]
+AuthorizationDecision = Literal["approved", "denied"]
+
+
+class AuthorizationCreate(Schema):
+    """A payer's prior-authorization decision on an admission, or a concurrent review of it.
+
+    An approved `initial` decision gives the treatment days and the period; an approved
+    `concurrent_review` extends the authorization in force: `authorized_days` is the total
+    after the review (the days already authorized included) and `ends_on` the new end, while
+    the start stays as it was. A denial gives no terms; the authorization stays as it was."""
+
+    kind: AuthorizationKind = Field("initial", examples=["initial"])
+    decision: AuthorizationDecision = Field(examples=["approved"])
+    reference_number: str = Field(
+        min_length=1, max_length=50, pattern=r"^\S(.*\S)?$", examples=["PA-2026-0117"],
+        description="The payer's authorization or review number.",
+    )  # fmt: skip
+    decided_on: Date | None = Field(None, description="When the payer decided; today if left out.")
+    authorized_days: int | None = Field(
+        None, ge=1, le=366, examples=[20], description="Treatment days, not calendar days."
+    )
+    starts_on: Date | None = Field(None, examples=["2026-03-09"])
+    ends_on: Date | None = Field(None, examples=["2026-04-30"])
+    next_review_on: Date | None = Field(None, examples=["2026-04-06"])
+    denial_reason: str | None = Field(None, max_length=500, examples=[None])
+
+    @model_validator(mode="after")
+    def _terms_match_the_decision(self) -> Self:
+        if self.decision == "denied":
+            given = [name for name in _TERMS if getattr(self, name) is not None]
+            if given:
+                raise ValueError(f"a denial gives no terms ({', '.join(given)})")
+            return self
+        if self.denial_reason is not None:
+            raise ValueError("an approval gives no denial_reason")
+        needed = ["authorized_days", "ends_on"] + (["starts_on"] if self.kind == "initial" else [])
+        missing = [name for name in needed if getattr(self, name) is None]
+        if missing:
+            raise ValueError(f"an approved {self.kind} gives {', '.join(missing)}")
+        if self.kind == "concurrent_review" and self.starts_on is not None:
+            raise ValueError("a concurrent review keeps the authorization's start: no starts_on")
+        return self
+
+
+_TERMS = ("authorized_days", "starts_on", "ends_on", "next_review_on")
+
+
+class AuthorizationRead(Schema):
+    """A recorded decision. `is_in_force` marks the one whose terms scheduling and attendance
+    count against (the latest approved)."""
+
+    id: uuid.UUID
+    admission_id: uuid.UUID
+    payer_id: str
+    kind: AuthorizationKind
+    decision: AuthorizationDecision
+    reference_number: str
+    decided_on: date
+    authorized_days: int | None
+    starts_on: date | None
+    ends_on: date | None
+    next_review_on: date | None
+    denial_reason: str | None
+    extends_id: uuid.UUID | None = Field(
+        description="The approved authorization a concurrent review extends or declines to."
+    )
+    is_in_force: bool
+    recorded_at: datetime

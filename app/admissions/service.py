@@ -6,7 +6,9 @@ from datetime import date
 
 from sqlalchemy import select
 
+from app.admissions import authorizations
 from app.admissions.assessment import Assessment, Decision
+from app.admissions.authorization_rules import Terms
 from app.admissions.lifecycle import (
     AdmissionAction,
     after_reassessment,
@@ -133,7 +135,10 @@ def list_admissions(
     for admission in admissions:
         ctx.audit(AuditAction.list, "admission", admission.id, patient_id=admission.patient_id)
     decisions = _latest_decisions(ctx, [admission.id for admission in admissions])
-    return [_read(ctx, admission, decisions[admission.id]) for admission in admissions], total
+    terms = authorizations.terms_in_force_of(ctx, admissions)
+    return [
+        _read(ctx, admission, decisions[admission.id], terms) for admission in admissions
+    ], total
 
 
 def approve(
@@ -160,7 +165,8 @@ def start(
 ) -> AdmissionRead:
     admission = admission_for(ctx, admission_id, AdmissionAction.start, expected_version)
     started_on = body.started_on or _today(ctx, admission)
-    starts, ends = admission.authorization_starts_on, admission.authorization_ends_on
+    terms = authorizations.terms_in_force(ctx, admission)
+    starts, ends = (None, None) if terms is None else (terms.starts_on, terms.ends_on)
     if starts is not None and ends is not None and not starts <= started_on <= ends:
         # docs/domain.md §3.5: treatment is given within what was authorized.
         said = "" if body.started_on else " (today, as no date was given)"
@@ -424,16 +430,24 @@ def _latest_decisions(ctx: Context, admission_ids: list[uuid.UUID]) -> dict[uuid
     return {admission_id: Decision.model_validate(decision) for admission_id, decision in rows}
 
 
-def _read(ctx: Context, admission: Admission, decision: Decision | None = None) -> AdmissionRead:
+def _read(
+    ctx: Context,
+    admission: Admission,
+    decision: Decision | None = None,
+    terms: dict[uuid.UUID, Terms | None] | None = None,
+) -> AdmissionRead:
+    """`terms`: the authorizations in force of a page of admissions, read at once."""
+    in_force = (
+        terms[admission.id] if terms is not None else authorizations.terms_in_force(ctx, admission)
+    )
     authorization = None
-    if admission.authorized_days is not None:
-        assert admission.authorization_starts_on is not None
-        assert admission.authorization_ends_on is not None
+    if in_force is not None:
         authorization = Authorization(
-            authorized_days=admission.authorized_days,
-            starts_on=admission.authorization_starts_on,
-            ends_on=admission.authorization_ends_on,
-            next_review_on=admission.next_review_on,
+            authorized_days=in_force.authorized_days,
+            starts_on=in_force.starts_on,
+            ends_on=in_force.ends_on,
+            next_review_on=in_force.next_review_on,
+            reference_number=in_force.reference_number,
         )
     discharged = None
     if admission.discharge_type is not None and admission.discharged_on is not None:

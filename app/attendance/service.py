@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Table, bindparam, insert, select, update
 
+from app.admissions.authorizations import terms_in_force
 from app.admissions.models import Admission
 from app.attendance.marks import (
     Refusal,
@@ -182,11 +183,12 @@ def reflag(ctx: Context, admissions: Iterable[Admission]) -> None:
             ).where(*ctx.scope(AttendanceRecord), AttendanceRecord.admission_id == admission.id)
         ).all()
         attended = [row.local_date for row in rows if row.status in ATTENDED]
+        terms = terms_in_force(ctx, admission)
         beyond = beyond_authorization(
             attended,
-            admission.authorized_days,
-            admission.authorization_starts_on,
-            admission.authorization_ends_on,
+            None if terms is None else terms.authorized_days,
+            None if terms is None else terms.starts_on,
+            None if terms is None else terms.ends_on,
         )
         for flag in (True, False):
             ids = [

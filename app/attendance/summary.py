@@ -5,6 +5,7 @@ import uuid
 
 from sqlalchemy import and_, select
 
+from app.admissions.authorizations import terms_in_force
 from app.admissions.models import Admission
 from app.attendance.models import AttendanceRecord
 from app.attendance.rules import Authorization, SessionMark, Summary, summarize
@@ -62,15 +63,20 @@ def summary_of(ctx: Context, admission: Admission) -> tuple[Summary, Program]:
         is_adolescent=admission.is_adolescent,
         started_on=admission.started_on,
         plan_ends_on=plan.end_date if plan is not None else None,
-        authorization=Authorization(
-            admission.authorized_days,
-            admission.authorization_starts_on,
-            admission.authorization_ends_on,
-            admission.next_review_on,
-        ),
+        authorization=authorization_of(ctx, admission),
         holidays=closed_days(program, first, today),
     )
     return summary, program
+
+
+def authorization_of(ctx: Context, admission: Admission) -> Authorization:
+    """The authorization in force, as the compliance rules take it."""
+    terms = terms_in_force(ctx, admission)
+    if terms is None:
+        return Authorization()
+    return Authorization(
+        terms.authorized_days, terms.starts_on, terms.ends_on, terms.next_review_on
+    )
 
 
 def attendance_summary(ctx: Context, admission_id: uuid.UUID) -> AttendanceSummary:

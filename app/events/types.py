@@ -39,6 +39,7 @@ class EventType(StrEnum):
     insurance_verification_completed = "insurance_verification.completed"
     insurance_verification_failed = "insurance_verification.failed"
     insurance_verification_cancelled = "insurance_verification.cancelled"
+    authorization_recorded = "authorization.recorded"
     attendance_recorded = "attendance.recorded"
     alert_raised = "alert.raised"
 

@@ -1,11 +1,13 @@
 """The one lock order. Every request takes the row locks it needs in this order, so two
 requests that meet wait for each other instead of deadlocking:
 
+0. an insurance inquiry (`inquiries.service.inquiry_to_convert`): converted once only, before
+   the patient, coverage and verification request it becomes exist;
 1. therapy groups, several in id order (`groups.membership.lock_group`, `lock_groups_of`):
    a group's seats and waitlist;
 2. the admission (`admissions.service.admission_for`, `groups.eligibility.admission_in_program`,
    `scheduling.service`): its status, and its treatment plans and appointments, which change
-   only under it;
+   only under it, and the payer's prior authorizations recorded on it;
 3. staff members, then rooms, each in id order (`scheduling.references.load_references`):
    their free hours while a plan is checked and booked.
 

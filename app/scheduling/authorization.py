@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from sqlalchemy import select
 
+from app.admissions.authorizations import terms_in_force
 from app.admissions.models import Admission
 from app.context import Context
 from app.scheduling.models import Appointment
@@ -22,18 +23,13 @@ from app.vocabulary import AppointmentStatus
 USED = (AppointmentStatus.booked, AppointmentStatus.fulfilled)
 
 
-def terms_of(admission: Admission) -> AuthorizationTerms | None:
-    if (
-        admission.authorized_days is None
-        or admission.authorization_starts_on is None
-        or admission.authorization_ends_on is None
-    ):
+def terms_of(ctx: Context, admission: Admission) -> AuthorizationTerms | None:
+    """The authorization in force (the payer's latest approval, else the one given at
+    approval), as the booking rules take it."""
+    terms = terms_in_force(ctx, admission)
+    if terms is None:
         return None
-    return AuthorizationTerms(
-        admission.authorized_days,
-        admission.authorization_starts_on,
-        admission.authorization_ends_on,
-    )
+    return AuthorizationTerms(terms.authorized_days, terms.starts_on, terms.ends_on)
 
 
 def used_treatment_days(ctx: Context, admission_id: uuid.UUID) -> set[dt.date]:

@@ -204,7 +204,7 @@ def _subject(ctx: Context, admission: Admission) -> Subject:
         is_adolescent=admission.is_adolescent,
         is_stepping_down=admission.is_step_down,
         treatment_starts_on=min(known_starts, default=None),
-        authorization=terms_of(admission),
+        authorization=terms_of(ctx, admission),
     )
 
 

@@ -1,6 +1,82 @@
-"""Examples of the partner flow for the OpenAPI document."""
+"""Examples of the partner flow for the OpenAPI document: staff ask, the partner lists, fetches
+the 270 (built by the real code, so it cannot drift) and answers."""
 
+from datetime import UTC, date, datetime
 from typing import Any
+
+from app.verifications import x12
+
+VERIFICATION_ID = "0195f2a0-7b3c-7d2e-9c1a-4b5d6e7f8a90"
+
+CREATE: dict[str, Any] = {
+    "patient_id": "0195f29c-1d4e-7a10-8b2c-3d4e5f607182",
+    "coverage_id": "0195f29e-5a6b-7c8d-9e0f-1a2b3c4d5e6f",
+    "service_types": ["MH", "AI", "A8"],
+    "service_starts_on": "2026-03-09",
+    "service_ends_on": "2026-06-05",
+    "provider_npi": "1234567893",
+}
+
+STAFF_READ: dict[str, Any] = {
+    "id": VERIFICATION_ID,
+    "patient_id": CREATE["patient_id"],
+    "coverage_id": CREATE["coverage_id"],
+    "payer_id": "60054",
+    "status": "pending",
+    "service_types": ["MH", "AI", "A8"],
+    "service_starts_on": "2026-03-09",
+    "service_ends_on": "2026-06-05",
+    "provider_npi": "1234567893",
+    "requested_at": "2026-03-02T15:00:00Z",
+    "started_at": None,
+    "finished_at": None,
+    "verified_on": None,
+    "benefits": None,
+    "failure_reason": None,
+    "answered_as": None,
+    "version": 1,
+}
+
+# What a payer key sees of that request: no internal ids of the patient or the coverage.
+PARTNER_READ: dict[str, Any] = {
+    "id": VERIFICATION_ID,
+    "status": "pending",
+    "payer_id": "60054",
+    "patient": {"given_name": "Alex", "family_name": "Rivera", "date_of_birth": "1990-05-17"},
+    "member_id": "BHP123456789",
+    "group_number": "GRP-0042",
+    "service_types": ["MH", "AI", "A8"],
+    "service_starts_on": "2026-03-09",
+    "service_ends_on": "2026-06-05",
+    "requested_at": "2026-03-02T15:00:00Z",
+    "admission_id": "0195f29f-0c1d-7e2f-8a3b-4c5d6e7f8091",
+}
+
+PARTNER_PAGE: dict[str, Any] = {"items": [PARTNER_READ], "total": 1, "limit": 50, "offset": 0}
+
+PARTNER_COMPLETED: dict[str, Any] = PARTNER_READ | {"status": "completed"}
+
+INQUIRY_270 = x12.build_270(
+    x12.Inquiry(
+        control_number=41,
+        trace=VERIFICATION_ID.replace("-", ""),
+        sender_id="0195f2a07b3c7d2",
+        payer_id="60054",
+        payer_name="Blue Harbor Health Plan",
+        provider_name="Riverbend Recovery",
+        provider_npi="1234567893",
+        provider_reference="0195f2a07b3c7d2",
+        given_name="Alex",
+        family_name="Rivera",
+        date_of_birth=date(1990, 5, 17),
+        member_id="BHP123456789",
+        group_number="GRP-0042",
+        service_types=["MH", "AI", "A8"],
+        service_starts_on=date(2026, 3, 9),
+        service_ends_on=date(2026, 6, 5),
+        created_at=datetime(2026, 3, 2, 15, 0, tzinfo=UTC),
+    )
+)
 
 RESULT_JSON: dict[str, Any] = {
     "status": "completed",

@@ -2,7 +2,7 @@ import json
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import APIRouter, Body, Depends, Request, Response, status
 from pydantic import ValidationError
 
 from app.context import Context, context_with
@@ -12,7 +12,7 @@ from app.openapi import problem_responses
 from app.pagination import PageDep, page_body
 from app.schemas import Page
 from app.security import Permission
-from app.verifications import service
+from app.verifications import examples, service
 from app.verifications.examples import RESULT_JSON, RESULT_X12
 from app.verifications.schemas import (
     PartnerVerificationRead,
@@ -29,6 +29,13 @@ Writer = Annotated[Context, context_with(Permission.verifications_write)]
 Partner = Annotated[Context, context_with(Permission.verifications_answer)]
 VERIFICATION = "/insurance-verifications/{verification_id}"
 X12_MEDIA_TYPE = "application/edi-x12"
+JSON = "application/json"
+
+
+def _example(summary: str, value: Any) -> dict[str, Any]:
+    return {"summary": summary, "value": value}
+
+
 TRANSITION_ERRORS = problem_responses(404, 409)
 
 
@@ -36,9 +43,28 @@ TRANSITION_ERRORS = problem_responses(404, 409)
     "/insurance-verifications",
     status_code=status.HTTP_201_CREATED,
     summary="Ask the coverage's payer to verify its benefits (staff)",
-    responses=problem_responses(404),
+    responses={
+        201: {
+            "content": {
+                JSON: {
+                    "examples": {
+                        "pending": _example(
+                            "A request the payer's partner now lists", examples.STAFF_READ
+                        )
+                    }
+                }
+            }
+        },
+        **problem_responses(404),
+    },
 )
-def create_verification(body: VerificationCreate, ctx: Writer) -> VerificationRead:
+def create_verification(
+    body: Annotated[
+        VerificationCreate,
+        Body(openapi_examples={"iop": _example("Mental health and SUD, IOP", examples.CREATE)}),
+    ],
+    ctx: Writer,
+) -> VerificationRead:
     return service.create_verification(ctx, body)
 
 
@@ -62,6 +88,20 @@ def cancel_verification(verification_id: uuid.UUID, ctx: Writer) -> Verification
 @router.get(
     "/insurance-verifications",
     summary="The verification requests of the calling payer (payer keys)",
+    responses={
+        200: {
+            "content": {
+                JSON: {
+                    "examples": {
+                        "pending": _example(
+                            "One pending request: the member and what is asked, nothing clinical",
+                            examples.PARTNER_PAGE,
+                        )
+                    }
+                }
+            }
+        },
+    },
 )
 def list_verifications(
     ctx: Partner, page: PageDep, status: VerificationStatus | None = None
@@ -87,7 +127,19 @@ def start_verification(verification_id: uuid.UUID, ctx: Partner) -> PartnerVerif
     summary="The request as an X12 005010X279A1 270 eligibility inquiry (payer keys)",
     response_class=Response,
     responses={
-        200: {"content": {X12_MEDIA_TYPE: {"schema": {"type": "string"}}}},
+        200: {
+            "content": {
+                X12_MEDIA_TYPE: {
+                    "schema": {"type": "string"},
+                    "examples": {
+                        "270": _example(
+                            "Interchange control number 41, with the member and the service types",
+                            examples.INQUIRY_270,
+                        )
+                    },
+                }
+            }
+        },
         **TRANSITION_ERRORS,
     },
 )
@@ -131,7 +183,21 @@ _RESULT_BODY: dict[str, Any] = {
 @router.post(
     f"{VERIFICATION}/result",
     summary="Answer a request with verified benefits, as JSON or an X12 271 (payer keys)",
-    responses=problem_responses(404, 409, 415),
+    responses={
+        200: {
+            "content": {
+                JSON: {
+                    "examples": {
+                        "completed": _example(
+                            "The request closed; the coverage's benefits are now verified",
+                            examples.PARTNER_COMPLETED,
+                        )
+                    }
+                }
+            }
+        },
+        **problem_responses(404, 409, 415),
+    },
     openapi_extra=_RESULT_BODY,
 )
 def post_result(

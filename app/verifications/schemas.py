@@ -96,6 +96,10 @@ class PartnerVerificationRead(Schema):
     service_starts_on: date
     service_ends_on: date | None
     requested_at: datetime
+    admission_id: uuid.UUID | None = Field(
+        description="The patient's open admission, on which the payer records its prior"
+        " authorization (`POST /v1/admissions/{admission_id}/authorizations`); null when none."
+    )
 
 
 class VerificationResult(Schema):

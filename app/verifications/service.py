@@ -5,9 +5,12 @@ import uuid
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, insert, update
+from sqlalchemy import Select, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.access.models import Organization
+from app.admissions.models import Admission
 from app.context import AuditAction, Context
 from app.coverages.models import Coverage
 from app.errors import DomainError, Forbidden, InvalidTransition, NotFound, Unprocessable
@@ -26,6 +29,7 @@ from app.verifications.schemas import (
 
 RESOURCE = "insurance_verification"
 OPEN = {"pending", "in_progress"}
+OPEN_ADMISSION = ("pending", "approved", "active", "on_hold")
 
 
 class InvalidX12(DomainError):
@@ -124,6 +128,25 @@ def payer_verification(
     return verification
 
 
+def payer_reaches_patient(ctx: Context, patient_id: uuid.UUID) -> bool:
+    """Whether the calling payer has a verification request for the patient that staff did
+    not cancel: the one way a payer reaches a patient's admission (to record a prior
+    authorization on it)."""
+    return (
+        ctx.session.scalar(
+            select(InsuranceVerification.id)
+            .where(
+                *ctx.scope(InsuranceVerification),
+                InsuranceVerification.payer_id == _payer_of(ctx),
+                InsuranceVerification.patient_id == patient_id,
+                InsuranceVerification.status != "cancelled",
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
 def inquiry_270(ctx: Context, verification_id: uuid.UUID) -> str:
     """The 270 for a request, with the organization's next interchange control number."""
     verification = payer_verification(ctx, verification_id)
@@ -133,7 +156,7 @@ def inquiry_270(ctx: Context, verification_id: uuid.UUID) -> str:
     coverage = ctx.session.get_one(Coverage, verification.coverage_id)
     organization = ctx.session.get_one(Organization, ctx.organization_id)
     inquiry = x12.Inquiry(
-        control_number=_next_control_number(ctx),
+        control_number=next_control_number(ctx),
         trace=verification.id.hex,
         sender_id=ctx.organization_id.hex,
         payer_id=verification.payer_id,
@@ -226,14 +249,20 @@ def _payer_of(ctx: Context) -> str:
     return ctx.principal.payer_id
 
 
-def _next_control_number(ctx: Context) -> int:
-    """Unique and increasing per organization, even under concurrent requests: one counter
-    row, incremented in place (the row lock serializes concurrent inquiries)."""
-    counter = ctx.session.scalar(ctx.select(X12ControlNumber).with_for_update())
-    if counter is None:
-        ctx.session.execute(
-            insert(X12ControlNumber).values(organization_id=ctx.organization_id, last_number=0)
-        )
+def next_control_number(ctx: Context) -> int:
+    """Unique and increasing per organization, even under concurrent requests. The counter row
+    is made by an upsert that does nothing when it exists, so two first inquiries at once do
+    not both insert it (a unique violation, a 500); the increment then takes the row's lock,
+    which serializes concurrent inquiries."""
+    dialect = ctx.session.get_bind().dialect.name
+    make_counter = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(
+        X12ControlNumber
+    ).values(
+        organization_id=ctx.organization_id, last_number=0, created_at=ctx.now, updated_at=ctx.now
+    )
+    ctx.session.execute(
+        make_counter.on_conflict_do_nothing(index_elements=[X12ControlNumber.organization_id])
+    )
     number = ctx.session.scalar(
         update(X12ControlNumber)
         .where(*ctx.scope(X12ControlNumber))
@@ -273,6 +302,22 @@ def partner_read(ctx: Context, verification: InsuranceVerification) -> PartnerVe
         service_starts_on=verification.service_starts_on,
         service_ends_on=verification.service_ends_on,
         requested_at=verification.created_at,
+        admission_id=_open_admission_of(ctx, verification.patient_id),
+    )
+
+
+def _open_admission_of(ctx: Context, patient_id: uuid.UUID) -> uuid.UUID | None:
+    """The patient's open admission, the newest if several: where the payer records its
+    prior-authorization decision."""
+    return ctx.session.scalar(
+        select(Admission.id)
+        .where(
+            *ctx.scope(Admission),
+            Admission.patient_id == patient_id,
+            Admission.status.in_(OPEN_ADMISSION),
+        )
+        .order_by(Admission.id.desc())
+        .limit(1)
     )
 
 

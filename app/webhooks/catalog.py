@@ -19,6 +19,7 @@ class WebhookEventType(StrEnum):
     patient_changed = "patient.changed"
     insurance_verification_requested = "insurance_verification.requested"
     insurance_verification_completed = "insurance_verification.completed"
+    authorization_recorded = "authorization.recorded"
     attendance_recorded = "attendance.recorded"
     alert_raised = "alert.raised"
 
@@ -48,6 +49,7 @@ _PUBLIC: dict[EventType, WebhookEventType] = {
     EventType.patient_deleted: WebhookEventType.patient_changed,
     EventType.insurance_verification_requested: WebhookEventType.insurance_verification_requested,
     **dict.fromkeys(_VERIFICATION_OUTCOME, WebhookEventType.insurance_verification_completed),
+    EventType.authorization_recorded: WebhookEventType.authorization_recorded,
     EventType.attendance_recorded: WebhookEventType.attendance_recorded,
     EventType.alert_raised: WebhookEventType.alert_raised,
 }

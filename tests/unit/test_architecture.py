@@ -41,7 +41,7 @@ LAYERS: list[set[str]] = [
     },
     {"programs", "patients", "webhooks"},
     {"admissions", "coverages"},
-    {"groups", "verifications"},
+    {"groups", "verifications", "inquiries"},
     {"scheduling"},
     {"estimates", "attendance"},
     {"flows"},

@@ -79,7 +79,7 @@ def test_the_full_lifecycle_records_who_when_and_why(
     assert approved["status"] == "approved"
     assert approved["authorization"] == {
         "authorized_days": 30, "starts_on": "2026-03-09", "ends_on": "2026-04-30",
-        "next_review_on": "2026-04-06",
+        "next_review_on": "2026-04-06", "reference_number": None,
     }  # fmt: skip
     assert (
         act(clinic, admission, "start", {"started_on": "2026-03-09"}).json()["status"] == "active"

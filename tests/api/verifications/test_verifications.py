@@ -47,7 +47,7 @@ def test_a_payer_sees_exactly_what_verification_needs(
     [item] = listed["items"]
     assert set(item) == {
         "id", "status", "payer_id", "patient", "member_id", "group_number", "service_types",
-        "service_starts_on", "service_ends_on", "requested_at",
+        "service_starts_on", "service_ends_on", "requested_at", "admission_id",
     }  # fmt: skip
     assert item["patient"] == {"given_name": "Alex", "family_name": "Rivera",
                                "date_of_birth": "1990-05-17"}  # fmt: skip
