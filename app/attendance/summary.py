@@ -6,8 +6,8 @@ import uuid
 from sqlalchemy import and_, select
 
 from app.admissions.models import Admission
-from app.attendance.models import AttendanceRecord
-from app.attendance.rules import Authorization, SessionMark, Summary, summarize
+from app.attendance.models import AttendanceRecord, DrugScreen
+from app.attendance.rules import Authorization, Screen, SessionMark, Summary, summarize
 from app.attendance.schemas import AttendanceSummary, ReasonRead, WeekRead
 from app.context import AuditAction, Context
 from app.programs.models import Program
@@ -15,7 +15,7 @@ from app.programs.service import program_today, settings_for
 from app.scheduling.booking import current_plan
 from app.scheduling.models import Appointment
 from app.scheduling.rule_inputs import closed_days
-from app.vocabulary import AppointmentStatus, AttendanceStatus
+from app.vocabulary import AppointmentStatus, AttendanceStatus, DrugScreenResult
 
 
 def summary_of(ctx: Context, admission: Admission) -> tuple[Summary, Program]:
@@ -69,8 +69,21 @@ def summary_of(ctx: Context, admission: Admission) -> tuple[Summary, Program]:
             admission.next_review_on,
         ),
         holidays=closed_days(program, first, today),
+        latest_screen=_latest_screen(ctx, admission),
     )
     return summary, program
+
+
+def _latest_screen(ctx: Context, admission: Admission) -> Screen | None:
+    screen = ctx.session.scalars(
+        ctx.select(DrugScreen)
+        .where(DrugScreen.admission_id == admission.id)
+        .order_by(DrugScreen.collected_on.desc(), DrugScreen.id.desc())
+        .limit(1)
+    ).first()
+    if screen is None:
+        return None
+    return Screen(str(screen.id), screen.collected_on, screen.result == DrugScreenResult.positive)
 
 
 def attendance_summary(ctx: Context, admission_id: uuid.UUID) -> AttendanceSummary:

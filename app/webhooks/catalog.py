@@ -21,6 +21,7 @@ class WebhookEventType(StrEnum):
     insurance_verification_completed = "insurance_verification.completed"
     attendance_recorded = "attendance.recorded"
     alert_raised = "alert.raised"
+    drug_screen_recorded = "drug_screen.recorded"
 
 
 _ADMISSION_STATUS = {
@@ -50,6 +51,7 @@ _PUBLIC: dict[EventType, WebhookEventType] = {
     **dict.fromkeys(_VERIFICATION_OUTCOME, WebhookEventType.insurance_verification_completed),
     EventType.attendance_recorded: WebhookEventType.attendance_recorded,
     EventType.alert_raised: WebhookEventType.alert_raised,
+    EventType.drug_screen_recorded: WebhookEventType.drug_screen_recorded,
 }
 
 

@@ -41,7 +41,7 @@ LAYERS: list[set[str]] = [
     },
     {"programs", "patients", "webhooks"},
     {"admissions", "coverages"},
-    {"groups", "verifications"},
+    {"groups", "verifications", "assignments", "case_management"},
     {"scheduling"},
     {"estimates", "attendance"},
     {"flows"},
