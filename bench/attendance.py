@@ -47,8 +47,7 @@ from app.patients.models import Patient
 from app.scheduling.models import Appointment
 from app.security import Role
 
-NOW = datetime(2026, 6, 1, 15, tzinfo=UTC)  # every session below is in the past
-FIRST_DAY = date(2026, 3, 2)  # a Monday
+NOW = datetime(2026, 6, 1, 15, tzinfo=UTC)  # a Monday: every session below is in the past
 SECRET = "bench-secret-of-at-least-sixteen-chars"
 WARM_UP = 3
 
@@ -134,8 +133,8 @@ class Clinic:
         self.engine.dispose()
 
     def admissions(self, count: int, sessions: int) -> list[list[dict[str, Any]]]:
-        """`count` admissions in treatment, each with `sessions` past appointments (Monday,
-        Wednesday and Thursday from 2 March): the appointments' rows, by admission."""
+        """`count` admissions in treatment, each with `sessions` past appointments: the
+        appointments' rows, by admission."""
         patients, admissions, appointments = [], [], []
         by_admission: list[list[dict[str, Any]]] = []
         for _ in range(count):
@@ -238,18 +237,16 @@ _ADMISSION = {
     "recommended_level": "2.1",
     "is_adolescent": False,
     "is_step_down": False,
-    "started_on": FIRST_DAY,
+    "started_on": date(2026, 1, 5),
 }
 
 
 def _days(count: int) -> list[date]:
-    """Monday, Wednesday and Thursday from the first day, `count` of them."""
-    days: list[date] = []
-    week = 0
-    while len(days) < count:
-        monday = FIRST_DAY + timedelta(weeks=week)
-        days += [monday + timedelta(days=n) for n in (0, 2, 3)]
-        week += 1
+    """`count` sessions on Mondays, Wednesdays and Thursdays, the last ones in the week before
+    now: a patient in treatment, whose marks an EHR sends in the week after."""
+    weeks = -(-count // 3)
+    first = NOW.date() - timedelta(weeks=weeks)
+    days = [first + timedelta(weeks=w, days=n) for w in range(weeks) for n in (0, 2, 3)]
     return days[:count]
 
 
