@@ -2,8 +2,8 @@
 
 import uuid
 
-from app.admissions.errors import AdmissionClosed
 from app.admissions.models import Admission
+from app.admissions.records import open_admission, record_of
 from app.assignments.models import HomeAssignment
 from app.assignments.schemas import (
     AssignmentCompletion,
@@ -14,21 +14,16 @@ from app.assignments.schemas import (
     AssignmentUpdate,
 )
 from app.context import AuditAction, Context
-from app.errors import InvalidTransition, NotFound
+from app.errors import InvalidTransition
 from app.events.types import DomainEvent, EventType
 from app.pagination import PageParams, fetch_page
 from app.versioning import check_version
-from app.vocabulary import AdmissionStatus
-
-CLOSED = (AdmissionStatus.discharged, AdmissionStatus.cancelled)
 
 
 def create_assignment(
     ctx: Context, admission_id: uuid.UUID, body: AssignmentCreate
 ) -> AssignmentRead:
-    admission = ctx.get(Admission, admission_id)
-    if admission.status in CLOSED:
-        raise AdmissionClosed(f"The admission is {admission.status}: nothing more is assigned.")
+    admission = open_admission(ctx, admission_id, "nothing more is assigned")
     assignment = HomeAssignment(
         organization_id=ctx.organization_id,
         admission_id=admission.id,
@@ -67,7 +62,7 @@ def list_assignments(
 def read_assignment(
     ctx: Context, admission_id: uuid.UUID, assignment_id: uuid.UUID
 ) -> AssignmentRead:
-    assignment = _assignment(ctx, admission_id, assignment_id)
+    assignment = record_of(ctx, HomeAssignment, admission_id, assignment_id)
     ctx.audit(AuditAction.read, "home_assignment", assignment.id, patient_id=assignment.patient_id)
     return AssignmentRead.model_validate(assignment)
 
@@ -79,7 +74,7 @@ def update_assignment(
     body: AssignmentUpdate,
     expected_version: int | None,
 ) -> AssignmentRead:
-    assignment = _assignment(ctx, admission_id, assignment_id, for_update=True)
+    assignment = record_of(ctx, HomeAssignment, admission_id, assignment_id, for_update=True)
     check_version(assignment.version, expected_version)
     for name, value in body.model_dump(mode="json", exclude_unset=True).items():
         setattr(assignment, name, getattr(body, name) if name == "due_on" else value)
@@ -93,7 +88,7 @@ def complete_assignment(
     body: AssignmentCompletion,
     expected_version: int | None,
 ) -> AssignmentRead:
-    assignment = _assignment(ctx, admission_id, assignment_id, for_update=True)
+    assignment = record_of(ctx, HomeAssignment, admission_id, assignment_id, for_update=True)
     check_version(assignment.version, expected_version)
     if assignment.status == AssignmentStatus.completed:
         raise InvalidTransition(
@@ -103,16 +98,6 @@ def complete_assignment(
     assignment.completed_at, assignment.completed_by_key_id = ctx.now, ctx.principal.key_id
     assignment.completion_note = body.note
     return _changed(ctx, assignment, AuditAction.transition)
-
-
-def _assignment(
-    ctx: Context, admission_id: uuid.UUID, assignment_id: uuid.UUID, *, for_update: bool = False
-) -> HomeAssignment:
-    admission = ctx.get(Admission, admission_id)
-    assignment = ctx.get(HomeAssignment, assignment_id, for_update=for_update)
-    if assignment.admission_id != admission.id:
-        raise NotFound(f"Admission {admission_id} has no home assignment {assignment_id}.")
-    return assignment
 
 
 def _changed(ctx: Context, assignment: HomeAssignment, action: AuditAction) -> AssignmentRead:

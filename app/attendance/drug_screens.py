@@ -5,8 +5,9 @@ positive one raises the `positive_drug_screen` alert once and applies the progra
 import uuid
 from datetime import date
 
-from app.admissions.errors import AdmissionClosed, AdmissionNotStarted
+from app.admissions.errors import AdmissionNotStarted
 from app.admissions.models import Admission
+from app.admissions.records import open_admission
 from app.attendance import alerts
 from app.attendance.models import DrugScreen
 from app.attendance.rules import Reason, ReasonCode
@@ -19,15 +20,16 @@ from app.programs.service import program_today, settings_for
 from app.vocabulary import AdmissionStatus, DrugScreenResult
 
 IN_TREATMENT = (AdmissionStatus.active, AdmissionStatus.on_hold)
-CLOSED = (AdmissionStatus.discharged, AdmissionStatus.cancelled)
 
 
 def record_drug_screen(
     ctx: Context, admission_id: uuid.UUID, body: DrugScreenCreate
 ) -> DrugScreenRead:
     # Under the admission's lock: a discharge at the same moment waits, or is waited for.
-    admission = ctx.get(Admission, admission_id, for_update=True)
-    _refuse_outside_treatment(admission)
+    admission = open_admission(
+        ctx, admission_id, "drug screens are recorded during treatment", for_update=True
+    )
+    _refuse_before_treatment(admission)
     program = ctx.get(Program, admission.program_id)
     _refuse_collection_day(admission, body, program_today(program, ctx.now))
     is_positive = body.result == DrugScreenResult.positive
@@ -77,11 +79,7 @@ def list_drug_screens(ctx: Context, admission_id: uuid.UUID) -> list[DrugScreenR
     return [DrugScreenRead.model_validate(screen) for screen in screens]
 
 
-def _refuse_outside_treatment(admission: Admission) -> None:
-    if admission.status in CLOSED:
-        raise AdmissionClosed(
-            f"The admission is {admission.status}: drug screens are recorded during treatment."
-        )
+def _refuse_before_treatment(admission: Admission) -> None:
     if admission.status not in IN_TREATMENT or admission.started_on is None:
         raise AdmissionNotStarted(
             f"The admission is {admission.status}: drug screens during treatment are recorded"

@@ -4,8 +4,8 @@ audited and only roles that read admissions see them."""
 import uuid
 from datetime import date
 
-from app.admissions.errors import AdmissionClosed
 from app.admissions.models import Admission
+from app.admissions.records import open_admission, record_of
 from app.case_management.models import CaseTask
 from app.case_management.rules import CLOSED, CaseTaskStatus, may_move
 from app.case_management.schemas import (
@@ -15,18 +15,15 @@ from app.case_management.schemas import (
     CaseTaskUpdate,
 )
 from app.context import AuditAction, Context
-from app.errors import FieldError, InvalidTransition, NotFound, Unprocessable
+from app.errors import FieldError, InvalidTransition, Unprocessable
 from app.events.types import DomainEvent, EventType
 from app.pagination import PageParams, fetch_page
 from app.programs.models import StaffMember
 from app.versioning import check_version
-from app.vocabulary import AdmissionStatus
 
 
 def create_case_task(ctx: Context, admission_id: uuid.UUID, body: CaseTaskCreate) -> CaseTaskRead:
-    admission = ctx.get(Admission, admission_id)
-    if admission.status in (AdmissionStatus.discharged, AdmissionStatus.cancelled):
-        raise AdmissionClosed(f"The admission is {admission.status}: no new task is opened.")
+    admission = open_admission(ctx, admission_id, "no new task is opened")
     _check_owner(ctx, body.owner_staff_id)
     task = CaseTask(
         organization_id=ctx.organization_id,
@@ -73,7 +70,7 @@ def list_case_tasks(
 
 
 def read_case_task(ctx: Context, admission_id: uuid.UUID, task_id: uuid.UUID) -> CaseTaskRead:
-    task = _task(ctx, admission_id, task_id)
+    task = record_of(ctx, CaseTask, admission_id, task_id)
     ctx.audit(AuditAction.read, "case_task", task.id, patient_id=task.patient_id)
     return CaseTaskRead.model_validate(task)
 
@@ -85,7 +82,7 @@ def update_case_task(
     body: CaseTaskUpdate,
     expected_version: int | None,
 ) -> CaseTaskRead:
-    task = _task(ctx, admission_id, task_id, for_update=True)
+    task = record_of(ctx, CaseTask, admission_id, task_id, for_update=True)
     check_version(task.version, expected_version)
     changes = body.model_dump(exclude_unset=True, exclude={"status"})
     if CaseTaskStatus(task.status) in CLOSED and changes:
@@ -123,16 +120,6 @@ def _check_owner(ctx: Context, staff_id: uuid.UUID) -> None:
         "The task's owner is not one of your staff.",
         errors=[FieldError(field="owner_staff_id", code=code, message=message)],
     )
-
-
-def _task(
-    ctx: Context, admission_id: uuid.UUID, task_id: uuid.UUID, *, for_update: bool = False
-) -> CaseTask:
-    admission = ctx.get(Admission, admission_id)
-    task = ctx.get(CaseTask, task_id, for_update=for_update)
-    if task.admission_id != admission.id:
-        raise NotFound(f"Admission {admission_id} has no case task {task_id}.")
-    return task
 
 
 def _changed(ctx: Context, task: CaseTask, action: AuditAction) -> CaseTaskRead:
