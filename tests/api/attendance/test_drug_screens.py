@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from app.events.models import DomainEventRecord
 from app.security import Role
+from app.webhooks import catalog
 from tests.api.scheduling.factories import Admitted, admit, make_track
 from tests.conftest import FixedClock
 from tests.factories import Clinic
@@ -140,6 +141,11 @@ def test_a_screen_is_audited_and_published_by_ids_only(app: FastAPI, clinic: Cli
     assert sorted(actions) == ["create", "list"]
     [event] = events
     assert event.subject == {"drug_screen_id": screen["id"], "admission_id": screen["admission_id"]}
+    published = catalog.payload(
+        str(event.id), event.type, "2026-03-05T15:00:00Z", event.subject, str(patient.patient_id)
+    )
+    assert published["type"] == "drug_screen.recorded"
+    assert set(published["data"]) == {"drug_screen_id", "admission_id", "patient_id"}
 
 
 @pytest.mark.parametrize(
