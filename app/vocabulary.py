@@ -143,7 +143,7 @@ class AlertCode(StrEnum):
     review_due = "review_due"
 
 
-class DrugScreenResult(StrEnum):
+class ScreenResult(StrEnum):
     """A drug screen's overall result during treatment (docs/domain.md §5): an inconclusive
     one (a dilute or invalid sample) is neither."""
 

@@ -17,7 +17,7 @@ from app.errors import FieldError, Unprocessable
 from app.events.types import DomainEvent, EventType
 from app.programs.models import Program
 from app.programs.service import program_today, settings_for
-from app.vocabulary import AdmissionStatus, DrugScreenResult
+from app.vocabulary import AdmissionStatus, ScreenResult
 
 IN_TREATMENT = (AdmissionStatus.active, AdmissionStatus.on_hold)
 
@@ -32,7 +32,7 @@ def record_drug_screen(
     _refuse_before_treatment(admission)
     program = ctx.get(Program, admission.program_id)
     _refuse_collection_day(admission, body, program_today(program, ctx.now))
-    is_positive = body.result == DrugScreenResult.positive
+    is_positive = body.result == ScreenResult.positive
     settings = settings_for(ctx, program, admission.settings_version)
     screen = DrugScreen(
         organization_id=ctx.organization_id,

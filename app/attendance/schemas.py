@@ -7,7 +7,7 @@ from typing import Annotated, Self
 from pydantic import Field, StringConstraints, model_validator
 
 from app.schemas import Date, Instant, Schema
-from app.vocabulary import AppointmentStatus, AttendanceStatus, DrugScreenResult
+from app.vocabulary import AppointmentStatus, AttendanceStatus, ScreenResult
 
 MAX_BATCH = 10_000
 MAX_SESSION_MINUTES = 720  # the longest plan session
@@ -206,7 +206,7 @@ class DrugScreenCreate(Schema):
         description="The day the sample was collected, in treatment and not in the future.",
         examples=["2026-03-04"],
     )
-    result: DrugScreenResult = Field(examples=["positive"])
+    result: ScreenResult = Field(examples=["positive"])
     substances: list[Substance] = Field(
         default_factory=list,
         max_length=30,
@@ -217,9 +217,9 @@ class DrugScreenCreate(Schema):
 
     @model_validator(mode="after")
     def _substances_with_positive_only(self) -> Self:
-        if self.result == DrugScreenResult.positive and not self.substances:
+        if self.result == ScreenResult.positive and not self.substances:
             raise ValueError("a positive result names the substances detected")
-        if self.result != DrugScreenResult.positive and self.substances:
+        if self.result != ScreenResult.positive and self.substances:
             raise ValueError("substances are named with a positive result only")
         return self
 
@@ -229,7 +229,7 @@ class DrugScreenRead(Schema):
     admission_id: uuid.UUID
     patient_id: uuid.UUID
     collected_on: date
-    result: DrugScreenResult
+    result: ScreenResult
     substances: list[str]
     note: str | None
     action: str | None = Field(

@@ -15,7 +15,7 @@ from app.programs.service import program_today, settings_for
 from app.scheduling.booking import current_plan
 from app.scheduling.models import Appointment
 from app.scheduling.rule_inputs import closed_days
-from app.vocabulary import AppointmentStatus, AttendanceStatus, DrugScreenResult
+from app.vocabulary import AppointmentStatus, AttendanceStatus, ScreenResult
 
 
 def summary_of(ctx: Context, admission: Admission) -> tuple[Summary, Program]:
@@ -83,7 +83,7 @@ def _latest_screen(ctx: Context, admission: Admission) -> Screen | None:
     ).first()
     if screen is None:
         return None
-    return Screen(str(screen.id), screen.collected_on, screen.result == DrugScreenResult.positive)
+    return Screen(str(screen.id), screen.collected_on, screen.result == ScreenResult.positive)
 
 
 def attendance_summary(ctx: Context, admission_id: uuid.UUID) -> AttendanceSummary:
