@@ -17,8 +17,8 @@ machines differ, ratios travel.
   sessions while the table holds 10,000 rows, then 1,000,000: the ratio should stay near 1,
   since the summary reads one admission's rows by index.
 
-`--quick` runs the same cases at small sizes in seconds (a test runs it so the bench cannot
-rot); its ratios are noise, not results.
+`--quick` runs the same cases at small sizes in half a minute, most of it migrating the two
+databases (a test runs it so the bench cannot rot); its ratios are noise, not results.
 """
 
 import argparse
@@ -361,7 +361,9 @@ def run(server: str, sizes: Sizes) -> Report:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="small sizes, seconds: a smoke run")
+    parser.add_argument(
+        "--quick", action="store_true", help="small sizes, half a minute: a smoke run"
+    )
     parser.add_argument(
         "--server",
         default="postgresql://127.0.0.1:5432/postgres",
