@@ -18,9 +18,11 @@ from fastapi.staticfiles import StaticFiles
 from app.access.router import router as access_router
 from app.admissions.router import eligibility_router
 from app.admissions.router import router as admissions_router
-from app.attendance.router import alerts_router
+from app.assignments.router import router as assignments_router
+from app.attendance.router import alerts_router, drug_screens_router
 from app.attendance.router import router as attendance_router
 from app.audit.router import router as audit_router
+from app.case_management.router import router as case_management_router
 from app.config import Settings, get_settings
 from app.coverages.router import router as coverages_router
 from app.db import create_db_engine, create_sessionmaker, utcnow
@@ -70,6 +72,9 @@ TAGS = [
     {"name": "estimates", "description": "Cost estimates and Good Faith Estimates."},
     {"name": "attendance", "description": "Attendance per session, group meeting or EHR batch."},
     {"name": "alerts", "description": "The clinic's worklist: compliance and authorization."},
+    {"name": "drug-screens", "description": "Drug screens during treatment and their policy."},
+    {"name": "assignments", "description": "Home assignments: exercises, readings, videos."},
+    {"name": "case-management", "description": "Case managers' tasks: insurance, legal, …"},
     {"name": "audit", "description": "The append-only record of patient data access."},
     {"name": "webhooks", "description": "Signed notifications of changes, retried until received."},
     {
@@ -99,6 +104,9 @@ DOMAIN_ROUTERS: list[APIRouter] = [
     inquiries_router,
     attendance_router,
     alerts_router,
+    drug_screens_router,
+    assignments_router,
+    case_management_router,
     audit_router,
     webhooks_router,
 ]

@@ -7,8 +7,10 @@ from app.admissions.models import (
     AdmissionTransition,
     PriorAuthorization,
 )
-from app.attendance.models import Alert, AttendanceRecord, AttendanceRevision
+from app.assignments.models import HomeAssignment
+from app.attendance.models import Alert, AttendanceRecord, AttendanceRevision, DrugScreen
 from app.audit.models import AuditEvent
+from app.case_management.models import CaseTask
 from app.coverages.models import Coverage
 from app.db import Base
 from app.estimates.models import CostEstimate, GoodFaithEstimate
@@ -32,12 +34,15 @@ __all__ = [
     "AttendanceRevision",
     "AuditEvent",
     "Base",
+    "CaseTask",
     "ConsentRecord",
     "CostEstimate",
     "Coverage",
     "DomainEventRecord",
+    "DrugScreen",
     "GoodFaithEstimate",
     "GroupMembership",
+    "HomeAssignment",
     "InsuranceInquiry",
     "InsuranceVerification",
     "Organization",

@@ -141,3 +141,12 @@ class AlertCode(StrEnum):
     authorization_exhausted = "authorization_exhausted"
     authorization_expired = "authorization_expired"
     review_due = "review_due"
+
+
+class ScreenResult(StrEnum):
+    """A drug screen's overall result during treatment (docs/domain.md §5): an inconclusive
+    one (a dilute or invalid sample) is neither."""
+
+    negative = "negative"
+    positive = "positive"
+    inconclusive = "inconclusive"

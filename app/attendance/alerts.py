@@ -2,12 +2,14 @@
 resolved by someone. The clinic's daily worklist."""
 
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import insert, select
 
 from app.admissions.models import Admission
 from app.attendance.models import Alert
+from app.attendance.rules import Reason
 from app.attendance.schemas import AlertRead, AlertResolution
 from app.attendance.summary import summary_of
 from app.context import AuditAction, Context
@@ -24,8 +26,13 @@ def raise_alerts(ctx: Context, admission: Admission) -> list[uuid.UUID]:
     """Raise the alerts an admission's summary calls for today and were never raised before;
     returns the new alerts' ids. Safe to call any number of times."""
     summary, _ = summary_of(ctx, admission)
+    return raise_reasons(ctx, admission, summary.reasons)
+
+
+def raise_reasons(ctx: Context, admission: Admission, reasons: Sequence[Reason]) -> list[uuid.UUID]:
+    """Raise an alert for each of these reasons whose occurrence was never raised before."""
     wanted: dict[str, tuple[AlertCode, str]] = {}
-    for reason in summary.reasons:
+    for reason in reasons:
         if reason.code.value not in _ALERT_CODES:
             continue  # a reason that is no alert (the plan completed)
         key = f"{reason.code.value}:{admission.id}:{reason.occurrence}"

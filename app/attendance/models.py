@@ -3,7 +3,7 @@
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, false
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import OrganizationScoped
@@ -74,3 +74,25 @@ class Alert(OrganizationScoped):
     resolved_at: Mapped[datetime | None]
     resolved_by_key_id: Mapped[uuid.UUID | None]
     resolution_note: Mapped[str | None] = mapped_column(String(1000))
+
+
+class DrugScreen(OrganizationScoped):
+    """A drug screen collected during treatment and who recorded it (docs/domain.md §5)."""
+
+    __tablename__ = "drug_screen"
+    __table_args__ = (
+        # The summary reads an admission's latest screen; the list reads them by date.
+        Index("ix_drug_screen_admission_id_collected_on", "admission_id", "collected_on"),
+    )
+
+    admission_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("admission.id"))
+    patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patient.id"))
+    program_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("program.id"))
+    collected_on: Mapped[date]
+    result: Mapped[str] = mapped_column(String(20))  # negative, positive, inconclusive
+    substances: Mapped[list[str]] = mapped_column(JSON, default=list)
+    note: Mapped[str | None] = mapped_column(String(1000))
+    # The program's action when it was recorded: the settings may change later.
+    action: Mapped[str | None] = mapped_column(String(30))
+    recorded_at: Mapped[datetime]
+    recorded_by_key_id: Mapped[uuid.UUID | None]

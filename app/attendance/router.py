@@ -1,9 +1,9 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, status
 
-from app.attendance import alerts, day_sheet, service, summary
+from app.attendance import alerts, day_sheet, drug_screens, service, summary
 from app.attendance.schemas import (
     AlertRead,
     AlertResolution,
@@ -13,6 +13,8 @@ from app.attendance.schemas import (
     AttendanceSummary,
     BatchResult,
     DaySheet,
+    DrugScreenCreate,
+    DrugScreenRead,
     GroupMeetingAttendance,
     GroupMeetingMarks,
 )
@@ -26,9 +28,13 @@ from app.vocabulary import AlertCode, AlertStatus
 
 router = APIRouter(tags=["attendance"])
 alerts_router = APIRouter(tags=["alerts"])
+drug_screens_router = APIRouter(tags=["drug-screens"])
 
 Reader = Annotated[Context, context_with(Permission.schedules_read)]
 Writer = Annotated[Context, context_with(Permission.schedules_write)]
+# A screen's result is clinical: read and written like the admission itself.
+ClinicalReader = Annotated[Context, context_with(Permission.admissions_read)]
+ClinicalWriter = Annotated[Context, context_with(Permission.admissions_write)]
 MeetingDate = Annotated[Date, Path(description="The meeting's date in the program's time zone.")]
 
 
@@ -132,3 +138,24 @@ def get_day_sheet(
     date: Annotated[Date, Query(description="The date in the program's time zone.")],
 ) -> DaySheet:
     return day_sheet.day_sheet(ctx, program_id, date)
+
+
+@drug_screens_router.post(
+    "/admissions/{admission_id}/drug-screens",
+    status_code=status.HTTP_201_CREATED,
+    summary="Record a drug screen during treatment; a positive one raises an alert",
+    responses=problem_responses(404, 409),
+)
+def create_drug_screen(
+    admission_id: uuid.UUID, body: DrugScreenCreate, ctx: ClinicalWriter
+) -> DrugScreenRead:
+    return drug_screens.record_drug_screen(ctx, admission_id, body)
+
+
+@drug_screens_router.get(
+    "/admissions/{admission_id}/drug-screens",
+    summary="An admission's drug screens during treatment, by collection day",
+    responses=problem_responses(404),
+)
+def list_drug_screens(admission_id: uuid.UUID, ctx: ClinicalReader) -> list[DrugScreenRead]:
+    return drug_screens.list_drug_screens(ctx, admission_id)

@@ -26,6 +26,7 @@ class ReasonCode(StrEnum):
     authorization_exhausted = "authorization_exhausted"
     authorization_expired = "authorization_expired"
     review_due = "review_due"
+    positive_drug_screen = "positive_drug_screen"
     plan_completed = "plan_completed"
 
 
@@ -50,6 +51,15 @@ class Authorization:
     starts_on: dt.date | None = None
     ends_on: dt.date | None = None
     next_review_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Screen:
+    """The admission's latest drug screen (by collection day)."""
+
+    id: str
+    collected_on: dt.date
+    is_positive: bool
 
 
 @dataclass(frozen=True)
@@ -100,6 +110,7 @@ def summarize(
     plan_ends_on: dt.date | None,
     authorization: Authorization,
     holidays: Mapping[dt.date, str],
+    latest_screen: Screen | None = None,
 ) -> Summary:
     ordered = sorted(sessions, key=lambda s: s.starts_at)
     held = [s for s in ordered if s.local_date <= today]
@@ -120,6 +131,7 @@ def summarize(
     reasons = _reasons(
         weeks, streak, since, used, left, authorization, today, settings, last_attended
     )
+    reasons += _screen_reasons(latest_screen)
     status, discharge = _status(reasons, since, rate, today, plan_ends_on, attended_days, settings)
     if discharge == "completed":
         reasons.append(Reason(ReasonCode.plan_completed, "The planned treatment has ended."))
@@ -291,6 +303,22 @@ def _reasons(
     return reasons
 
 
+def _screen_reasons(latest: Screen | None) -> list[Reason]:
+    """§5: a positive screen calls for review (or discharge, by policy) until a later screen
+    is not positive; each positive screen is its own occurrence."""
+    if latest is None or not latest.is_positive:
+        return []
+    # The substances stay in the screen's record: the worklist says only that it was positive.
+    return [
+        Reason(
+            ReasonCode.positive_drug_screen,
+            f"The drug screen collected on {latest.collected_on} was positive: a clinical"
+            " review is due.",
+            latest.id,
+        )
+    ]
+
+
 def _status(
     reasons: Sequence[Reason],
     since: int | None,
@@ -304,6 +332,11 @@ def _status(
         # §5: completing usually takes about 90% of the planned sessions.
         if rate is not None and rate >= settings.completion_attendance_ratio:
             return ComplianceStatus.pending_discharge, "completed"
+        return ComplianceStatus.pending_discharge, "administrative"
+    if settings.positive_drug_screen_action == "recommend_discharge" and any(
+        reason.code == ReasonCode.positive_drug_screen for reason in reasons
+    ):
+        # Program policy: a discharge for using during treatment is administrative.
         return ComplianceStatus.pending_discharge, "administrative"
     if since is not None and since >= settings.days_absent_pending_discharge:
         return ComplianceStatus.pending_discharge, "dropped_out"

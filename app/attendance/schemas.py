@@ -2,12 +2,12 @@
 
 import uuid
 from datetime import date, datetime
-from typing import Self
+from typing import Annotated, Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, StringConstraints, model_validator
 
-from app.schemas import Instant, Schema
-from app.vocabulary import AppointmentStatus, AttendanceStatus
+from app.schemas import Date, Instant, Schema
+from app.vocabulary import AppointmentStatus, AttendanceStatus, ScreenResult
 
 MAX_BATCH = 10_000
 MAX_SESSION_MINUTES = 720  # the longest plan session
@@ -196,3 +196,46 @@ class DaySheet(Schema):
     entries: list[DaySheetEntry] = Field(
         description="By start time, then group, then patient: the page the front desk prints."
     )
+
+
+Substance = Annotated[str, StringConstraints(min_length=1, max_length=60, strip_whitespace=True)]
+
+
+class DrugScreenCreate(Schema):
+    collected_on: Date = Field(
+        description="The day the sample was collected, in treatment and not in the future.",
+        examples=["2026-03-04"],
+    )
+    result: ScreenResult = Field(examples=["positive"])
+    substances: list[Substance] = Field(
+        default_factory=list,
+        max_length=30,
+        description="What was detected: required with a positive result, empty otherwise.",
+        examples=[["opiates", "fentanyl"]],
+    )
+    note: str | None = Field(None, max_length=1000, examples=["Observed urine sample."])
+
+    @model_validator(mode="after")
+    def _substances_with_positive_only(self) -> Self:
+        if self.result == ScreenResult.positive and not self.substances:
+            raise ValueError("a positive result names the substances detected")
+        if self.result != ScreenResult.positive and self.substances:
+            raise ValueError("substances are named with a positive result only")
+        return self
+
+
+class DrugScreenRead(Schema):
+    id: uuid.UUID
+    admission_id: uuid.UUID
+    patient_id: uuid.UUID
+    collected_on: date
+    result: ScreenResult
+    substances: list[str]
+    note: str | None
+    action: str | None = Field(
+        examples=["review"],
+        description="With a positive result, the program's policy applied when it was"
+        " recorded: `review` or `recommend_discharge`.",
+    )
+    recorded_at: datetime
+    recorded_by_key_id: uuid.UUID | None

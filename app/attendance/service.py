@@ -115,7 +115,8 @@ def store(ctx: Context, accepted: Sequence[Accepted]) -> Stored:
     replace kept in the history, repeated ones left alone. A few statements, whatever the
     number of marks."""
     ctx.session.flush()  # what the ORM holds goes first: the writes below bypass it
-    existing = _records_of(ctx, [a.appointment.id for a in accepted])
+    by_appointment = {a.appointment.id: a.appointment for a in accepted}
+    existing = _records_of(ctx, list(by_appointment))
     key_id = ctx.principal.key_id
     new_rows: list[dict[str, Any]] = []
     revisions: list[dict[str, Any]] = []
@@ -162,8 +163,10 @@ def store(ctx: Context, accepted: Sequence[Accepted]) -> Stored:
             )
         )
         ctx.session.connection().execute(statement, corrections)
-    ctx.session.expire_all()  # rows loaded before the set-based writes are stale now
-    by_appointment = {a.appointment.id: a.appointment for a in accepted}
+    # The records loaded above are stale now; nothing else is (expiring the appointments too
+    # would reload each of them, one query apiece, when they are read below).
+    for record in existing.values():
+        ctx.session.expire(record)
     _audit(ctx, AuditAction.create, [by_appointment[i] for i in stored.created])
     _audit(ctx, AuditAction.update, [by_appointment[i] for i in stored.corrected])
     _emit(ctx, [by_appointment[i] for i in stored.changed])

@@ -7,8 +7,8 @@ from sqlalchemy import and_, select
 
 from app.admissions.authorizations import terms_in_force
 from app.admissions.models import Admission
-from app.attendance.models import AttendanceRecord
-from app.attendance.rules import Authorization, SessionMark, Summary, summarize
+from app.attendance.models import AttendanceRecord, DrugScreen
+from app.attendance.rules import Authorization, Screen, SessionMark, Summary, summarize
 from app.attendance.schemas import AttendanceSummary, ReasonRead, WeekRead
 from app.context import AuditAction, Context
 from app.programs.models import Program
@@ -16,7 +16,7 @@ from app.programs.service import program_today, settings_for
 from app.scheduling.booking import current_plan
 from app.scheduling.models import Appointment
 from app.scheduling.rule_inputs import closed_days
-from app.vocabulary import AppointmentStatus, AttendanceStatus
+from app.vocabulary import AppointmentStatus, AttendanceStatus, ScreenResult
 
 
 def summary_of(ctx: Context, admission: Admission) -> tuple[Summary, Program]:
@@ -65,6 +65,7 @@ def summary_of(ctx: Context, admission: Admission) -> tuple[Summary, Program]:
         plan_ends_on=plan.end_date if plan is not None else None,
         authorization=authorization_of(ctx, admission),
         holidays=closed_days(program, first, today),
+        latest_screen=_latest_screen(ctx, admission),
     )
     return summary, program
 
@@ -77,6 +78,18 @@ def authorization_of(ctx: Context, admission: Admission) -> Authorization:
     return Authorization(
         terms.authorized_days, terms.starts_on, terms.ends_on, terms.next_review_on
     )
+
+
+def _latest_screen(ctx: Context, admission: Admission) -> Screen | None:
+    screen = ctx.session.scalars(
+        ctx.select(DrugScreen)
+        .where(DrugScreen.admission_id == admission.id)
+        .order_by(DrugScreen.collected_on.desc(), DrugScreen.id.desc())
+        .limit(1)
+    ).first()
+    if screen is None:
+        return None
+    return Screen(str(screen.id), screen.collected_on, screen.result == ScreenResult.positive)
 
 
 def attendance_summary(ctx: Context, admission_id: uuid.UUID) -> AttendanceSummary:

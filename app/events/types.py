@@ -42,6 +42,9 @@ class EventType(StrEnum):
     authorization_recorded = "authorization.recorded"
     attendance_recorded = "attendance.recorded"
     alert_raised = "alert.raised"
+    drug_screen_recorded = "drug_screen.recorded"
+    home_assignment_changed = "home_assignment.changed"
+    case_task_changed = "case_task.changed"
 
 
 @dataclass(frozen=True)

@@ -167,13 +167,15 @@ def _record(
     admissions = locks.admissions(ctx, admission_ids)
     accepted, refused = attendance_service.check(entries, appointments, ctx.now)
     accepted = _start_treatment(ctx, accepted, refused)
+    # Read before the writes expire the appointments: afterwards each would be reloaded alone.
+    admission_of = {item.appointment.id: item.appointment.admission_id for item in accepted}
     stored = attendance_service.store(ctx, accepted)
     by_appointment = {item.appointment.id: item for item in accepted}
     outcomes.record_outcomes(
         ctx,
         {i: appointment_status_of(by_appointment[i].entry.status) for i in stored.changed},
     )
-    changed_admissions = {by_appointment[i].appointment.admission_id for i in stored.changed}
+    changed_admissions = {admission_of[i] for i in stored.changed}
     changed = [a for a in admissions if a.id in changed_admissions]
     attendance_service.reflag(ctx, changed)
     for admission in changed:

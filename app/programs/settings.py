@@ -27,6 +27,8 @@ DEFAULT_QUALIFYING_DIAGNOSIS_PREFIXES = tuple(
 
 BillingCode = Literal["H0015", "S9480"]
 RevenueCode = Literal["0905", "0906"]
+# §5: what a positive drug screen during treatment leads to is program policy.
+PositiveDrugScreenAction = Literal["review", "recommend_discharge"]
 
 
 class ProgramSettings(Schema):
@@ -79,6 +81,15 @@ class ProgramSettings(Schema):
         le=60,
         description="Authorized treatment days left when the authorization is nearly used:"
         " time for the payer's concurrent review.",
+    )
+    # §3.2 and §5: a positive result confirms use and calls for a clinical review; a program
+    # whose policy discharges on it says so here.
+    positive_drug_screen_action: PositiveDrugScreenAction = Field(
+        "review",
+        description="What a positive drug screen during treatment leads to: `review` (an alert"
+        " for a clinical review) or `recommend_discharge` (the alert, and the attendance summary"
+        " is pending_discharge with `administrative` suggested until a later screen is not"
+        " positive).",
     )
     past_booking_days: int = Field(
         90,

@@ -22,6 +22,7 @@ class WebhookEventType(StrEnum):
     authorization_recorded = "authorization.recorded"
     attendance_recorded = "attendance.recorded"
     alert_raised = "alert.raised"
+    drug_screen_recorded = "drug_screen.recorded"
 
 
 _ADMISSION_STATUS = {
@@ -52,6 +53,7 @@ _PUBLIC: dict[EventType, WebhookEventType] = {
     EventType.authorization_recorded: WebhookEventType.authorization_recorded,
     EventType.attendance_recorded: WebhookEventType.attendance_recorded,
     EventType.alert_raised: WebhookEventType.alert_raised,
+    EventType.drug_screen_recorded: WebhookEventType.drug_screen_recorded,
 }
 
 

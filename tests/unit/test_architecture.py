@@ -41,7 +41,7 @@ LAYERS: list[set[str]] = [
     },
     {"programs", "patients", "webhooks"},
     {"admissions", "coverages"},
-    {"groups", "verifications", "inquiries"},
+    {"groups", "verifications", "inquiries", "assignments", "case_management"},
     {"scheduling"},
     {"estimates", "attendance"},
     {"flows"},

@@ -1,0 +1,25 @@
+"""The benchmarks keep running: each one's quick mode, a smoke run whose figures are not
+judged (ratios are read by people, never asserted)."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.databases import reachable_postgres_or_skip
+
+ROOT = Path(__file__).parents[2]
+
+
+@pytest.mark.postgres
+def test_the_attendance_benchmark_runs_and_reports_its_ratios() -> None:
+    server = reachable_postgres_or_skip()
+    command = [sys.executable, "bench/attendance.py", "--quick", "--server", server]
+
+    finished = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+
+    assert finished.returncode == 0, finished.stderr
+    assert re.search(r"batch / COPY\s+\d+\.\d{3}", finished.stdout), finished.stdout
+    assert re.search(r"latency with [\d,]+ rows ÷ with [\d,]+\s+\d+\.\d{2}", finished.stdout)
