@@ -28,6 +28,7 @@ from app.errors import install_error_handlers
 from app.estimates.router import router as estimates_router
 from app.fhir.router import router as fhir_router
 from app.groups.router import router as groups_router
+from app.idempotency.middleware import install_idempotency
 from app.logging import configure_logging
 from app.middleware import (
     BodySizeLimitMiddleware,
@@ -159,6 +160,8 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
         api.include_router(router)
     app.include_router(api)
     app.include_router(fhir_router)
+
+    install_idempotency(app)  # innermost: it sees the body within the size limit
 
     app.add_middleware(
         BodySizeLimitMiddleware,

@@ -9,6 +9,7 @@ from app.db import Base
 from app.estimates.models import CostEstimate, GoodFaithEstimate
 from app.events.models import DomainEventRecord
 from app.groups.models import GroupMembership, TherapyGroup
+from app.idempotency.models import IdempotencyRecord
 from app.patients.models import ConsentRecord, Patient, PatientIdentifier
 from app.programs.models import Program, ProgramSettingsVersion, Room, StaffMember
 from app.scheduling.models import Appointment, TreatmentPlan, TreatmentPlanSession
@@ -32,6 +33,7 @@ __all__ = [
     "DomainEventRecord",
     "GoodFaithEstimate",
     "GroupMembership",
+    "IdempotencyRecord",
     "InsuranceVerification",
     "Organization",
     "Patient",

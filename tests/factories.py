@@ -180,3 +180,27 @@ def make_admission(
             )
         )
         return admission.id
+
+
+def if_match(client: TestClient, url: str) -> dict[str, str]:
+    """`If-Match` with the ETag the record at `url` has now, read as a client would before
+    changing it (an action such as `…/approve` or `…/settings` changes the record above it)."""
+    path = url.split("?", 1)[0]
+    resource = path.rsplit("/", 1)[0] if path.rsplit("/", 1)[1] in _CHANGES_ABOVE else path
+    etag = client.get(resource).headers.get("ETag")
+    return {"If-Match": etag} if etag is not None else {}
+
+
+_CHANGES_ABOVE = frozenset(
+    {
+        "approve",
+        "start",
+        "hold",
+        "resume",
+        "discharge",
+        "cancel",
+        "assessments",
+        "close",
+        "settings",
+    }
+)
