@@ -22,6 +22,7 @@ from app.config import get_settings
 from app.context import Context
 from app.db import create_db_engine, create_sessionmaker
 from app.flows import alerts as alert_flows
+from app.idempotency import store as idempotency_store
 from app.migrations import upgrade_to_head
 from app.security import Principal, Role
 from app.webhooks.worker import run_forever
@@ -80,8 +81,9 @@ def worker() -> None:
 
 @alerts.command("sweep")
 def sweep_alerts() -> None:
-    """Raise the alerts due today for every admission in treatment, in every organization.
-    Safe to run from cron more than once a day: no alert is raised twice."""
+    """Raise the alerts due today for every admission in treatment, in every organization, and
+    purge the idempotency keys past their retention. Safe to run from cron more than once a
+    day: no alert is raised twice."""
     sessionmaker = create_sessionmaker(create_db_engine(get_settings()))
     with sessionmaker() as session:
         organization_ids = list(session.scalars(select(Organization.id)))
@@ -91,6 +93,9 @@ def sweep_alerts() -> None:
             ctx = Context(session, principal, "alerts-sweep", datetime.now(UTC))
             raised = alert_flows.sweep(ctx)
         typer.echo(f"organization {organization_id}: {raised} alert(s) raised")
+    with sessionmaker.begin() as session:
+        purged = idempotency_store.purge_expired(session, datetime.now(UTC))
+    typer.echo(f"{purged} expired idempotency key(s) purged")
 
 
 @orgs.command("create")

@@ -24,13 +24,14 @@ from typing import Any
 import anyio.to_thread
 import structlog
 from fastapi import FastAPI
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, iter_route_contexts
 from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
+from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.errors import (
@@ -190,10 +191,13 @@ class IdempotencyMiddleware:
 
 
 def read_only_routes(app: FastAPI) -> list[tuple[re.Pattern[str], set[str]]]:
+    """The POSTs marked `READ_ONLY`, by their full path (routers nest, so `app.routes` alone
+    does not list them)."""
     return [
-        (route.path_regex, set(route.methods or ()))
-        for route in app.routes
-        if isinstance(route, APIRoute) and (route.openapi_extra or {}).get("x-read-only")
+        (compile_path(context.path or "")[0], set(context.methods or ()))
+        for context in iter_route_contexts(app.routes)
+        if isinstance(context.original_route, APIRoute)
+        and (context.original_route.openapi_extra or {}).get("x-read-only")
     ]
 
 
