@@ -185,3 +185,24 @@ def test_every_post_that_changes_something_honors_the_header(app: FastAPI, clini
         response = clinic.staff.post(path, content=b"{}", headers=headers)
         assert response.status_code == 409, (template, response.text)
         assert response.json()["type"].endswith("/idempotency-key-in-use")
+
+
+def test_an_attempt_whose_lock_a_retry_took_over_cannot_commit(
+    app: FastAPI, clinic: Clinic, clock: FixedClock
+) -> None:
+    """A request slower than its lock loses the key to a retry; only one of them may commit."""
+    bearer = clinic.staff.headers["Authorization"].removeprefix("Bearer ")
+    secret = app.state.settings.key_secret.get_secret_value()
+    with app.state.sessionmaker() as session:
+        key_id = store.api_key_id(session, bearer, secret)
+    assert key_id is not None
+    sent = fingerprint("POST", "/v1/patients", b"", b"{}")
+    sessions = app.state.sessionmaker
+    slow = store.reserve(sessions, key_id, "slow-0001", sent, clock.now, TERMS)
+    retry = store.reserve(sessions, key_id, "slow-0001", sent, clock.now + TERMS.lock, TERMS)
+    assert isinstance(slow, store.Reservation)
+    assert isinstance(retry, store.Reservation)
+
+    with sessions.begin() as session:
+        assert not store.mark_committed(session, slow)
+        assert store.mark_committed(session, retry)
