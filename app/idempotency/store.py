@@ -120,12 +120,14 @@ def _reserve(
     if record.status == COMPLETED:
         headers = [(name, value) for name, value in record.response_headers or []]
         return StoredAnswer(record.response_status or 200, headers, record.response_body or b"")
-    if record.status == COMMITTED:
+    if record.status == COMMITTED and record.locked_until <= now:
+        # Committed, and its request never kept the answer (its server died, or the database
+        # went away right after the commit): the change exists, so it is not made again.
         raise IdempotencyAnswerLost(
             "The request with this Idempotency-Key was carried out, but its answer could not "
             "be kept; read the resource it changed."
         )
-    if record.locked_until > now:
+    if record.locked_until > now:  # running, or committed with its answer about to be kept
         seconds = max(1, int((record.locked_until - now).total_seconds() + 0.999))
         raise IdempotencyKeyInUse(
             "The first request with this Idempotency-Key is still being carried out; retry "
