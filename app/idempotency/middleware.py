@@ -16,6 +16,7 @@ ends after `idempotency_lock_seconds`, when a retry takes it over. A route that 
 
 import hashlib
 import re
+import uuid
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
@@ -61,6 +62,8 @@ class _Attempt:
     """The key the current request holds, for the commit hook in its worker thread."""
 
     reservation: Reservation
+    key_id: uuid.UUID
+    request_id: str | None
     committed: bool = False
     lost: bool = False
 
@@ -119,15 +122,22 @@ class IdempotencyMiddleware:
         except DomainError as error:
             await _answer_problem(scope, replay, send, error)
             return
+        request_id = scope.get("state", {}).get("request_id")
         if isinstance(held, StoredAnswer):
+            try:
+                await anyio.to_thread.run_sync(
+                    store.audit_replay, state.sessionmaker, key_id, request_id, state.clock(), held
+                )
+            except (DBAPIError, SQLAlchemyTimeoutError) as error:
+                await _answer_problem(scope, replay, send, _database_problem(error))
+                return
             await _send_stored(send, held)
             return
-        await self._carry_out(scope, replay, send, held)
+        await self._carry_out(scope, replay, send, _Attempt(held, key_id, request_id))
 
     async def _carry_out(
-        self, scope: Scope, receive: Receive, send: Send, reservation: Reservation
+        self, scope: Scope, receive: Receive, send: Send, attempt: _Attempt
     ) -> None:
-        attempt = _Attempt(reservation)
         status, headers, chunks = 500, [], []
 
         async def recording_send(message: Message) -> None:
@@ -168,7 +178,7 @@ class IdempotencyMiddleware:
             # a committed one whose answer was not kept tells a retry so (409).
             log.warning("idempotency_key_not_settled", error_type=type(error).__name__)
 
-    async def _key_id(self, scope: Scope) -> Any:
+    async def _key_id(self, scope: Scope) -> uuid.UUID | None:
         authorization = _header(scope, b"authorization")
         if authorization is None or not authorization.lower().startswith("bearer "):
             return None
@@ -176,7 +186,7 @@ class IdempotencyMiddleware:
         secret = state.settings.key_secret.get_secret_value()
         bearer = authorization[len("bearer ") :].strip()
 
-        def look_up() -> Any:
+        def look_up() -> uuid.UUID | None:
             with state.sessionmaker() as session:
                 return store.api_key_id(session, bearer, secret)
 
@@ -208,7 +218,7 @@ def _spend_key_with_the_change(session: Session) -> None:
     attempt = _attempt.get()
     if attempt is None or attempt.committed:
         return
-    if not store.mark_committed(session, attempt.reservation):
+    if not store.mark_committed(session, attempt.reservation, attempt.key_id, attempt.request_id):
         attempt.lost = True
         raise store.IdempotencyKeyInUse(
             "This request took longer than its Idempotency-Key is held, and a retry took the "

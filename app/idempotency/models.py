@@ -35,5 +35,8 @@ class IdempotencyRecord(Base):
     response_status: Mapped[int | None]
     response_headers: Mapped[list[Any] | None] = mapped_column(JSON)
     response_body: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # What the first request's audit events named ([organization, type, id, patient]): a
+    # replay shows that data again, so it is audited as a read of each.
+    audited: Mapped[list[Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]

@@ -2,15 +2,16 @@
 and marking one committed inside the transaction of the change it guards."""
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.access.models import ApiKey
+from app.audit.models import AuditEvent
 from app.db import new_id
 from app.errors import Conflict, DomainError
 from app.idempotency.models import IdempotencyRecord
@@ -44,6 +45,7 @@ class StoredAnswer:
     status: int
     headers: list[tuple[str, str]]
     body: bytes
+    audited: list[Any] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -119,7 +121,12 @@ def _reserve(
         )
     if record.status == COMPLETED:
         headers = [(name, value) for name, value in record.response_headers or []]
-        return StoredAnswer(record.response_status or 200, headers, record.response_body or b"")
+        return StoredAnswer(
+            record.response_status or 200,
+            headers,
+            record.response_body or b"",
+            record.audited or [],
+        )
     if record.status == COMMITTED and record.locked_until <= now:
         # Committed, and its request never kept the answer (its server died, or the database
         # went away right after the commit): the change exists, so it is not made again.
@@ -139,9 +146,27 @@ def _reserve(
     return Reservation(record.id, attempt)
 
 
-def mark_committed(session: Session, reservation: Reservation) -> bool:
-    """In the change's own transaction: the key is spent exactly when the change commits.
-    False when this attempt lost its lock to a retry, which then carries the change out."""
+def mark_committed(
+    session: Session, reservation: Reservation, key_id: uuid.UUID, request_id: str | None
+) -> bool:
+    """In the change's own transaction: the key is spent exactly when the change commits, with
+    the records its audit events name. False when this attempt lost its lock to a retry, which
+    then carries the change out."""
+    audited = (
+        [
+            [str(row.organization_id), row.resource_type, row.resource_id, _text(row.patient_id)]
+            for row in session.execute(
+                select(
+                    AuditEvent.organization_id,
+                    AuditEvent.resource_type,
+                    AuditEvent.resource_id,
+                    AuditEvent.patient_id,
+                ).where(AuditEvent.request_id == request_id, AuditEvent.api_key_id == key_id)
+            )
+        ]
+        if request_id is not None
+        else []
+    )
     result = session.execute(
         update(IdempotencyRecord)
         .where(
@@ -149,9 +174,43 @@ def mark_committed(session: Session, reservation: Reservation) -> bool:
             IdempotencyRecord.attempt == reservation.attempt,
             IdempotencyRecord.status == RUNNING,
         )
-        .values(status=COMMITTED)
+        .values(status=COMMITTED, audited=audited)
     )
     return bool(getattr(result, "rowcount", 0))
+
+
+def audit_replay(
+    sessions: sessionmaker[Session],
+    key_id: uuid.UUID,
+    request_id: str | None,
+    now: datetime,
+    answer: StoredAnswer,
+) -> None:
+    """A replayed answer shows patient data again: a read of each record, like any read."""
+    if not answer.audited:
+        return
+    with sessions.begin() as session:
+        session.execute(
+            insert(AuditEvent),
+            [
+                {
+                    "id": new_id(),
+                    "organization_id": uuid.UUID(organization_id),
+                    "occurred_at": now,
+                    "api_key_id": key_id,
+                    "action": "read",
+                    "resource_type": resource_type,
+                    "resource_id": resource_id,
+                    "patient_id": uuid.UUID(patient_id) if patient_id else None,
+                    "request_id": request_id,
+                }
+                for organization_id, resource_type, resource_id, patient_id in answer.audited
+            ],
+        )
+
+
+def _text(value: uuid.UUID | None) -> str | None:
+    return None if value is None else str(value)
 
 
 def keep_answer(

@@ -31,6 +31,7 @@ def upgrade() -> None:
         sa.Column("response_status", sa.Integer(), nullable=True),
         sa.Column("response_headers", sa.JSON(), nullable=True),
         sa.Column("response_body", sa.LargeBinary(), nullable=True),
+        sa.Column("audited", sa.JSON(), nullable=True),
         sa.Column("created_at", app.db.UtcDateTime(timezone=True), nullable=False),
         sa.Column("expires_at", app.db.UtcDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(

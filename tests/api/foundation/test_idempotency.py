@@ -47,6 +47,19 @@ def test_a_retried_registration_answers_the_first_patient_again(
     assert patients_named(app, "Rivera") == 1
 
 
+def test_a_replayed_answer_is_audited_as_a_read_of_the_patient(clinic: Clinic) -> None:
+    headers = key()
+    first = clinic.staff.post("/v1/patients", json=PATIENT, headers=headers)
+    replayed = clinic.staff.post(
+        "/v1/patients", json=PATIENT, headers=headers | {"X-Request-ID": "replay-000001"}
+    )
+    assert replayed.headers["Idempotent-Replayed"] == "true"
+    patient_id = first.json()["id"]
+    events = clinic.admin.get("/v1/audit-events", params={"patient_id": patient_id}).json()
+    replay = [e for e in events["items"] if e["request_id"] == "replay-000001"]
+    assert [(e["action"], e["resource_type"]) for e in replay] == [("read", "patient")]
+
+
 def test_the_same_key_with_another_body_is_422_and_stores_nothing(
     app: FastAPI, clinic: Clinic
 ) -> None:
@@ -204,5 +217,5 @@ def test_an_attempt_whose_lock_a_retry_took_over_cannot_commit(
     assert isinstance(retry, store.Reservation)
 
     with sessions.begin() as session:
-        assert not store.mark_committed(session, slow)
-        assert store.mark_committed(session, retry)
+        assert not store.mark_committed(session, slow, key_id, None)
+        assert store.mark_committed(session, retry, key_id, None)
