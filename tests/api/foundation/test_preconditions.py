@@ -8,7 +8,15 @@ import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
 
-from tests.factories import Clinic, make_program, make_room, make_staff
+from tests.api.admissions.test_admissions import APPROVAL
+from tests.factories import (
+    Clinic,
+    make_admission,
+    make_patient,
+    make_program,
+    make_room,
+    make_staff,
+)
 
 # PUT, PATCH and DELETE routes of `/v1` that change no versioned record the client read:
 # attendance is recorded or corrected with its history kept (nothing is overwritten), a key
@@ -103,3 +111,26 @@ def test_a_missing_record_is_404_and_a_forbidden_change_403_before_if_match(
     url = f"/v1/rooms/{make_room(clinic)['id']}"
     assert other_clinic.admin.patch(url, json={"capacity": 12}).status_code == 404
     assert clinic.clinician.patch(url, json={"capacity": 12}).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("action", "body"),
+    [
+        ("approve", APPROVAL),
+        ("cancel", {"reason": "Chose another program"}),
+        ("hold", {"reason": "Inpatient stay"}),
+    ],
+)
+def test_an_admission_transition_without_if_match_is_428(
+    app: FastAPI, clinic: Clinic, action: str, body: dict[str, Any]
+) -> None:
+    program = make_program(clinic)
+    patient_id = make_patient(app, clinic)
+    status = "pending" if action == "approve" else "approved"
+    admission_id = make_admission(
+        app, clinic, patient_id=patient_id, program_id=program["id"], status=status
+    )
+    url = f"/v1/admissions/{admission_id}"
+    response = clinic.clinician.post(f"{url}/{action}", json=body)
+    assert response.status_code == 428, response.text
+    assert clinic.clinician.get(url).json()["status"] == status
