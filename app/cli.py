@@ -22,6 +22,7 @@ from app.config import get_settings
 from app.context import Context
 from app.db import create_db_engine, create_sessionmaker
 from app.flows import alerts as alert_flows
+from app.idempotency import store as idempotency_store
 from app.inquiries import service as inquiries_service
 from app.migrations import upgrade_to_head
 from app.security import Principal, Role
@@ -82,8 +83,9 @@ def worker() -> None:
 @alerts.command("sweep")
 def sweep_alerts() -> None:
     """The daily sweep of every organization: raise the alerts due today for every admission
-    in treatment, and delete the website's insurance inquiries older than the organization's
-    retention period. Safe to run from cron more than once a day: no alert is raised twice."""
+    in treatment, delete the website's insurance inquiries older than the organization's
+    retention period, and purge the idempotency keys past theirs. Safe to run from cron more
+    than once a day: no alert is raised twice."""
     sessionmaker = create_sessionmaker(create_db_engine(get_settings()))
     with sessionmaker() as session:
         organization_ids = list(session.scalars(select(Organization.id)))
@@ -97,6 +99,9 @@ def sweep_alerts() -> None:
             f"organization {organization_id}: {raised} alert(s) raised,"
             f" {purged} expired insurance inquiries deleted"
         )
+    with sessionmaker.begin() as session:
+        purged = idempotency_store.purge_expired(session, datetime.now(UTC))
+    typer.echo(f"{purged} expired idempotency key(s) purged")
 
 
 @orgs.command("create")

@@ -37,6 +37,15 @@ class Settings(BaseSettings):
     )
     problem_base_uri: str = "https://iop.example/problems/"
     db_pool_size: int = Field(10, gt=0)
+    idempotency_retention_hours: float = Field(
+        24, gt=0, description="How long an `Idempotency-Key` and its answer are kept."
+    )
+    idempotency_lock_seconds: float = Field(
+        60,
+        gt=0,
+        description="How long a request holds its `Idempotency-Key` before a retry may take it"
+        " over (a server that died mid-request); longer than any request takes.",
+    )
     webhook_worker: Literal["auto", "in_process", "off"] = Field(
         "auto",
         description="`auto`: the server delivers webhooks itself on SQLite; with PostgreSQL,"

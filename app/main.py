@@ -30,6 +30,7 @@ from app.errors import install_error_handlers
 from app.estimates.router import router as estimates_router
 from app.fhir.router import router as fhir_router
 from app.groups.router import router as groups_router
+from app.idempotency.middleware import install_idempotency
 from app.inquiries.router import router as inquiries_router
 from app.logging import configure_logging
 from app.middleware import (
@@ -171,6 +172,8 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     app.include_router(api)
     app.include_router(fhir_router)
 
+    install_idempotency(app)  # innermost: it sees the body within the size limit
+
     app.add_middleware(
         BodySizeLimitMiddleware,
         max_bytes=settings.max_body_bytes,
@@ -182,8 +185,14 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["*"],
-            allow_headers=["Authorization", "Content-Type", "If-Match", "X-Request-ID"],
-            expose_headers=["ETag", "X-Request-ID", "Retry-After"],
+            allow_headers=[
+                "Authorization",
+                "Content-Type",
+                "If-Match",
+                "Idempotency-Key",
+                "X-Request-ID",
+            ],
+            expose_headers=["ETag", "X-Request-ID", "Retry-After", "Idempotent-Replayed"],
         )
     app.add_middleware(RequestContextMiddleware)
     return app

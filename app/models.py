@@ -16,6 +16,7 @@ from app.db import Base
 from app.estimates.models import CostEstimate, GoodFaithEstimate
 from app.events.models import DomainEventRecord
 from app.groups.models import GroupMembership, TherapyGroup
+from app.idempotency.models import IdempotencyRecord
 from app.inquiries.models import InsuranceInquiry
 from app.patients.models import ConsentRecord, Patient, PatientIdentifier
 from app.programs.models import Program, ProgramSettingsVersion, Room, StaffMember
@@ -43,6 +44,7 @@ __all__ = [
     "GoodFaithEstimate",
     "GroupMembership",
     "HomeAssignment",
+    "IdempotencyRecord",
     "InsuranceInquiry",
     "InsuranceVerification",
     "Organization",

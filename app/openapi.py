@@ -15,6 +15,7 @@ _EXAMPLES: dict[int, tuple[str, str, str]] = {
     404: ("not-found", "Not found", "No record with this id in your organization."),
     409: ("conflict", "Conflict with the current state", "The change conflicts with a record."),
     412: ("precondition-failed", "If-Match does not match", "The record is at version 3."),
+    428: ("precondition-required", "If-Match is required", "Send If-Match with the ETag read."),
     413: ("body-too-large", "The request body is too large", "Bodies are limited to 1 MiB."),
     415: ("unsupported-media-type", "Unsupported media type", "Send application/json."),
     422: ("validation-error", "The request is not valid", "Some fields are missing or invalid."),
@@ -77,6 +78,7 @@ def install_openapi(app: FastAPI) -> None:
         )
         _errors_as_problem_json(schema)
         _parameters_not_nullable(schema)
+        _if_match_required(schema)
         app.openapi_schema = schema
         return schema
 
@@ -112,3 +114,29 @@ def _parameters_not_nullable(schema: dict[str, Any]) -> None:
                         declared["anyOf"] = rest
                     if declared.get("default", ...) is None:
                         del declared["default"]
+
+
+def _if_match_required(schema: dict[str, Any]) -> None:
+    """Every `/v1` change that reads `If-Match` requires it (428 without it, app.versioning).
+    FastAPI would refuse a missing required header with a 422 before the key is even checked,
+    so the route declares it optional and the document says what the service enforces."""
+    slug, title, detail = _EXAMPLES[428]
+    for path, operations in schema.get("paths", {}).items():
+        if not path.startswith("/v1/"):
+            continue
+        for operation in operations.values():
+            parameters = operation.get("parameters", [])
+            if_match = [p for p in parameters if p["in"] == "header" and p["name"] == "if-match"]
+            for parameter in if_match:
+                parameter["required"] = True
+                operation["responses"]["428"] = {
+                    "description": title,
+                    "content": {
+                        PROBLEM_MEDIA_TYPE: {
+                            "schema": {"$ref": "#/components/schemas/Problem"},
+                            "examples": {
+                                slug: {"value": problem_example(428, slug, title, detail)}
+                            },
+                        }
+                    },
+                }

@@ -196,3 +196,28 @@ def every_get_path(app: FastAPI, *, but: tuple[str, ...] = ()) -> list[str]:
         for path, operations in app.openapi()["paths"].items()
         if path.startswith("/v1") and "get" in operations and not (but and path.startswith(but))
     ]
+
+
+def if_match(client: TestClient, url: str) -> dict[str, str]:
+    """`If-Match` with the ETag the record at `url` has now, read as a client would before
+    changing it (an action such as `…/approve` or `…/settings` changes the record above it)."""
+    path = url.split("?", 1)[0]
+    resource = path.rsplit("/", 1)[0] if path.rsplit("/", 1)[1] in _CHANGES_ABOVE else path
+    etag = client.get(resource).headers.get("ETag")
+    return {"If-Match": etag} if etag is not None else {}
+
+
+_CHANGES_ABOVE = frozenset(
+    {
+        "approve",
+        "start",
+        "hold",
+        "resume",
+        "discharge",
+        "cancel",
+        "assessments",
+        "close",
+        "complete",
+        "settings",
+    }
+)

@@ -22,6 +22,7 @@ from app.admissions.schemas import (
 from app.context import Context, context_with
 from app.flows import admissions as admission_flows
 from app.flows import authorizations as authorization_flows
+from app.idempotency.middleware import READ_ONLY
 from app.openapi import problem_example, problem_responses
 from app.pagination import PageDep, page_body
 from app.schemas import Page
@@ -109,6 +110,7 @@ INTO_TREATMENT_ERRORS = problem_responses(
 @eligibility_router.post(
     "/eligibility/evaluations",
     summary="Evaluate an assessment: admit to IOP, refer, or list what is missing (stores nothing)",
+    openapi_extra=READ_ONLY,
     responses={
         200: {"content": {"application/json": {"examples": examples.response_examples()}}},
         **problem_responses(

@@ -42,7 +42,7 @@ from app.patients.service import get_live_patient
 from app.programs import service as programs_service
 from app.programs.models import Program
 from app.programs.settings import ProgramSettings
-from app.versioning import check_version
+from app.versioning import Precondition, check_version
 from app.vocabulary import OPEN_ADMISSION, AdmissionStatus
 
 
@@ -142,7 +142,10 @@ def list_admissions(
 
 
 def approve(
-    ctx: Context, admission_id: uuid.UUID, body: Approval, expected_version: int | None = None
+    ctx: Context,
+    admission_id: uuid.UUID,
+    body: Approval,
+    expected_version: Precondition | None = None,
 ) -> AdmissionRead:
     admission = admission_for(ctx, admission_id, AdmissionAction.approve, expected_version)
     if admission.part2_notice_given_on is None:
@@ -161,7 +164,7 @@ def approve(
 
 
 def start(
-    ctx: Context, admission_id: uuid.UUID, body: Start, expected_version: int | None = None
+    ctx: Context, admission_id: uuid.UUID, body: Start, expected_version: Precondition | None = None
 ) -> AdmissionRead:
     admission = admission_for(ctx, admission_id, AdmissionAction.start, expected_version)
     started_on = body.started_on or _today(ctx, admission)
@@ -197,7 +200,10 @@ def record_discharge(ctx: Context, admission: Admission, body: Discharge) -> Non
 
 
 def reassess(
-    ctx: Context, admission_id: uuid.UUID, body: Reassessment, expected_version: int | None = None
+    ctx: Context,
+    admission_id: uuid.UUID,
+    body: Reassessment,
+    expected_version: Precondition | None = None,
 ) -> AssessmentRead:
     """A new rating, kept as history; it may recommend another level. Before approval the
     admission's state follows it (`lifecycle.after_reassessment`): a referred patient who now
@@ -309,7 +315,7 @@ def admission_for(
     ctx: Context,
     admission_id: uuid.UUID,
     action: AdmissionAction,
-    expected_version: int | None = None,
+    expected_version: Precondition | None = None,
 ) -> Admission:
     """The admission, locked until the request's transaction ends, if `action` may move it
     (and it is still at the version the client read, when it says).

@@ -17,7 +17,7 @@ from app.context import AuditAction, Context
 from app.errors import InvalidTransition
 from app.events.types import DomainEvent, EventType
 from app.pagination import PageParams, fetch_page
-from app.versioning import check_version
+from app.versioning import Precondition, check_version
 
 
 def create_assignment(
@@ -72,7 +72,7 @@ def update_assignment(
     admission_id: uuid.UUID,
     assignment_id: uuid.UUID,
     body: AssignmentUpdate,
-    expected_version: int | None,
+    expected_version: Precondition | None,
 ) -> AssignmentRead:
     assignment = record_of(ctx, HomeAssignment, admission_id, assignment_id, for_update=True)
     check_version(assignment.version, expected_version)
@@ -86,7 +86,7 @@ def complete_assignment(
     admission_id: uuid.UUID,
     assignment_id: uuid.UUID,
     body: AssignmentCompletion,
-    expected_version: int | None,
+    expected_version: Precondition | None,
 ) -> AssignmentRead:
     assignment = record_of(ctx, HomeAssignment, admission_id, assignment_id, for_update=True)
     check_version(assignment.version, expected_version)

@@ -19,7 +19,7 @@ from app.errors import FieldError, InvalidTransition, Unprocessable
 from app.events.types import DomainEvent, EventType
 from app.pagination import PageParams, fetch_page
 from app.programs.models import StaffMember
-from app.versioning import check_version
+from app.versioning import Precondition, check_version
 
 
 def create_case_task(ctx: Context, admission_id: uuid.UUID, body: CaseTaskCreate) -> CaseTaskRead:
@@ -80,7 +80,7 @@ def update_case_task(
     admission_id: uuid.UUID,
     task_id: uuid.UUID,
     body: CaseTaskUpdate,
-    expected_version: int | None,
+    expected_version: Precondition | None,
 ) -> CaseTaskRead:
     task = record_of(ctx, CaseTask, admission_id, task_id, for_update=True)
     check_version(task.version, expected_version)

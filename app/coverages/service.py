@@ -12,7 +12,7 @@ from app.events.types import DomainEvent, EventType
 from app.pagination import PageParams, fetch_page
 from app.patients.models import Patient
 from app.patients.service import get_live_patient
-from app.versioning import check_version
+from app.versioning import Precondition, check_version
 
 
 def create_coverage(ctx: Context, patient_id: uuid.UUID, body: CoverageCreate) -> CoverageRead:
@@ -84,7 +84,7 @@ def update_coverage(
     patient_id: uuid.UUID,
     coverage_id: uuid.UUID,
     body: CoverageUpdate,
-    expected_version: int | None,
+    expected_version: Precondition | None,
 ) -> CoverageRead:
     coverage = _coverage(ctx, coverage_id, patient_id)
     check_version(coverage.version, expected_version)
@@ -109,7 +109,10 @@ def update_coverage(
 
 
 def delete_coverage(
-    ctx: Context, patient_id: uuid.UUID, coverage_id: uuid.UUID, expected_version: int | None
+    ctx: Context,
+    patient_id: uuid.UUID,
+    coverage_id: uuid.UUID,
+    expected_version: Precondition | None,
 ) -> None:
     """Soft delete: estimates made with the coverage keep the terms they were made with."""
     coverage = _coverage(ctx, coverage_id, patient_id)

@@ -5,6 +5,7 @@ The identifier decides which patient a push is about, so a push that would leave
 without that identifier is refused: the next push would not find it and would duplicate it.
 """
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from app.fhir.outcome import BadRequest
 from app.pagination import PageParams
 from app.patients import service
 from app.patients.schemas import PatientRead
-from app.versioning import expected_version
+from app.versioning import Precondition
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ def update_patient_by_identifier(
             f"The patient must carry the identifier it is updated by ({system}|{value}).",
             errors=[FieldError(field="Patient.identifier", code="invalid", message="missing")],
         )
-    expected = expected_version(if_match)
+    expected = _version_sent(if_match)
     existing = _matching(ctx, identifier)
     if existing is None:
         if resource.id is not None:
@@ -71,6 +72,20 @@ def update_patient_by_identifier(
     update = patient_update(resource)
     with _fhir_terms():
         return Pushed(service.update_patient(ctx, existing.id, update, expected), created=False)
+
+
+# FHIR's ETags are weak (`W/"3"`, FHIR R4 http.html#versioning) and its If-Match is optional:
+# an EHR that sends one has the update refused unless the patient is at that version.
+_FHIR_ETAG = re.compile(r'(?:W/)?"([0-9]{1,9})"')
+
+
+def _version_sent(if_match: str | None) -> Precondition | None:
+    if if_match is None:
+        return None
+    match = _FHIR_ETAG.fullmatch(if_match.strip())
+    if match is None:
+        raise Unprocessable('If-Match must be an ETag from this server, such as W/"3".')
+    return Precondition(if_match.strip(), frozenset({int(match.group(1))}))
 
 
 def _matching(ctx: Context, identifier: str) -> PatientRead | None:

@@ -11,7 +11,6 @@ from fastapi.responses import JSONResponse
 
 from app.fhir.codes import FHIR_JSON
 from app.pagination import PageParams
-from app.versioning import etag
 
 PREFIX = "/fhir/R4"
 
@@ -31,7 +30,7 @@ def resource_response(
     """One resource, with its version as the ETag and its last change as Last-Modified."""
     meta = resource["meta"]
     headers = {
-        "ETag": etag(int(meta["versionId"])),
+        "ETag": f'W/"{meta["versionId"]}"',  # FHIR versions are weak ETags
         "Last-Modified": format_datetime(datetime.fromisoformat(meta["lastUpdated"]), usegmt=True),
     }
     if location is not None:

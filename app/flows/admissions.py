@@ -10,30 +10,34 @@ from app.context import Context
 from app.flows import groups as group_flows
 from app.flows import locks
 from app.scheduling import service as scheduling_service
+from app.versioning import Precondition
 
 # `expected_version`: the admission's version the client read (If-Match), or None.
 
 
 def hold(
-    ctx: Context, admission_id: uuid.UUID, reason: str, expected_version: int | None = None
+    ctx: Context, admission_id: uuid.UUID, reason: str, expected_version: Precondition | None = None
 ) -> AdmissionRead:
     return _move(ctx, admission_id, AdmissionAction.hold, reason, expected_version)
 
 
 def resume(
-    ctx: Context, admission_id: uuid.UUID, reason: str, expected_version: int | None = None
+    ctx: Context, admission_id: uuid.UUID, reason: str, expected_version: Precondition | None = None
 ) -> AdmissionRead:
     return _move(ctx, admission_id, AdmissionAction.resume, reason, expected_version)
 
 
 def cancel(
-    ctx: Context, admission_id: uuid.UUID, reason: str, expected_version: int | None = None
+    ctx: Context, admission_id: uuid.UUID, reason: str, expected_version: Precondition | None = None
 ) -> AdmissionRead:
     return _move(ctx, admission_id, AdmissionAction.cancel, reason, expected_version)
 
 
 def discharge(
-    ctx: Context, admission_id: uuid.UUID, body: Discharge, expected_version: int | None = None
+    ctx: Context,
+    admission_id: uuid.UUID,
+    body: Discharge,
+    expected_version: Precondition | None = None,
 ) -> AdmissionRead:
     action = AdmissionAction.discharge
     admission = locks.admission_for(ctx, admission_id, action, expected_version)
@@ -46,7 +50,7 @@ def _move(
     admission_id: uuid.UUID,
     action: AdmissionAction,
     reason: str,
-    expected_version: int | None,
+    expected_version: Precondition | None,
 ) -> AdmissionRead:
     admission = locks.admission_for(ctx, admission_id, action, expected_version)
     if closes(action):

@@ -18,6 +18,7 @@ from app.groups.schemas import (
 )
 from app.scheduling import service as scheduling_service
 from app.scheduling.errors import PlanHasViolations
+from app.versioning import Precondition
 from app.vocabulary import MembershipStatus
 
 
@@ -61,7 +62,7 @@ def promote(ctx: Context, group: TherapyGroup) -> waitlist.Promotion:
 
 
 def change_group(
-    ctx: Context, group_id: uuid.UUID, body: GroupUpdate, expected_version: int | None
+    ctx: Context, group_id: uuid.UUID, body: GroupUpdate, expected_version: Precondition | None
 ) -> GroupRead:
     """New meetings move every member's plan with them, or nothing changes (422
     plan-violations); a raised ceiling frees seats for the waitlist."""
@@ -79,7 +80,9 @@ def change_group(
     return groups_service.group_read(ctx, group)
 
 
-def close_group(ctx: Context, group_id: uuid.UUID, expected_version: int | None) -> GroupRead:
+def close_group(
+    ctx: Context, group_id: uuid.UUID, expected_version: Precondition | None
+) -> GroupRead:
     group = locks.group(ctx, group_id)
     for seat in groups_service.close_group(ctx, group, expected_version):
         _take_off_plan(ctx, group, seat)

@@ -25,6 +25,7 @@ from app.admissions.models import Admission
 from app.context import Context
 from app.groups import membership
 from app.groups.models import TherapyGroup
+from app.versioning import Precondition
 
 
 def group(ctx: Context, group_id: uuid.UUID) -> TherapyGroup:
@@ -41,7 +42,7 @@ def admission_for(
     ctx: Context,
     admission_id: uuid.UUID,
     action: AdmissionAction,
-    expected_version: int | None = None,
+    expected_version: Precondition | None = None,
 ) -> Admission:
     """The admission (2.) if `action` may move it; when the action closes it, the groups it
     holds seats in or waits for (1.) first, since closing gives those seats up."""

@@ -9,13 +9,16 @@ from app.groups import membership
 from app.patients import service as patients_service
 from app.patients.models import Patient
 from app.scheduling import appointments
+from app.versioning import Precondition
 
 
 class PatientInCare(Conflict):
     slug, title = "patient-in-care", "The patient still has open care"
 
 
-def delete_patient(ctx: Context, patient_id: uuid.UUID, expected_version: int | None) -> None:
+def delete_patient(
+    ctx: Context, patient_id: uuid.UUID, expected_version: Precondition | None
+) -> None:
     """Soft-delete a patient with no open admission, group seat, waitlist place or booking;
     else 409 naming each, so staff end them first (a discharge says how care ended, which a
     deletion cannot)."""

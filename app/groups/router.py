@@ -17,6 +17,7 @@ from app.groups.schemas import (
     MembershipRead,
     MembershipRemoval,
 )
+from app.idempotency.middleware import READ_ONLY
 from app.openapi import problem_responses
 from app.pagination import PageDep, page_body
 from app.schemas import Page
@@ -61,6 +62,7 @@ def list_groups(
 @router.post(
     "/groups/sizing",
     summary="Plan how a cohort splits into groups within the size bounds (stores nothing)",
+    openapi_extra=READ_ONLY,
     responses=problem_responses(404),
 )
 def plan_group_sizes(body: GroupSizingRequest, ctx: Writer) -> GroupSizingRead:

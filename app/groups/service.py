@@ -20,7 +20,7 @@ from app.groups.schemas import GENERAL, GroupCreate, GroupRead, GroupUpdate
 from app.pagination import PageParams, fetch_page
 from app.programs.models import Program
 from app.programs.service import settings_for
-from app.versioning import check_version
+from app.versioning import Precondition, check_version
 from app.vocabulary import GroupStatus, MembershipStatus
 
 # What members' treatment plans copy from a group: changing it re-plans every member.
@@ -93,7 +93,7 @@ class GroupChange:
 
 
 def check_change(
-    ctx: Context, group: TherapyGroup, body: GroupUpdate, expected_version: int | None
+    ctx: Context, group: TherapyGroup, body: GroupUpdate, expected_version: Precondition | None
 ) -> GroupChange:
     """Everything a change must satisfy, before anything changes. The caller holds the
     group's lock."""
@@ -123,7 +123,7 @@ def apply_change(ctx: Context, group: TherapyGroup, change: GroupChange) -> None
 
 
 def close_group(
-    ctx: Context, group: TherapyGroup, expected_version: int | None
+    ctx: Context, group: TherapyGroup, expected_version: Precondition | None
 ) -> list[GroupMembership]:
     """Close a group for good: its members leave it, its waitlist is cleared. Returns the
     ended seats, whose meetings the caller takes off their plans."""

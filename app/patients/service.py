@@ -21,7 +21,7 @@ from app.patients.schemas import (
     PatientRead,
     PatientUpdate,
 )
-from app.versioning import check_version
+from app.versioning import Precondition, check_version
 
 
 class IdentifierTaken(Conflict):
@@ -109,7 +109,7 @@ def search_patients(
 
 
 def update_patient(
-    ctx: Context, patient_id: uuid.UUID, body: PatientUpdate, expected_version: int | None
+    ctx: Context, patient_id: uuid.UUID, body: PatientUpdate, expected_version: Precondition | None
 ) -> PatientRead:
     patient = get_live_patient(ctx, patient_id)
     check_version(patient.version, expected_version)
@@ -134,7 +134,7 @@ def update_patient(
     return patient_read(patient, identifiers_of(ctx.session, [patient.id])[patient.id])
 
 
-def delete_patient(ctx: Context, patient: Patient, expected_version: int | None) -> None:
+def delete_patient(ctx: Context, patient: Patient, expected_version: Precondition | None) -> None:
     """Soft delete: the record leaves every list and read, and stays in the database. The
     caller made sure no care still points at it (`app.flows.patients`)."""
     check_version(patient.version, expected_version)

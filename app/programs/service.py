@@ -25,7 +25,7 @@ from app.programs.schemas import (
     StaffUpdate,
 )
 from app.programs.settings import ProgramSettings
-from app.versioning import check_version
+from app.versioning import Precondition, check_version
 
 
 def create_program(ctx: Context, body: ProgramCreate) -> ProgramRead:
@@ -61,7 +61,7 @@ def list_programs(
 
 
 def update_program(
-    ctx: Context, program_id: uuid.UUID, body: ProgramUpdate, expected_version: int | None
+    ctx: Context, program_id: uuid.UUID, body: ProgramUpdate, expected_version: Precondition | None
 ) -> ProgramRead:
     """A PATCH of a program. Its holiday calendar is checked as a whole: a country taken from
     the time zone follows a new time zone, and `country: null` takes the time zone's again."""
@@ -95,7 +95,10 @@ def update_program(
 
 
 def replace_settings(
-    ctx: Context, program_id: uuid.UUID, settings: ProgramSettings, expected_version: int | None
+    ctx: Context,
+    program_id: uuid.UUID,
+    settings: ProgramSettings,
+    expected_version: Precondition | None,
 ) -> ProgramRead:
     """Settings changes make a new version; what was decided under an old one keeps it."""
     program = ctx.get(Program, program_id)
@@ -161,7 +164,7 @@ def read_staff(ctx: Context, staff_id: uuid.UUID) -> StaffRead:
 
 
 def update_staff(
-    ctx: Context, staff_id: uuid.UUID, body: StaffUpdate, expected_version: int | None
+    ctx: Context, staff_id: uuid.UUID, body: StaffUpdate, expected_version: Precondition | None
 ) -> StaffRead:
     staff = _update(ctx, StaffMember, staff_id, body, expected_version)
     return StaffRead.model_validate(staff)
@@ -183,7 +186,7 @@ def read_room(ctx: Context, room_id: uuid.UUID) -> RoomRead:
 
 
 def update_room(
-    ctx: Context, room_id: uuid.UUID, body: RoomUpdate, expected_version: int | None
+    ctx: Context, room_id: uuid.UUID, body: RoomUpdate, expected_version: Precondition | None
 ) -> RoomRead:
     return RoomRead.model_validate(_update(ctx, Room, room_id, body, expected_version))
 
@@ -210,7 +213,7 @@ def _update(
     model: type[RecordT],
     record_id: uuid.UUID,
     body: ProgramUpdate | StaffUpdate | RoomUpdate,
-    expected_version: int | None,
+    expected_version: Precondition | None,
 ) -> RecordT:
     """Apply the fields a PATCH sent, if the record is still at the version the client read."""
     record = ctx.get(model, record_id)

@@ -31,7 +31,7 @@ from app.scheduling.rule_inputs import (
 from app.scheduling.rules.plan import PlanSession
 from app.scheduling.rules.validation import conflicts
 from app.scheduling.schemas import AppointmentRead, AppointmentUpdate
-from app.versioning import check_version
+from app.versioning import Precondition, check_version
 from app.vocabulary import AppointmentStatus, Modality, SessionKind, Weekday
 
 
@@ -131,7 +131,7 @@ def read_appointment(ctx: Context, appointment_id: uuid.UUID) -> AppointmentRead
 
 
 def update_appointment(
-    ctx: Context, appointment_id: uuid.UUID, body: AppointmentUpdate, expected: int | None
+    ctx: Context, appointment_id: uuid.UUID, body: AppointmentUpdate, expected: Precondition | None
 ) -> AppointmentRead:
     appointment = ctx.get(Appointment, appointment_id)
     check_version(appointment.version, expected)

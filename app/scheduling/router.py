@@ -5,6 +5,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from app.context import Context, context_with
 from app.flows import plans as plan_flows
+from app.idempotency.middleware import READ_ONLY
 from app.openapi import problem_example, problem_responses
 from app.pagination import PageDep, page_body
 from app.scheduling import appointments, feeds, service
@@ -81,6 +82,7 @@ def calendar_response(content: bytes) -> Response:
 @plans_router.post(
     "/treatment-plans/validate",
     summary="Check a treatment plan without storing it (every violation)",
+    openapi_extra=READ_ONLY,
     responses=NOT_FOUND,
 )
 def validate_treatment_plan(body: TreatmentPlanValidate, ctx: Reader) -> PlanValidation:

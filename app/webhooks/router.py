@@ -102,10 +102,12 @@ def rotate_webhook_secret(
     SUBSCRIPTION,
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Delete a subscription and its delivery history",
-    responses=NOT_FOUND,
+    responses=UPDATE_ERRORS,
 )
-def delete_webhook_subscription(subscription_id: uuid.UUID, ctx: Admin) -> None:
-    service.delete_subscription(ctx, subscription_id)
+def delete_webhook_subscription(
+    subscription_id: uuid.UUID, ctx: Admin, if_match: IfMatch = None
+) -> None:
+    service.delete_subscription(ctx, subscription_id, expected_version(if_match))
 
 
 @router.get(

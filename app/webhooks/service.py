@@ -9,7 +9,7 @@ from app.config import Settings
 from app.context import Context
 from app.errors import FieldError, InvalidTransition, Unprocessable
 from app.pagination import PageParams, fetch_page
-from app.versioning import check_version
+from app.versioning import Precondition, check_version
 from app.webhooks import signing
 from app.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 from app.webhooks.schemas import (
@@ -57,7 +57,7 @@ def update_subscription(
     ctx: Context,
     subscription_id: uuid.UUID,
     body: SubscriptionUpdate,
-    expected_version: int | None,
+    expected_version: Precondition | None,
     settings: Settings,
 ) -> SubscriptionRead:
     subscription = ctx.get(WebhookSubscription, subscription_id, for_update=True)
@@ -99,8 +99,12 @@ def rotate_secret(
     return SubscriptionWithSecret.from_record(subscription, secret=secret)
 
 
-def delete_subscription(ctx: Context, subscription_id: uuid.UUID) -> None:
-    ctx.session.delete(ctx.get(WebhookSubscription, subscription_id, for_update=True))
+def delete_subscription(
+    ctx: Context, subscription_id: uuid.UUID, expected_version: Precondition | None
+) -> None:
+    subscription = ctx.get(WebhookSubscription, subscription_id, for_update=True)
+    check_version(subscription.version, expected_version)
+    ctx.session.delete(subscription)
     ctx.session.flush()
 
 

@@ -228,7 +228,7 @@ def http_post(base_url: str, key: str) -> Post:
 
 
 @contextmanager
-def running_server(database_url: str, log: Path) -> Iterator[str]:
+def running_server(database_url: str, log: Path, pool_size: int = 5) -> Iterator[str]:
     """`iop serve` with four worker processes on a free port, stopped however the test ends."""
     port = free_port()
     env = os.environ | {
@@ -236,7 +236,7 @@ def running_server(database_url: str, log: Path) -> Iterator[str]:
         "IOP_KEY_SECRET": SECRET,
         "IOP_LOG_LEVEL": "WARNING",
         # Four workers stay well inside PostgreSQL's connection limit.
-        "IOP_DB_POOL_SIZE": "5",
+        "IOP_DB_POOL_SIZE": str(pool_size),
     }
     with log.open("w") as output:
         server = subprocess.Popen(
@@ -255,7 +255,7 @@ def running_server(database_url: str, log: Path) -> Iterator[str]:
 
 
 def wait_until_ready(base_url: str, server: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120  # a busy machine starts four workers slowly
     while time.monotonic() < deadline:
         if server.poll() is not None:
             pytest.fail(f"the server exited with {server.returncode}:\n{log.read_text()}")
@@ -265,7 +265,7 @@ def wait_until_ready(base_url: str, server: subprocess.Popen[bytes], log: Path) 
         except httpx.TransportError:
             pass
         time.sleep(0.2)
-    pytest.fail(f"the server was not ready within 60 seconds:\n{log.read_text()}")
+    pytest.fail(f"the server was not ready within 120 seconds:\n{log.read_text()}")
 
 
 def stop(server: subprocess.Popen[bytes]) -> None:

@@ -35,7 +35,7 @@ def test_queries_are_scoped_only_by_the_context(path: Path) -> None:
 # sit on top with the application's entry points, so they may call flows.
 LAYERS: list[set[str]] = [
     {
-        "access", "audit", "config", "context", "db", "errors", "events", "logging",
+        "access", "audit", "config", "context", "db", "errors", "events", "idempotency", "logging",
         "middleware", "migrations", "openapi", "ops", "pagination", "ratelimit", "schemas",
         "security", "timeofday", "versioning", "vocabulary",
     },

@@ -4,7 +4,7 @@ import uuid
 from typing import Any
 
 from tests.api.admissions.test_admissions import APPROVAL, act, admit, assessment
-from tests.factories import Clinic, json_object
+from tests.factories import Clinic, if_match, json_object
 
 WITHDRAWAL_MANAGEMENT = assessment(3, 1, 2, 1, 2, 1)  # D1 3: withdrawal management first
 FITS_IOP = assessment(1, 1, 2, 1, 2, 1)
@@ -13,7 +13,9 @@ START = {"started_on": "2026-03-09"}
 
 def reassess(clinic: Clinic, admission: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
     response = clinic.clinician.post(
-        f"/v1/admissions/{admission['id']}/assessments", json={"assessment": body}
+        f"/v1/admissions/{admission['id']}/assessments",
+        json={"assessment": body},
+        headers=if_match(clinic.clinician, f"/v1/admissions/{admission['id']}/assessments"),
     )
     assert response.status_code == 201, response.text
     return json_object(response)

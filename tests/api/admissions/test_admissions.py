@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tests.api.admissions.test_eligibility import assessment as evaluation_body
-from tests.factories import Clinic, json_object, make_patient
+from tests.factories import Clinic, if_match, json_object, make_patient
 
 
 def assessment(*ratings: int, **overrides: object) -> dict[str, Any]:
@@ -49,7 +49,9 @@ def act(
 ) -> httpx.Response:
     client: TestClient = getattr(clinic, role)
     url = f"/v1/admissions/{admission['id']}/{action}"
-    response: httpx.Response = client.post(url, json=body or {"reason": "r"})
+    response: httpx.Response = client.post(
+        url, json=body or {"reason": "r"}, headers=if_match(client, url)
+    )
     return response
 
 
@@ -195,7 +197,11 @@ def test_a_reassessment_is_kept_as_history_and_can_recommend_a_level_change(
     act(clinic, admission, "approve", APPROVAL, role="clinician")
     assert act(clinic, admission, "start", {"started_on": "2026-03-09"}).status_code == 200
     worse = {"assessment": assessment(1, 1, 3, 2, 3, 2), "assessed_on": "2026-03-30"}
-    response = clinic.clinician.post(f"/v1/admissions/{admission['id']}/assessments", json=worse)
+    response = clinic.clinician.post(
+        f"/v1/admissions/{admission['id']}/assessments",
+        json=worse,
+        headers=if_match(clinic.clinician, f"/v1/admissions/{admission['id']}/assessments"),
+    )
     assert response.status_code == 201
     assert response.json()["level_change_recommended"] is True
     assert response.json()["decision"]["recommended_level"] == "2.5"

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from tests.api.admissions.test_admissions import assessment
 from tests.api.admissions.test_eligibility import assessment as evaluation_body
-from tests.factories import Clinic, make_patient
+from tests.factories import Clinic, if_match, make_patient
 
 GUARDIAN = {"name": "Maria Rivera", "relationship": "mother"}
 SIXTEEN = date(2010, 1, 5)  # 16 on 2026-03-02
@@ -83,7 +83,11 @@ def test_a_reassessment_may_not_contradict_the_record_either(
     teen = make_patient(app, clinic, date_of_birth=SIXTEEN, guardian=GUARDIAN)
     admission = admit_as(clinic, teen, program, guardian_consent=True).json()
     body = {"assessment": assessment(1, 1, 2, 1, 2, 1, age=19, guardian_consent=None)}
-    response = clinic.clinician.post(f"/v1/admissions/{admission['id']}/assessments", json=body)
+    response = clinic.clinician.post(
+        f"/v1/admissions/{admission['id']}/assessments",
+        json=body,
+        headers=if_match(clinic.clinician, f"/v1/admissions/{admission['id']}/assessments"),
+    )
     assert response.status_code == 422
     assert [e["field"] for e in response.json()["errors"]] == ["assessment.age"]
     history = clinic.staff.get(f"/v1/admissions/{admission['id']}/assessments").json()

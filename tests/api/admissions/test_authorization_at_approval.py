@@ -8,7 +8,7 @@ import pytest
 from fastapi import FastAPI
 from httpx import Response
 
-from tests.factories import Clinic, make_admission, make_patient, make_program
+from tests.factories import Clinic, if_match, make_admission, make_patient, make_program
 
 # The clinic's clock reads Monday 2 March 2026.
 APPROVAL = {
@@ -29,7 +29,9 @@ def approve(app: FastAPI, clinic: Clinic, program: dict[str, Any], **dates: obje
         part2_notice_given_on=date(2026, 3, 2),
     )
     url = f"/v1/admissions/{admission}/approve"
-    response: Response = clinic.clinician.post(url, json=APPROVAL | dates)
+    response: Response = clinic.clinician.post(
+        url, json=APPROVAL | dates, headers=if_match(clinic.clinician, url)
+    )
     return response
 
 

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from tests.api.groups.factories import join, make_group, make_plan
 from tests.api.scheduling.factories import admit, make_track, session
 from tests.conftest import FixedClock
-from tests.factories import Clinic
+from tests.factories import Clinic, if_match
 
 
 @pytest.mark.parametrize(
@@ -37,7 +37,8 @@ def test_closing_an_admission_frees_the_seat_and_cancels_only_future_bookings(
     assert join(clinic.staff, group, waiting.patient_id, waitlist=True).status_code == 202
 
     clock.now = datetime(2026, 3, 10, 15, 0, tzinfo=UTC)
-    response = clinic.clinician.post(f"/v1/admissions/{leaving.admission_id}/{action}", json=body)
+    url = f"/v1/admissions/{leaving.admission_id}/{action}"
+    response = clinic.clinician.post(url, json=body, headers=if_match(clinic.clinician, url))
     assert response.status_code == 200, response.text
 
     members = clinic.staff.get(f"/v1/groups/{group['id']}/members").json()["items"]

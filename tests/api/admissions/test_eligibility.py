@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 
 from app.admissions.examples import REQUESTS
-from tests.factories import Clinic, make_program
+from tests.factories import Clinic, if_match, make_program
 
 DIAGNOSIS = {
     "code": "F11.20",
@@ -58,7 +58,11 @@ def test_an_incomplete_assessment_lists_what_is_missing(clinic: Clinic) -> None:
 def test_a_program_that_does_not_require_a_drug_screen_is_honoured(clinic: Clinic) -> None:
     program = make_program(clinic)
     settings = program["settings"] | {"requires_drug_screen": False}
-    clinic.admin.put(f"/v1/programs/{program['id']}/settings", json=settings)
+    clinic.admin.put(
+        f"/v1/programs/{program['id']}/settings",
+        json=settings,
+        headers=if_match(clinic.admin, f"/v1/programs/{program['id']}/settings"),
+    )
     body = assessment(1, 1, 2, 1, 2, 1) | {"drug_screen": None, "program_id": program["id"]}
     decision = clinic.staff.post("/v1/eligibility/evaluations", json=body).json()
     assert decision["outcome"] == "eligible"

@@ -14,7 +14,7 @@ from tests.api.admissions.test_a_reassessment_stands import (
     reassess,
 )
 from tests.api.admissions.test_admissions import APPROVAL, act, admit
-from tests.factories import Clinic
+from tests.factories import Clinic, if_match
 
 
 def moves(clinic: Clinic, admission: dict[str, Any]) -> list[tuple[str | None, str]]:
@@ -73,7 +73,9 @@ def test_a_referral_does_not_return_to_pending_beside_another_open_admission(
     referred = admit(clinic, patient, program["id"], 3, 1, 2, 1, 2, 1)
     newer = admit(clinic, patient, program["id"])
     response = clinic.clinician.post(
-        f"/v1/admissions/{referred['id']}/assessments", json={"assessment": FITS_IOP}
+        f"/v1/admissions/{referred['id']}/assessments",
+        json={"assessment": FITS_IOP},
+        headers=if_match(clinic.clinician, f"/v1/admissions/{referred['id']}/assessments"),
     )
     assert response.status_code == 409
     assert response.json()["type"].endswith("/admission-exists")

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from app.security import Role
 from tests.api.scheduling.factories import Admitted, admit, make_track
 from tests.conftest import FixedClock
-from tests.factories import Clinic
+from tests.factories import Clinic, if_match
 
 READING = {"kind": "reading", "title": "Chapter 3: triggers", "due_on": "2026-03-09"}
 EXERCISE = {"kind": "exercise", "title": "Craving log", "due_on": "2026-03-06"}
@@ -25,7 +25,7 @@ def patient_of(app: FastAPI, clinic: Clinic, **admission: Any) -> Admitted:
 def assign(clinic: Clinic, patient: Admitted, body: dict[str, Any]) -> dict[str, Any]:
     response = clinic.staff.post(f"/v1/admissions/{patient.admission_id}/assignments", json=body)
     assert response.status_code == 201, response.text
-    assert response.headers["ETag"] == 'W/"1"'
+    assert response.headers["ETag"] == '"1"'
     return response.json()  # type: ignore[no-any-return]
 
 
@@ -44,7 +44,9 @@ def test_assignments_list_by_due_date_and_filter_by_status_and_kind(
     exercise = assign(clinic, patient, EXERCISE)
     clock.now = datetime(2026, 3, 6, 18, 0, tzinfo=UTC)
     url = f"/v1/admissions/{patient.admission_id}/assignments/{exercise['id']}/complete"
-    done = clinic.clinician.post(url, json={"note": "Went over it in group."})
+    done = clinic.clinician.post(
+        url, json={"note": "Went over it in group."}, headers=if_match(clinic.clinician, url)
+    )
 
     assert done.status_code == 200, done.text
     assert done.json()["status"] == "completed"
@@ -60,9 +62,9 @@ def test_an_assignment_is_completed_only_once(app: FastAPI, clinic: Clinic) -> N
     patient = patient_of(app, clinic)
     assignment = assign(clinic, patient, READING)
     url = f"/v1/admissions/{patient.admission_id}/assignments/{assignment['id']}/complete"
-    assert clinic.staff.post(url, json={}).status_code == 200
+    assert clinic.staff.post(url, json={}, headers=if_match(clinic.staff, url)).status_code == 200
 
-    again = clinic.staff.post(url, json={})
+    again = clinic.staff.post(url, json={}, headers=if_match(clinic.staff, url))
 
     assert again.status_code == 409
     assert again.json()["type"].endswith("invalid-transition")
@@ -73,18 +75,18 @@ def test_an_update_applies_only_to_the_version_read(app: FastAPI, clinic: Clinic
     assignment = assign(clinic, patient, READING)
     url = f"/v1/admissions/{patient.admission_id}/assignments/{assignment['id']}"
 
-    moved = clinic.staff.patch(url, json={"due_on": "2026-03-11"}, headers={"If-Match": 'W/"1"'})
-    stale = clinic.staff.patch(url, json={"title": "Other"}, headers={"If-Match": 'W/"1"'})
+    moved = clinic.staff.patch(url, json={"due_on": "2026-03-11"}, headers={"If-Match": '"1"'})
+    stale = clinic.staff.patch(url, json={"title": "Other"}, headers={"If-Match": '"1"'})
     cleared_null = clinic.staff.patch(url, json={"title": None})
     read = clinic.staff.get(url)
 
     assert moved.status_code == 200, moved.text
-    assert moved.headers["ETag"] == 'W/"2"'
+    assert moved.headers["ETag"] == '"2"'
     assert stale.status_code == 412
     assert cleared_null.status_code == 422
     assert read.json()["due_on"] == "2026-03-11"
     assert read.json()["title"] == READING["title"]
-    assert read.headers["ETag"] == 'W/"2"'
+    assert read.headers["ETag"] == '"2"'
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from fastapi import FastAPI
 
 from app.patients.models import PatientIdentifier
 from tests.conftest import FixedClock
-from tests.factories import Clinic
+from tests.factories import Clinic, if_match
 
 from .factories import appointments_of, later, on, planned_patient
 
@@ -35,7 +35,11 @@ def test_a_batch_saves_every_valid_record_reports_the_others_and_changes_nothing
     identifier = with_identifier(app, clinic, other.patient_id, "4512")
     cancelled = on(clinic, patient, "2026-03-05")
     cancel = {"status": "cancelled", "cancel_reason": "clinic"}
-    assert clinic.staff.patch(f"/v1/appointments/{cancelled['id']}", json=cancel).is_success
+    assert clinic.staff.patch(
+        f"/v1/appointments/{cancelled['id']}",
+        json=cancel,
+        headers=if_match(clinic.staff, f"/v1/appointments/{cancelled['id']}"),
+    ).is_success
     later(clock)
     monday, wednesday = on(clinic, patient, "2026-03-02"), on(clinic, patient, "2026-03-04")
     records = [

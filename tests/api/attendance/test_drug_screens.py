@@ -14,7 +14,7 @@ from app.security import Role
 from app.webhooks import catalog
 from tests.api.scheduling.factories import Admitted, admit, make_track
 from tests.conftest import FixedClock
-from tests.factories import Clinic
+from tests.factories import Clinic, if_match
 
 from .test_alerts import open_alerts, sweep
 
@@ -111,7 +111,8 @@ def test_a_program_whose_policy_discharges_has_the_summary_recommend_an_administ
 ) -> None:
     program = make_track(clinic)
     settings = program["settings"] | {"positive_drug_screen_action": "recommend_discharge"}
-    assert clinic.admin.put(f"/v1/programs/{program['id']}/settings", json=settings).is_success
+    url = f"/v1/programs/{program['id']}/settings"
+    assert clinic.admin.put(url, json=settings, headers=if_match(clinic.admin, url)).is_success
     patient = in_treatment(app, clinic, program, settings_version=2)
 
     screen = record(clinic, patient, POSITIVE)

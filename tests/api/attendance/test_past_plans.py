@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from tests.api.scheduling.factories import admit, make_track, plan_body
 from tests.conftest import FixedClock
-from tests.factories import Clinic
+from tests.factories import Clinic, if_match
 
 from .factories import appointments_of
 
@@ -37,7 +37,11 @@ def test_the_program_bounds_how_far_back_a_plan_books(
 ) -> None:
     program = make_track(clinic)
     settings = program["settings"] | {"past_booking_days": 7}
-    assert clinic.admin.put(f"/v1/programs/{program['id']}/settings", json=settings).is_success
+    assert clinic.admin.put(
+        f"/v1/programs/{program['id']}/settings",
+        json=settings,
+        headers=if_match(clinic.admin, f"/v1/programs/{program['id']}/settings"),
+    ).is_success
     clock.now = datetime(2026, 3, 16, 15, 0, tzinfo=UTC)
     patient = admit(app, clinic, program, settings_version=2)
     body = plan_body(weeks=4, start_date="2026-03-02")

@@ -108,7 +108,10 @@ def test_a_cancelled_appointment_takes_no_attendance(
     patient, _ = planned_patient(app, clinic)
     appointment = on(clinic, patient, "2026-03-04")
     cancel = {"status": "cancelled", "cancel_reason": "patient"}
-    assert clinic.staff.patch(f"/v1/appointments/{appointment['id']}", json=cancel).is_success
+    url = f"/v1/appointments/{appointment['id']}"
+    assert clinic.staff.patch(
+        url, json=cancel, headers={"If-Match": f'"{appointment["version"]}"'}
+    ).is_success
     later(clock)
 
     response = clinic.staff.put(

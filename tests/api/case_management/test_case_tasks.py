@@ -11,7 +11,7 @@ from fastapi import FastAPI
 
 from app.security import Role
 from tests.api.scheduling.factories import Admitted, admit, make_track
-from tests.factories import Clinic, make_staff
+from tests.factories import Clinic, if_match, make_staff
 
 
 def patient_of(app: FastAPI, clinic: Clinic, **admission: Any) -> Admitted:
@@ -66,16 +66,16 @@ def test_a_task_is_done_with_who_and_when_and_then_kept_as_it_was(
     task = open_task(clinic, patient, task_body(make_staff(clinic)))
     url = f"/v1/admissions/{patient.admission_id}/case-tasks/{task['id']}"
 
-    started = clinic.staff.patch(url, json={"status": "in_progress"}, headers={"If-Match": 'W/"1"'})
-    done = clinic.staff.patch(url, json={"status": "done"}, headers={"If-Match": 'W/"2"'})
-    reopened = clinic.staff.patch(url, json={"status": "open"})
-    edited = clinic.staff.patch(url, json={"title": "Something else"})
+    started = clinic.staff.patch(url, json={"status": "in_progress"}, headers={"If-Match": '"1"'})
+    done = clinic.staff.patch(url, json={"status": "done"}, headers={"If-Match": '"2"'})
+    reopened = clinic.staff.patch(url, json={"status": "open"}, headers={"If-Match": '"3"'})
+    edited = clinic.staff.patch(url, json={"title": "Something else"}, headers={"If-Match": '"3"'})
 
     assert started.status_code == 200, started.text
     assert done.status_code == 200, done.text
     assert done.json()["closed_at"] == "2026-03-02T15:00:00Z"
     assert done.json()["closed_by_key_id"] is not None
-    assert done.headers["ETag"] == 'W/"3"'
+    assert done.headers["ETag"] == '"3"'
     assert reopened.status_code == 409
     assert edited.status_code == 409
     assert clinic.staff.get(url).json()["status"] == "done"
@@ -87,8 +87,10 @@ def test_an_update_of_an_older_version_is_refused(app: FastAPI, clinic: Clinic) 
     task = open_task(clinic, patient, task_body(owner))
     url = f"/v1/admissions/{patient.admission_id}/case-tasks/{task['id']}"
 
-    moved = clinic.staff.patch(url, json={"owner_staff_id": other["id"], "due_on": None})
-    stale = clinic.staff.patch(url, json={"status": "cancelled"}, headers={"If-Match": 'W/"1"'})
+    moved = clinic.staff.patch(
+        url, json={"owner_staff_id": other["id"], "due_on": None}, headers={"If-Match": '"1"'}
+    )
+    stale = clinic.staff.patch(url, json={"status": "cancelled"}, headers={"If-Match": '"1"'})
 
     assert moved.status_code == 200, moved.text
     assert (moved.json()["owner_staff_id"], moved.json()["due_on"]) == (other["id"], None)
@@ -102,7 +104,10 @@ def test_the_owner_must_be_an_active_staff_member_of_the_clinic(
     patient = patient_of(app, clinic)
     theirs = make_staff(other_clinic)
     gone = make_staff(clinic, name="Former Counselor")
-    deactivated = clinic.admin.patch(f"/v1/staff/{gone['id']}", json={"is_active": False})
+    staff_url = f"/v1/staff/{gone['id']}"
+    deactivated = clinic.admin.patch(
+        staff_url, json={"is_active": False}, headers=if_match(clinic.admin, staff_url)
+    )
     assert deactivated.status_code == 200, deactivated.text
     url = f"/v1/admissions/{patient.admission_id}/case-tasks"
 
@@ -147,7 +152,7 @@ def test_case_tasks_are_audited(app: FastAPI, clinic: Clinic) -> None:
     task = open_task(clinic, patient, task_body(make_staff(clinic)))
     url = f"/v1/admissions/{patient.admission_id}/case-tasks/{task['id']}"
     clinic.staff.get(url)
-    clinic.staff.patch(url, json={"status": "in_progress"})
+    clinic.staff.patch(url, json={"status": "in_progress"}, headers={"If-Match": '"1"'})
     listed(clinic, patient)
 
     audit = clinic.admin.get("/v1/audit-events", params={"patient_id": str(patient.patient_id)})

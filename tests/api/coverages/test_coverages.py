@@ -51,11 +51,9 @@ def test_a_changed_benefit_is_re_dated_and_the_others_keep_their_date(
     clock.now += timedelta(days=10)  # type: ignore[attr-defined]
     benefits = COMMERCIAL["benefits"] | {"deductible": {"total": "1500.00", "met": "900.00"}}  # type: ignore[operator]
     url = f"/v1/patients/{patient_id}/coverages/{coverage['id']}"
-    response = clinic.clinician.patch(
-        url, json={"benefits": benefits}, headers={"If-Match": 'W/"1"'}
-    )
+    response = clinic.clinician.patch(url, json={"benefits": benefits}, headers={"If-Match": '"1"'})
     assert response.status_code == 200, response.text
-    assert response.headers["etag"] == 'W/"2"'
+    assert response.headers["etag"] == '"2"'
     changed = response.json()["benefits"]
     assert changed["deductible"]["recorded_on"] == "2026-03-12"
     assert changed["coinsurance"]["recorded_on"] == "2026-03-02"
@@ -66,7 +64,10 @@ def test_coverages_are_audited_and_leave_domain_events(app: FastAPI, clinic: Cli
     coverage = add_coverage(clinic, patient_id)
     clinic.ehr.get(f"/v1/patients/{patient_id}/coverages")
     clinic.staff.get(f"/v1/patients/{patient_id}/coverages/{coverage['id']}")
-    deleted = clinic.admin.delete(f"/v1/patients/{patient_id}/coverages/{coverage['id']}")
+    deleted = clinic.admin.delete(
+        f"/v1/patients/{patient_id}/coverages/{coverage['id']}",
+        headers={"If-Match": '"1"'},
+    )
     assert deleted.status_code == 204
     events = clinic.admin.get("/v1/audit-events", params={"patient_id": str(patient_id)}).json()
     assert sorted(e["action"] for e in events["items"] if e["resource_type"] == "coverage") == [

@@ -8,7 +8,7 @@ from fastapi import FastAPI
 
 from tests.api.coverages.test_coverages import COMMERCIAL, add_coverage
 from tests.api.scheduling.factories import admit, make_track, plan_body
-from tests.factories import Clinic, make_patient, make_program
+from tests.factories import Clinic, if_match, make_patient, make_program
 
 
 def estimate(clinic: Clinic, **body: Any) -> dict[str, Any]:
@@ -101,7 +101,11 @@ def test_other_payers_default_to_the_legal_out_of_pocket_limit(clinic: Clinic) -
 def test_self_pay_pays_the_program_price_less_its_discount(clinic: Clinic) -> None:
     program = make_program(clinic)
     settings = program["settings"] | {"self_pay_discount_rate": "0.15"}
-    clinic.admin.put(f"/v1/programs/{program['id']}/settings", json=settings)
+    clinic.admin.put(
+        f"/v1/programs/{program['id']}/settings",
+        json=settings,
+        headers=if_match(clinic.admin, f"/v1/programs/{program['id']}/settings"),
+    )
     answer = estimate(clinic, program_id=program["id"], treatment_days=39,
                       coverage={"payer_type": "self_pay"})  # fmt: skip
     assert (answer["discount"], answer["patient_pays"], answer["plan_pays"]) == (
@@ -135,7 +139,11 @@ def test_a_saved_estimate_keeps_its_inputs_date_and_coverage_terms(
     saved = estimate(clinic, price_per_day="300.00", treatment_days=5,
                      coverage_id=coverage["id"], save=True)  # fmt: skip
     url = f"/v1/patients/{patient_id}/coverages/{coverage['id']}"
-    clinic.staff.patch(url, json={"benefits": {"coinsurance": {"rate": "0.5"}}})
+    clinic.staff.patch(
+        url,
+        json={"benefits": {"coinsurance": {"rate": "0.5"}}},
+        headers=if_match(clinic.staff, url),
+    )
     again = clinic.ehr.get(f"/v1/cost-estimates/{saved['id']}")
     assert again.status_code == 200
     assert again.json() == saved

@@ -7,7 +7,7 @@ import pytest
 from fastapi import FastAPI
 from pypdf import PdfReader
 
-from tests.factories import Clinic, make_patient, make_program
+from tests.factories import Clinic, if_match, make_patient, make_program
 
 PROVIDER = {
     "name": "Riverbend Recovery",
@@ -27,7 +27,11 @@ def issue(clinic: Clinic, **body: Any) -> dict[str, Any]:
 def gfe(app: FastAPI, clinic: Clinic) -> dict[str, Any]:
     program = make_program(clinic)
     settings = program["settings"] | {"self_pay_discount_rate": "0.10"}
-    clinic.admin.put(f"/v1/programs/{program['id']}/settings", json=settings)
+    clinic.admin.put(
+        f"/v1/programs/{program['id']}/settings",
+        json=settings,
+        headers=if_match(clinic.admin, f"/v1/programs/{program['id']}/settings"),
+    )
     patient_id = make_patient(app, clinic, given_name="Zoë", family_name="Łukasik")
     return issue(clinic, patient_id=str(patient_id), program_id=program["id"],
                  days_per_week=3, weeks=13, starts_on="2026-03-16", scheduled_on="2026-03-02",

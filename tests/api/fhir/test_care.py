@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from tests.api.groups.factories import admitted_patient, join, leave, make_group
 from tests.api.scheduling.factories import Admitted, admit, make_track, plan_body
 from tests.conftest import FixedClock
-from tests.factories import Clinic, make_admission, make_patient, make_program
+from tests.factories import Clinic, if_match, make_admission, make_patient, make_program
 
 from .fhir import BASE, fhir, outcome, record_attendance, resources
 
@@ -146,6 +146,7 @@ def test_attended_missed_and_cancelled_sessions_keep_their_status(
     cancelled = clinic.staff.patch(
         f"/v1/appointments/{thursday['id']}",
         json={"status": "cancelled", "cancel_reason": "patient", "note": "Called in sick"},
+        headers=if_match(clinic.staff, f"/v1/appointments/{thursday['id']}"),
     )
     assert cancelled.status_code == 200, cancelled.text
 

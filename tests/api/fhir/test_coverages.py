@@ -6,7 +6,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from tests.api.coverages.test_coverages import COMMERCIAL
-from tests.factories import Clinic, json_object, make_patient
+from tests.factories import Clinic, if_match, json_object, make_patient
 
 from .fhir import BASE, fhir, outcome, resources
 
@@ -153,10 +153,13 @@ def test_a_deleted_coverage_or_patient_leaves_no_coverage_to_read(
     patient_id = make_patient(app, clinic)
     deleted = add_coverage(clinic, patient_id)
     url = f"/v1/patients/{patient_id}/coverages/{deleted['id']}"
-    assert clinic.staff.delete(url).status_code == 204
+    assert clinic.staff.delete(url, headers=if_match(clinic.staff, url)).status_code == 204
     other_id = make_patient(app, clinic, given_name="Jo")
     orphaned = add_coverage(clinic, other_id)
-    assert clinic.admin.delete(f"/v1/patients/{other_id}").status_code == 204
+    other_url = f"/v1/patients/{other_id}"
+    assert (
+        clinic.admin.delete(other_url, headers=if_match(clinic.admin, other_url)).status_code == 204
+    )
 
     outcome(clinic.ehr.get(f"{BASE}/Coverage/{deleted['id']}"), 404)
     outcome(clinic.ehr.get(f"{BASE}/Coverage/{orphaned['id']}"), 404)

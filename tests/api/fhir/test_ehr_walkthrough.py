@@ -5,7 +5,7 @@ from fastapi import FastAPI
 
 from tests.api.admissions.test_admissions import APPROVAL, admit
 from tests.api.scheduling.factories import make_track, plan_body
-from tests.factories import Clinic
+from tests.factories import Clinic, if_match
 
 from .fhir import BASE, MRN, fhir, fhir_patient, push, record_attendance, resources
 
@@ -24,11 +24,20 @@ def test_an_ehr_pushes_a_patient_and_follows_its_care_by_fhir(app: FastAPI, clin
 
     # The clinic admits, approves, starts and plans treatment through its own API.
     admission = admit(clinic, created["id"], make_track(clinic)["id"])
-    approved = clinic.clinician.post(f"/v1/admissions/{admission['id']}/approve", json=APPROVAL)
+    approved = clinic.clinician.post(
+        f"/v1/admissions/{admission['id']}/approve",
+        json=APPROVAL,
+        headers=if_match(clinic.clinician, f"/v1/admissions/{admission['id']}/approve"),
+    )
     assert approved.status_code == 200, approved.text
     start = {"started_on": APPROVAL["authorization_starts_on"]}  # treatment starts when covered
     assert (
-        clinic.staff.post(f"/v1/admissions/{admission['id']}/start", json=start).status_code == 200
+        clinic.staff.post(
+            f"/v1/admissions/{admission['id']}/start",
+            json=start,
+            headers=if_match(clinic.staff, f"/v1/admissions/{admission['id']}/start"),
+        ).status_code
+        == 200
     )
     plan = clinic.staff.post(
         f"/v1/admissions/{admission['id']}/treatment-plan",

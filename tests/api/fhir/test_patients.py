@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from fastapi import FastAPI
 
 from tests.conftest import FixedClock
-from tests.factories import Clinic, make_patient
+from tests.factories import Clinic, if_match, make_patient
 
 from .fhir import BASE, FHIR_JSON, MRN, fhir, fhir_patient, outcome, push, resources
 
@@ -114,7 +114,9 @@ def test_an_update_clears_what_the_ehr_left_out_but_keeps_the_clinics_own_attrib
 ) -> None:
     created = fhir(push(clinic.ehr, fhir_patient(telecom=[{"system": "phone", "value": "1"}])), 201)
     clinic.staff.patch(
-        f"/v1/patients/{created['id']}", json={"tags": ["lgbtq"], "is_veteran": True}
+        f"/v1/patients/{created['id']}",
+        json={"tags": ["lgbtq"], "is_veteran": True},
+        headers=if_match(clinic.staff, f"/v1/patients/{created['id']}"),
     )
 
     fhir(push(clinic.ehr, fhir_patient()))

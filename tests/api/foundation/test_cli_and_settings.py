@@ -2,6 +2,7 @@
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -160,3 +161,18 @@ def test_invalid_settings_stop_start_up_with_a_clear_message(
 def test_a_production_database_needs_its_own_key_secret() -> None:
     with pytest.raises(ValueError, match="IOP_KEY_SECRET"):
         create_app(Settings(database_url="postgresql://127.0.0.1:5432/test"))
+
+
+def test_the_daily_sweep_purges_expired_idempotency_keys(runner: CliRunner) -> None:
+    org = last_line(runner.invoke(cli, ["orgs", "create", "Hillside Clinic"]).output)
+    key = last_line(runner.invoke(cli, ["keys", "create", "--org", org, "--role", "staff"]).output)
+    two_days_ago = datetime.now(UTC) - timedelta(days=2)
+    client = client_for(create_app(get_settings(), clock=lambda: two_days_ago), key)
+    body = {"given_name": "Alex", "family_name": "Rivera", "date_of_birth": "1990-05-17"}
+    created = client.post("/v1/patients", json=body, headers={"Idempotency-Key": "k-000001"})
+    assert created.status_code == 201
+
+    swept = runner.invoke(cli, ["alerts", "sweep"])
+
+    assert swept.exit_code == 0, swept.output
+    assert last_line(swept.output) == "1 expired idempotency key(s) purged"

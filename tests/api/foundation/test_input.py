@@ -13,7 +13,7 @@ from fastapi import FastAPI
 
 from app.schemas import INT32_MAX, LOCAL_TIME_PATTERN
 from tests.api.foundation.test_problems import assert_problem
-from tests.factories import Clinic, make_program, make_room
+from tests.factories import Clinic, if_match, make_program, make_room
 
 PATIENT = {"given_name": "Alex", "family_name": "Rivera", "date_of_birth": "1990-05-17"}
 
@@ -34,7 +34,11 @@ def register_patient(clinic: Clinic, **overrides: object) -> dict[str, Any]:
 @pytest.mark.parametrize("field", ["given_name", "family_name", "date_of_birth", "tags"])
 def test_a_patient_update_cannot_null_what_every_patient_has(clinic: Clinic, field: str) -> None:
     patient = register_patient(clinic, tags=["veteran"])
-    response = clinic.staff.patch(f"/v1/patients/{patient['id']}", json={field: None})
+    response = clinic.staff.patch(
+        f"/v1/patients/{patient['id']}",
+        json={field: None},
+        headers=if_match(clinic.staff, f"/v1/patients/{patient['id']}"),
+    )
     assert_problem(response, 422, "validation-error")
     assert field_codes(response) == {field: "null_not_allowed"}
     assert clinic.staff.get(f"/v1/patients/{patient['id']}").json() == patient
@@ -43,7 +47,9 @@ def test_a_patient_update_cannot_null_what_every_patient_has(clinic: Clinic, fie
 def test_a_patient_update_with_null_empties_what_a_patient_may_lack(clinic: Clinic) -> None:
     patient = register_patient(clinic, phone="+1 413 555 0199", is_veteran=True)
     response = clinic.staff.patch(
-        f"/v1/patients/{patient['id']}", json={"phone": None, "is_veteran": None}
+        f"/v1/patients/{patient['id']}",
+        json={"phone": None, "is_veteran": None},
+        headers=if_match(clinic.staff, f"/v1/patients/{patient['id']}"),
     )
     assert response.status_code == 200, response.text
     assert (response.json()["phone"], response.json()["is_veteran"]) == (None, None)
@@ -112,7 +118,11 @@ def test_a_nul_character_anywhere_in_a_body_is_a_422(clinic: Clinic, body: dict[
 
 def test_a_nul_character_in_an_update_is_a_422_and_changes_nothing(clinic: Clinic) -> None:
     patient = register_patient(clinic)
-    response = clinic.staff.patch(f"/v1/patients/{patient['id']}", json={"given_name": "A\u0000"})
+    response = clinic.staff.patch(
+        f"/v1/patients/{patient['id']}",
+        json={"given_name": "A\u0000"},
+        headers=if_match(clinic.staff, f"/v1/patients/{patient['id']}"),
+    )
     assert_problem(response, 422, "validation-error")
     assert field_codes(response) == {"given_name": "nul_character"}
     assert clinic.staff.get(f"/v1/patients/{patient['id']}").json() == patient
@@ -143,14 +153,15 @@ def test_an_offset_beyond_32_bits_is_a_422_and_the_largest_one_an_empty_page(
     assert (page["items"], page["total"], page["offset"]) == ([], 1, INT32_MAX)
 
 
-def test_a_huge_limit_or_version_is_a_422(clinic: Clinic) -> None:
+def test_a_huge_limit_is_a_422_and_a_huge_version_never_matches(clinic: Clinic) -> None:
     assert_problem(clinic.staff.get(f"/v1/patients?limit={2**64}"), 422, "validation-error")
     room = make_room(clinic)
-    response = clinic.admin.patch(
-        f"/v1/rooms/{room['id']}", json={"capacity": 12}, headers={"If-Match": f'W/"{10**30}"'}
-    )
-    assert_problem(response, 422, "validation-error")
-    assert field_codes(response) == {"header.if-match": "string_pattern_mismatch"}
+    url = f"/v1/rooms/{room['id']}"
+    huge = clinic.admin.patch(url, json={"capacity": 12}, headers={"If-Match": f'"{10**30}"'})
+    assert_problem(huge, 412, "precondition-failed")
+    unquoted = clinic.admin.patch(url, json={"capacity": 12}, headers={"If-Match": "1"})
+    assert_problem(unquoted, 422, "validation-error")
+    assert field_codes(unquoted) == {"header.if-match": "string_pattern_mismatch"}
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from tests.conftest import FixedClock
-from tests.factories import Clinic
+from tests.factories import Clinic, if_match
 
 PATIENT = {"given_name": "Jordan", "family_name": "Lee", "date_of_birth": "1991-04-12"}
 
@@ -14,7 +14,9 @@ def test_a_records_timestamps_are_the_request_clocks(clinic: Clinic, clock: Fixe
 
     clock.now += timedelta(hours=2)
     url = f"/v1/patients/{created['id']}"
-    updated = clinic.staff.patch(url, json={"phone": "+1 555 0100"}).json()
+    updated = clinic.staff.patch(
+        url, json={"phone": "+1 555 0100"}, headers=if_match(clinic.staff, url)
+    ).json()
     assert (updated["created_at"], updated["updated_at"]) == (
         "2026-03-02T15:00:00Z",
         "2026-03-02T17:00:00Z",

@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from app.groups.models import TherapyGroup
 from app.groups.schemas import GroupUpdate
 from tests.api.groups.factories import admitted_patient, join, leave, make_group, post_group
-from tests.factories import Clinic, make_program, make_room, make_staff
+from tests.factories import Clinic, if_match, make_program, make_room, make_staff
 
 
 @pytest.fixture
@@ -30,14 +30,18 @@ def test_a_new_group_takes_the_programs_size_bounds_and_is_forming(
     assert group["track"] == "evening"
     read = clinic.staff.get(f"/v1/groups/{group['id']}")
     assert read.json() == group
-    assert read.headers["ETag"] == 'W/"1"'
+    assert read.headers["ETag"] == '"1"'
 
 
 def test_the_default_size_follows_the_programs_current_settings(
     clinic: Clinic, program: dict[str, Any]
 ) -> None:
     settings = program["settings"] | {"group_min_size": 6, "group_max_size": 12}
-    response = clinic.admin.put(f"/v1/programs/{program['id']}/settings", json=settings)
+    response = clinic.admin.put(
+        f"/v1/programs/{program['id']}/settings",
+        json=settings,
+        headers=if_match(clinic.admin, f"/v1/programs/{program['id']}/settings"),
+    )
     assert response.status_code == 200, response.text
     group = make_group(clinic, program)
     assert (group["min_size"], group["max_size"]) == (6, 12)
@@ -168,7 +172,10 @@ def test_has_seats_finds_open_groups_with_room_for_one_more(
     full = make_group(clinic, program, name="Full", min_size=1, max_size=1)
     join(clinic.staff, full, admitted_patient(app, clinic, program))
     closed = make_group(clinic, program, name="Closed")
-    clinic.staff.post(f"/v1/groups/{closed['id']}/close")
+    clinic.staff.post(
+        f"/v1/groups/{closed['id']}/close",
+        headers=if_match(clinic.staff, f"/v1/groups/{closed['id']}/close"),
+    )
     open_group = make_group(clinic, program, name="Open")
     with_seats = clinic.staff.get("/v1/groups", params={"has_seats": True}).json()
     assert [g["name"] for g in with_seats["items"]] == ["Open"]
@@ -199,12 +206,12 @@ def test_an_update_needs_the_current_version_and_keeps_the_ceiling(
 ) -> None:
     group = make_group(clinic, program)
     url = f"/v1/groups/{group['id']}"
-    renamed = clinic.staff.patch(url, json={"name": "Renamed"}, headers={"If-Match": 'W/"1"'})
+    renamed = clinic.staff.patch(url, json={"name": "Renamed"}, headers={"If-Match": '"1"'})
     assert renamed.status_code == 200, renamed.text
-    assert renamed.headers["ETag"] == 'W/"2"'
-    stale = clinic.staff.patch(url, json={"name": "Again"}, headers={"If-Match": 'W/"1"'})
+    assert renamed.headers["ETag"] == '"2"'
+    stale = clinic.staff.patch(url, json={"name": "Again"}, headers={"If-Match": '"1"'})
     assert stale.status_code == 412
-    too_big = clinic.staff.patch(url, json={"max_size": 20})
+    too_big = clinic.staff.patch(url, json={"max_size": 20}, headers=if_match(clinic.staff, url))
     assert too_big.status_code == 422
     assert field_errors(too_big)["max_size"] == "above_program_maximum"
 
@@ -215,7 +222,11 @@ def test_the_maximum_cannot_drop_below_the_members_enrolled(
     group = make_group(clinic, program, min_size=1, max_size=3)
     for _ in range(3):
         join(clinic.staff, group, admitted_patient(app, clinic, program))
-    response = clinic.staff.patch(f"/v1/groups/{group['id']}", json={"max_size": 2})
+    response = clinic.staff.patch(
+        f"/v1/groups/{group['id']}",
+        json={"max_size": 2},
+        headers=if_match(clinic.staff, f"/v1/groups/{group['id']}"),
+    )
     assert response.status_code == 409
 
 
@@ -226,7 +237,11 @@ def test_raising_the_maximum_gives_the_new_seats_to_the_waitlist(
     join(clinic.staff, group, admitted_patient(app, clinic, program))
     waiting = admitted_patient(app, clinic, program)
     assert join(clinic.staff, group, waiting, waitlist=True).status_code == 202
-    raised = clinic.staff.patch(f"/v1/groups/{group['id']}", json={"max_size": 2}).json()
+    raised = clinic.staff.patch(
+        f"/v1/groups/{group['id']}",
+        json={"max_size": 2},
+        headers=if_match(clinic.staff, f"/v1/groups/{group['id']}"),
+    ).json()
     assert (raised["enrolled_count"], raised["waitlisted_count"]) == (2, 0)
 
 
@@ -237,7 +252,10 @@ def test_closing_a_group_ends_its_memberships_and_refuses_new_ones(
     member = admitted_patient(app, clinic, program)
     join(clinic.staff, group, member)
     join(clinic.staff, group, admitted_patient(app, clinic, program), waitlist=True)
-    closed = clinic.staff.post(f"/v1/groups/{group['id']}/close")
+    closed = clinic.staff.post(
+        f"/v1/groups/{group['id']}/close",
+        headers=if_match(clinic.staff, f"/v1/groups/{group['id']}/close"),
+    )
     assert closed.status_code == 200
     assert closed.json()["status"] == "closed"
     assert (closed.json()["enrolled_count"], closed.json()["waitlisted_count"]) == (0, 0)
@@ -250,7 +268,13 @@ def test_closing_a_group_ends_its_memberships_and_refuses_new_ones(
     late = join(clinic.staff, group, admitted_patient(app, clinic, program))
     assert late.status_code == 409
     assert late.json()["type"].endswith("/group-closed")
-    assert clinic.staff.post(f"/v1/groups/{group['id']}/close").status_code == 409
+    assert (
+        clinic.staff.post(
+            f"/v1/groups/{group['id']}/close",
+            headers=if_match(clinic.staff, f"/v1/groups/{group['id']}/close"),
+        ).status_code
+        == 409
+    )
     assert leave(clinic.staff, group, member).status_code == 404
 
 
@@ -279,8 +303,21 @@ def test_payers_see_no_groups_and_ehr_integrations_only_read_them(
     assert clinic.ehr.get(f"/v1/groups/{group['id']}").status_code == 200
     assert clinic.ehr.get(f"/v1/groups/{group['id']}/members").status_code == 200
     assert join(clinic.ehr, group, patient).status_code == 403
-    assert clinic.ehr.patch(f"/v1/groups/{group['id']}", json={"name": "X"}).status_code == 403
-    assert clinic.ehr.post(f"/v1/groups/{group['id']}/close").status_code == 403
+    assert (
+        clinic.ehr.patch(
+            f"/v1/groups/{group['id']}",
+            json={"name": "X"},
+            headers=if_match(clinic.ehr, f"/v1/groups/{group['id']}"),
+        ).status_code
+        == 403
+    )
+    assert (
+        clinic.ehr.post(
+            f"/v1/groups/{group['id']}/close",
+            headers=if_match(clinic.ehr, f"/v1/groups/{group['id']}/close"),
+        ).status_code
+        == 403
+    )
     sizing = clinic.ehr.post(
         "/v1/groups/sizing", json={"program_id": program["id"], "counts": {"general": 8}}
     )
@@ -299,7 +336,11 @@ def test_an_update_cannot_empty_a_field_every_group_has(
     clinic: Clinic, program: dict[str, Any], field: str
 ) -> None:
     group = make_group(clinic, program)
-    response = clinic.staff.patch(f"/v1/groups/{group['id']}", json={field: None})
+    response = clinic.staff.patch(
+        f"/v1/groups/{group['id']}",
+        json={field: None},
+        headers=if_match(clinic.staff, f"/v1/groups/{group['id']}"),
+    )
     assert response.status_code == 422, response.text
     assert response.json()["type"].endswith("/validation-error")
     assert field_errors(response) == {field: "null_not_allowed"}
@@ -310,7 +351,9 @@ def test_an_update_may_empty_what_a_group_may_lack(clinic: Clinic, program: dict
     group = make_group(clinic, program, specialization="veterans")
     emptied = {"specialization": None, "facilitator_id": None, "room_id": None}
     response = clinic.staff.patch(
-        f"/v1/groups/{group['id']}", json=emptied | {"modality": "telehealth"}
+        f"/v1/groups/{group['id']}",
+        json=emptied | {"modality": "telehealth"},
+        headers=if_match(clinic.staff, f"/v1/groups/{group['id']}"),
     )
     assert response.status_code == 200, response.text
     assert {name: response.json()[name] for name in emptied} == emptied
@@ -323,13 +366,25 @@ def test_the_programs_shortest_session_decides_the_shortest_group(
         "duration_minutes": "session_too_short"
     }
     settings = program["settings"] | {"min_session_minutes": 10}
-    response = clinic.admin.put(f"/v1/programs/{program['id']}/settings", json=settings)
+    response = clinic.admin.put(
+        f"/v1/programs/{program['id']}/settings",
+        json=settings,
+        headers=if_match(clinic.admin, f"/v1/programs/{program['id']}/settings"),
+    )
     assert response.status_code == 200, response.text
     group = make_group(clinic, program, duration_minutes=10)
     assert group["duration_minutes"] == 10
-    shorter = clinic.staff.patch(f"/v1/groups/{group['id']}", json={"duration_minutes": 5})
+    shorter = clinic.staff.patch(
+        f"/v1/groups/{group['id']}",
+        json={"duration_minutes": 5},
+        headers=if_match(clinic.staff, f"/v1/groups/{group['id']}"),
+    )
     assert field_errors(shorter) == {"duration_minutes": "session_too_short"}
-    longer = clinic.staff.patch(f"/v1/groups/{group['id']}", json={"duration_minutes": 12})
+    longer = clinic.staff.patch(
+        f"/v1/groups/{group['id']}",
+        json={"duration_minutes": 12},
+        headers=if_match(clinic.staff, f"/v1/groups/{group['id']}"),
+    )
     assert longer.status_code == 200, longer.text
     assert post_group(clinic, program, duration_minutes=4).status_code == 422
 
@@ -340,6 +395,10 @@ def test_a_meeting_time_is_a_local_time_to_the_minute_on_create_and_on_update(
 ) -> None:
     assert post_group(clinic, program, start_time=start_time).status_code == 422
     group = make_group(clinic, program)
-    moved = clinic.staff.patch(f"/v1/groups/{group['id']}", json={"start_time": start_time})
+    moved = clinic.staff.patch(
+        f"/v1/groups/{group['id']}",
+        json={"start_time": start_time},
+        headers=if_match(clinic.staff, f"/v1/groups/{group['id']}"),
+    )
     assert moved.status_code == 422
     assert moved.json()["errors"][0]["field"] == "start_time"

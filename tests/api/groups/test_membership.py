@@ -24,7 +24,7 @@ from tests.api.groups.factories import (
     post_group,
 )
 from tests.conftest import FixedClock, uses_postgres
-from tests.factories import Clinic, make_admission, make_patient, make_program
+from tests.factories import Clinic, if_match, make_admission, make_patient, make_program
 
 WOMEN = [{"attribute": "sex", "operator": "in", "value": ["female"]}]
 ADOLESCENTS = [{"attribute": "age", "operator": "between", "value": [13, 17]}]
@@ -317,7 +317,11 @@ def test_moving_a_groups_meetings_rebooks_members_and_says_why_the_old_ones_went
     admission = make_admission(app, clinic, patient_id=patient, program_id=program["id"])
     make_plan(clinic, admission, [individual(day) for day in ("tuesday", "thursday", "friday")])
     join(clinic.staff, group, patient)
-    moved = clinic.staff.patch(f"/v1/groups/{group['id']}", json={"start_time": "19:00"})
+    moved = clinic.staff.patch(
+        f"/v1/groups/{group['id']}",
+        json={"start_time": "19:00"},
+        headers=if_match(clinic.staff, f"/v1/groups/{group['id']}"),
+    )
     assert moved.status_code == 200, moved.text
     cancelled = clinic.staff.get(
         f"/v1/patients/{patient}/appointments", params={"status": "cancelled", "limit": 200}
@@ -381,11 +385,15 @@ def test_moving_a_group_moves_its_meetings_on_members_plans_or_nothing(
     make_plan(clinic, admission, [individual(day) for day in ("tuesday", "thursday", "friday")])
     join(clinic.staff, group, patient)
     url = f"/v1/groups/{group['id']}"
-    clash = clinic.staff.patch(url, json={"weekdays": ["monday", "tuesday"]})
+    clash = clinic.staff.patch(
+        url, json={"weekdays": ["monday", "tuesday"]}, headers=if_match(clinic.staff, url)
+    )
     assert clash.status_code == 422
     assert clash.json()["type"].endswith("/plan-violations")
     assert clinic.staff.get(url).json()["weekdays"] == ["monday", "wednesday"]
-    moved = clinic.staff.patch(url, json={"weekdays": ["wednesday"]})
+    moved = clinic.staff.patch(
+        url, json={"weekdays": ["wednesday"]}, headers=if_match(clinic.staff, url)
+    )
     assert moved.status_code == 200, moved.text
     assert planned_group_ids(clinic, admission) == [group["id"]]
 
@@ -406,7 +414,9 @@ def cancel_open_admission(clinic: Clinic, refusal: Any) -> None:
     """End the care a refused deletion names, as staff would before deleting the record."""
     [admission_id] = refusal.json()["open_admission_ids"]
     cancelled = clinic.staff.post(
-        f"/v1/admissions/{admission_id}/cancel", json={"reason": "Duplicate record"}
+        f"/v1/admissions/{admission_id}/cancel",
+        json={"reason": "Duplicate record"},
+        headers=if_match(clinic.staff, f"/v1/admissions/{admission_id}/cancel"),
     )
     assert cancelled.status_code == 200, cancelled.text
 
@@ -415,7 +425,9 @@ def test_a_patient_holding_a_seat_is_not_deleted_until_their_care_ends(
     app: FastAPI, clinic: Clinic, program: dict[str, Any]
 ) -> None:
     group, member, [next_in_line] = one_seat_group(app, clinic, program, waiting=1)
-    refused = clinic.admin.delete(f"/v1/patients/{member}")
+    refused = clinic.admin.delete(
+        f"/v1/patients/{member}", headers=if_match(clinic.admin, f"/v1/patients/{member}")
+    )
     assert refused.status_code == 409
     problem = refused.json()
     assert problem["type"].endswith("/patient-in-care")
@@ -425,7 +437,12 @@ def test_a_patient_holding_a_seat_is_not_deleted_until_their_care_ends(
     assert clinic.staff.get(f"/v1/patients/{member}").status_code == 200
 
     cancel_open_admission(clinic, refused)
-    assert clinic.admin.delete(f"/v1/patients/{member}").status_code == 204
+    assert (
+        clinic.admin.delete(
+            f"/v1/patients/{member}", headers=if_match(clinic.admin, f"/v1/patients/{member}")
+        ).status_code
+        == 204
+    )
 
     members = clinic.staff.get(f"{url}/members").json()["items"]
     assert [(m["patient_id"], m["status"]) for m in members] == [(str(next_in_line), "enrolled")]
@@ -437,10 +454,17 @@ def test_a_waiting_patient_leaves_the_waitlist_before_the_record_is_deleted(
     app: FastAPI, clinic: Clinic, program: dict[str, Any]
 ) -> None:
     group, member, [waiting, next_in_line] = one_seat_group(app, clinic, program, waiting=2)
-    refused = clinic.admin.delete(f"/v1/patients/{waiting}")
+    refused = clinic.admin.delete(
+        f"/v1/patients/{waiting}", headers=if_match(clinic.admin, f"/v1/patients/{waiting}")
+    )
     assert refused.status_code == 409
     cancel_open_admission(clinic, refused)
-    assert clinic.admin.delete(f"/v1/patients/{waiting}").status_code == 204
+    assert (
+        clinic.admin.delete(
+            f"/v1/patients/{waiting}", headers=if_match(clinic.admin, f"/v1/patients/{waiting}")
+        ).status_code
+        == 204
+    )
 
     removal = leave(clinic.staff, group, member).json()
     assert removal["promoted"]["patient_id"] == str(next_in_line)
@@ -480,12 +504,20 @@ def test_raising_the_maximum_audits_the_waitlisted_patients_it_passes_over(
         session.execute(
             update(Admission).where(Admission.patient_id == discharged).values(status="discharged")
         )
-    raised = clinic.staff.patch(f"/v1/groups/{group['id']}", json={"max_size": 2})
+    raised = clinic.staff.patch(
+        f"/v1/groups/{group['id']}",
+        json={"max_size": 2},
+        headers=if_match(clinic.staff, f"/v1/groups/{group['id']}"),
+    )
     assert raised.json()["enrolled_count"] == 2
     assert group_membership_actions(clinic, discharged) == ["create", "read"]
     assert group_membership_actions(clinic, promoted) == ["create", "transition"]
     # Renaming frees no seat: nobody's record is read.
-    clinic.staff.patch(f"/v1/groups/{group['id']}", json={"name": "Renamed"})
+    clinic.staff.patch(
+        f"/v1/groups/{group['id']}",
+        json={"name": "Renamed"},
+        headers=if_match(clinic.staff, f"/v1/groups/{group['id']}"),
+    )
     assert group_membership_actions(clinic, discharged) == ["create", "read"]
 
 

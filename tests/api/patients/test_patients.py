@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import FixedClock
-from tests.factories import Clinic, json_object
+from tests.factories import Clinic, if_match, json_object
 
 MRN = "urn:oid:2.16.840.1.113883.19.5.99999.1"
 
@@ -34,7 +34,7 @@ def audit_actions(clinic: Clinic, patient_id: str) -> list[str]:
 def test_a_registered_patient_reads_back_with_identifiers_and_an_etag(clinic: Clinic) -> None:
     patient = register(clinic.staff)
     response = clinic.clinician.get(f"/v1/patients/{patient['id']}")
-    assert response.headers["etag"] == 'W/"1"'
+    assert response.headers["etag"] == '"1"'
     assert response.json()["identifiers"] == [{"system": MRN, "value": "MRN-004512"}]
     assert response.json()["tags"] == ["trauma_survivor"]
 
@@ -42,7 +42,11 @@ def test_a_registered_patient_reads_back_with_identifiers_and_an_etag(clinic: Cl
 def test_every_read_and_change_of_a_patient_is_audited(clinic: Clinic) -> None:
     patient = register(clinic.staff)
     clinic.clinician.get(f"/v1/patients/{patient['id']}")
-    clinic.ehr.patch(f"/v1/patients/{patient['id']}", json={"phone": "+1 413 555 0100"})
+    clinic.ehr.patch(
+        f"/v1/patients/{patient['id']}",
+        json={"phone": "+1 413 555 0100"},
+        headers={"If-Match": '"1"'},
+    )
     clinic.staff.get("/v1/patients", params={"name": "riv"})
     assert audit_actions(clinic, patient["id"]) == ["create", "list", "read", "update"]
 
@@ -83,9 +87,9 @@ def test_an_identifier_belongs_to_one_patient_per_organization(
 def test_a_stale_if_match_is_refused_and_nothing_changes(clinic: Clinic) -> None:
     patient = register(clinic.staff)
     url = f"/v1/patients/{patient['id']}"
-    ok = clinic.staff.patch(url, json={"family_name": "Rivera-Diaz"}, headers={"If-Match": 'W/"1"'})
-    assert ok.headers["etag"] == 'W/"2"'
-    stale = clinic.staff.patch(url, json={"family_name": "Other"}, headers={"If-Match": 'W/"1"'})
+    ok = clinic.staff.patch(url, json={"family_name": "Rivera-Diaz"}, headers={"If-Match": '"1"'})
+    assert ok.headers["etag"] == '"2"'
+    stale = clinic.staff.patch(url, json={"family_name": "Other"}, headers={"If-Match": '"1"'})
     assert stale.status_code == 412
     assert clinic.staff.get(url).json()["family_name"] == "Rivera-Diaz"
 
@@ -93,7 +97,11 @@ def test_a_stale_if_match_is_refused_and_nothing_changes(clinic: Clinic) -> None
 def test_replacing_identifiers_bumps_the_version(clinic: Clinic) -> None:
     patient = register(clinic.staff)
     url = f"/v1/patients/{patient['id']}"
-    updated = clinic.staff.patch(url, json={"identifiers": [{"system": MRN, "value": "MRN-9"}]})
+    updated = clinic.staff.patch(
+        url,
+        json={"identifiers": [{"system": MRN, "value": "MRN-9"}]},
+        headers=if_match(clinic.staff, url),
+    )
     assert updated.json()["identifiers"] == [{"system": MRN, "value": "MRN-9"}]
     assert updated.json()["version"] == 2
 
@@ -101,16 +109,20 @@ def test_replacing_identifiers_bumps_the_version(clinic: Clinic) -> None:
 def test_one_update_of_names_and_identifiers_is_one_new_version(clinic: Clinic) -> None:
     patient = register(clinic.staff)
     body = {"family_name": "Moreno", "identifiers": [{"system": MRN, "value": "MRN-9"}]}
-    updated = clinic.staff.patch(f"/v1/patients/{patient['id']}", json=body)
+    updated = clinic.staff.patch(
+        f"/v1/patients/{patient['id']}",
+        json=body,
+        headers=if_match(clinic.staff, f"/v1/patients/{patient['id']}"),
+    )
     assert updated.json()["version"] == 2
-    assert updated.headers["ETag"] == 'W/"2"'
+    assert updated.headers["ETag"] == '"2"'
 
 
 def test_a_deleted_patient_disappears_but_only_admins_delete(clinic: Clinic) -> None:
     patient = register(clinic.staff)
     url = f"/v1/patients/{patient['id']}"
-    assert clinic.staff.delete(url).status_code == 403
-    assert clinic.admin.delete(url).status_code == 204
+    assert clinic.staff.delete(url, headers=if_match(clinic.staff, url)).status_code == 403
+    assert clinic.admin.delete(url, headers=if_match(clinic.admin, url)).status_code == 204
     assert clinic.staff.get(url).status_code == 404
     assert clinic.staff.get("/v1/patients").json()["total"] == 0
     assert "delete" in audit_actions(clinic, patient["id"])
@@ -141,7 +153,12 @@ def test_another_organization_and_payers_never_see_the_patient(
     patient = register(clinic.staff)
     url = f"/v1/patients/{patient['id']}"
     assert other_clinic.admin.get(url).status_code == 404
-    assert other_clinic.staff.patch(url, json={"phone": "1"}).status_code == 404
+    assert (
+        other_clinic.staff.patch(
+            url, json={"phone": "1"}, headers=if_match(other_clinic.staff, url)
+        ).status_code
+        == 404
+    )
     assert other_clinic.staff.get("/v1/patients").json()["total"] == 0
     assert clinic.payer.get(url).status_code == 403
     assert clinic.payer.get("/v1/patients").status_code == 403

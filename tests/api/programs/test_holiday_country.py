@@ -8,7 +8,7 @@ from fastapi import FastAPI
 
 from tests.api.scheduling.factories import admit, make_track, plan_body
 from tests.conftest import FixedClock
-from tests.factories import Clinic, make_program, make_room, make_staff
+from tests.factories import Clinic, if_match, make_program, make_room, make_staff
 
 
 def program_body(**changes: Any) -> dict[str, Any]:
@@ -62,35 +62,49 @@ def test_a_subdivision_is_checked_against_the_time_zones_country(clinic: Clinic)
 def test_a_country_from_the_time_zone_follows_a_new_time_zone(clinic: Clinic) -> None:
     program = clinic.admin.post("/v1/programs", json=program_body()).json()
     url = f"/v1/programs/{program['id']}"
-    moved = clinic.admin.patch(url, json={"time_zone": "America/Toronto"}).json()
+    moved = clinic.admin.patch(
+        url, json={"time_zone": "America/Toronto"}, headers=if_match(clinic.admin, url)
+    ).json()
     assert (moved["country"], moved["holiday_country_source"]) == ("CA", "time_zone")
 
 
 def test_a_given_country_stays_when_the_time_zone_changes(clinic: Clinic) -> None:
     program = make_program(clinic, country="US", subdivision=None)
     url = f"/v1/programs/{program['id']}"
-    moved = clinic.admin.patch(url, json={"time_zone": "UTC"}).json()
+    moved = clinic.admin.patch(
+        url, json={"time_zone": "UTC"}, headers=if_match(clinic.admin, url)
+    ).json()
     assert (moved["country"], moved["holiday_country_source"]) == ("US", "given")
 
 
 def test_clearing_the_country_takes_the_time_zones_again_never_none(clinic: Clinic) -> None:
     program = make_program(clinic, country="CA", subdivision="ON")
     url = f"/v1/programs/{program['id']}"
-    cleared = clinic.admin.patch(url, json={"country": None, "subdivision": None})
+    cleared = clinic.admin.patch(
+        url, json={"country": None, "subdivision": None}, headers=if_match(clinic.admin, url)
+    )
     assert cleared.status_code == 200, cleared.text
     assert (cleared.json()["country"], cleared.json()["holiday_country_source"]) == (
         "US",
         "time_zone",
     )
     in_utc = make_program(clinic, time_zone="UTC", country="GB", subdivision=None)
-    refused = clinic.admin.patch(f"/v1/programs/{in_utc['id']}", json={"country": None})
+    refused = clinic.admin.patch(
+        f"/v1/programs/{in_utc['id']}",
+        json={"country": None},
+        headers=if_match(clinic.admin, f"/v1/programs/{in_utc['id']}"),
+    )
     assert refused.status_code == 422
     assert refused.json()["errors"][0]["field"] == "country"
 
 
 def test_a_subdivision_from_another_country_is_refused_on_update(clinic: Clinic) -> None:
     program = make_program(clinic, country="US", subdivision="MA")
-    refused = clinic.admin.patch(f"/v1/programs/{program['id']}", json={"country": "CA"})
+    refused = clinic.admin.patch(
+        f"/v1/programs/{program['id']}",
+        json={"country": "CA"},
+        headers=if_match(clinic.admin, f"/v1/programs/{program['id']}"),
+    )
     assert refused.status_code == 422
     assert refused.json()["errors"][0] == {
         "field": "subdivision",

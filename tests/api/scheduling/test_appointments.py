@@ -7,7 +7,7 @@ import pytest
 from fastapi import FastAPI
 
 from tests.conftest import FixedClock
-from tests.factories import Clinic, make_room, make_staff
+from tests.factories import Clinic, if_match, make_room, make_staff
 
 from .factories import Admitted, admit, make_track, plan_body, session
 
@@ -61,7 +61,10 @@ def test_a_moved_appointment_keeps_its_length_and_is_marked_rescheduled(
 
     response = clinic.staff.patch(
         f"/v1/appointments/{appointment['id']}",
-        json={"starts_at": "2026-03-10T21:00:00Z"},  # Tuesday 17:00 EDT: the other patient's
+        json={"starts_at": "2026-03-10T21:00:00Z"},
+        headers=if_match(
+            clinic.staff, f"/v1/appointments/{appointment['id']}"
+        ),  # Tuesday 17:00 EDT: the other patient's
     )
 
     assert response.status_code == 409
@@ -72,14 +75,14 @@ def test_a_moved_appointment_keeps_its_length_and_is_marked_rescheduled(
     moved = clinic.staff.patch(
         f"/v1/appointments/{appointment['id']}",
         json={"starts_at": "2026-03-11T21:00:00Z"},  # Wednesday 17:00: free
-        headers={"If-Match": f'W/"{appointment["version"]}"'},
+        headers={"If-Match": f'"{appointment["version"]}"'},
     )
 
     assert moved.status_code == 200, moved.text
     body = moved.json()
     assert (body["local_date"], body["is_rescheduled"]) == ("2026-03-11", True)
     assert body["ends_at"].startswith("2026-03-11T22:00:00")
-    assert moved.headers["ETag"] == f'W/"{appointment["version"] + 1}"'
+    assert moved.headers["ETag"] == f'"{appointment["version"] + 1}"'
 
 
 def test_a_move_into_the_patients_own_group_or_a_closed_evening_is_refused(
@@ -89,10 +92,14 @@ def test_a_move_into_the_patients_own_group_or_a_closed_evening_is_refused(
     appointment = individual_on(clinic, first, "2026-03-09")
 
     into_group = clinic.staff.patch(
-        f"/v1/appointments/{appointment['id']}", json={"starts_at": "2026-03-11T22:30:00Z"}
+        f"/v1/appointments/{appointment['id']}",
+        json={"starts_at": "2026-03-11T22:30:00Z"},
+        headers=if_match(clinic.staff, f"/v1/appointments/{appointment['id']}"),
     )
     on_saturday = clinic.staff.patch(
-        f"/v1/appointments/{appointment['id']}", json={"starts_at": "2026-03-14T21:00:00Z"}
+        f"/v1/appointments/{appointment['id']}",
+        json={"starts_at": "2026-03-14T21:00:00Z"},
+        headers=if_match(clinic.staff, f"/v1/appointments/{appointment['id']}"),
     )
 
     codes = {v["code"] for v in into_group.json()["violations"]}
@@ -107,7 +114,7 @@ def test_a_stale_if_match_is_refused(clinic: Clinic, evening: dict[str, Any]) ->
     response = clinic.staff.patch(
         f"/v1/appointments/{appointment['id']}",
         json={"status": "cancelled", "cancel_reason": "patient"},
-        headers={"If-Match": 'W/"7"'},
+        headers={"If-Match": '"7"'},
     )
 
     assert response.status_code == 412
@@ -120,9 +127,13 @@ def test_a_cancellation_keeps_its_reason_and_cannot_be_undone_by_moving(
     url = f"/v1/appointments/{appointment['id']}"
 
     cancelled = clinic.staff.patch(
-        url, json={"status": "cancelled", "cancel_reason": "clinic", "note": "Therapist ill"}
+        url,
+        json={"status": "cancelled", "cancel_reason": "clinic", "note": "Therapist ill"},
+        headers=if_match(clinic.staff, url),
     ).json()
-    moved = clinic.staff.patch(url, json={"starts_at": "2026-03-11T21:00:00Z"})
+    moved = clinic.staff.patch(
+        url, json={"starts_at": "2026-03-11T21:00:00Z"}, headers=if_match(clinic.staff, url)
+    )
 
     assert (cancelled["status"], cancelled["cancel_reason"]) == ("cancelled", "clinic")
     assert cancelled["cancel_note"] == "Therapist ill"
@@ -146,7 +157,11 @@ def test_an_unclear_change_is_a_validation_error(
 ) -> None:
     appointment = individual_on(clinic, evening["patients"][0], "2026-03-09")
 
-    response = clinic.staff.patch(f"/v1/appointments/{appointment['id']}", json=body)
+    response = clinic.staff.patch(
+        f"/v1/appointments/{appointment['id']}",
+        json=body,
+        headers=if_match(clinic.staff, f"/v1/appointments/{appointment['id']}"),
+    )
 
     assert response.status_code == 422
     assert response.json()["type"].endswith("/validation-error")
@@ -176,11 +191,15 @@ def test_a_music_therapy_hour_moves_with_its_trained_therapist_but_not_onto_a_ho
     ]
 
     friday = clinic.staff.patch(
-        f"/v1/appointments/{music[0]['id']}", json={"starts_at": "2026-03-06T22:00:00Z"}
+        f"/v1/appointments/{music[0]['id']}",
+        json={"starts_at": "2026-03-06T22:00:00Z"},
+        headers=if_match(clinic.staff, f"/v1/appointments/{music[0]['id']}"),
     )
     # Patriots' Day, a Massachusetts holiday: the program is closed.
     patriots_day = clinic.staff.patch(
-        f"/v1/appointments/{music[-1]['id']}", json={"starts_at": "2026-04-20T21:00:00Z"}
+        f"/v1/appointments/{music[-1]['id']}",
+        json={"starts_at": "2026-04-20T21:00:00Z"},
+        headers=if_match(clinic.staff, f"/v1/appointments/{music[-1]['id']}"),
     )
 
     assert friday.status_code == 200, friday.text
@@ -195,7 +214,9 @@ def test_an_appointment_that_has_started_cannot_be_cancelled(
     clock.now = datetime(2026, 3, 2, 22, 30, tzinfo=UTC)  # 17:30 in New York
 
     response = clinic.staff.patch(
-        f"/v1/appointments/{first['id']}", json={"status": "cancelled", "cancel_reason": "clinic"}
+        f"/v1/appointments/{first['id']}",
+        json={"status": "cancelled", "cancel_reason": "clinic"},
+        headers=if_match(clinic.staff, f"/v1/appointments/{first['id']}"),
     )
 
     assert response.status_code == 409, response.text
@@ -211,7 +232,9 @@ def test_an_appointment_cannot_move_past_the_calendars_end(
     appointment = individual_on(clinic, evening["patients"][0], "2026-03-09")
 
     response = clinic.staff.patch(
-        f"/v1/appointments/{appointment['id']}", json={"starts_at": starts_at}
+        f"/v1/appointments/{appointment['id']}",
+        json={"starts_at": starts_at},
+        headers=if_match(clinic.staff, f"/v1/appointments/{appointment['id']}"),
     )
 
     assert response.status_code == 422, response.text

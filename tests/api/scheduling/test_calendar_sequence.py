@@ -5,7 +5,7 @@ from typing import Any
 from fastapi import FastAPI
 from icalendar import Calendar
 
-from tests.factories import Clinic, make_room, make_staff
+from tests.factories import Clinic, if_match, make_room, make_staff
 
 from .factories import admit, make_track, plan_body, session
 
@@ -55,9 +55,17 @@ def test_one_members_cancellation_leaves_the_group_meeting_in_the_therapists_fee
     feed_url = f"/v1/staff/{therapist}/calendar.ics"
     cancel = {"status": "cancelled", "cancel_reason": "patient"}
 
-    clinic.staff.patch(f"/v1/appointments/{mondays[0]['id']}", json=cancel)
+    clinic.staff.patch(
+        f"/v1/appointments/{mondays[0]['id']}",
+        json=cancel,
+        headers=if_match(clinic.staff, f"/v1/appointments/{mondays[0]['id']}"),
+    )
     after_one = sequences(clinic, feed_url)
-    clinic.staff.patch(f"/v1/appointments/{mondays[1]['id']}", json=cancel)
+    clinic.staff.patch(
+        f"/v1/appointments/{mondays[1]['id']}",
+        json=cancel,
+        headers=if_match(clinic.staff, f"/v1/appointments/{mondays[1]['id']}"),
+    )
     after_both = sequences(clinic, feed_url)
 
     monday = "2026-03-02T23:00:00+00:00"

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import FastAPI
 from icalendar import Calendar
 
-from tests.factories import Clinic, make_room, make_staff
+from tests.factories import Clinic, if_match, make_room, make_staff
 
 from .factories import admit, make_track, plan_body, session
 
@@ -79,11 +79,14 @@ def test_a_change_replaces_the_event_with_the_same_uid_and_a_higher_sequence(
     ).json()["items"]
 
     clinic.staff.patch(
-        f"/v1/appointments/{monday['id']}", json={"starts_at": "2026-03-03T23:00:00Z"}
+        f"/v1/appointments/{monday['id']}",
+        json={"starts_at": "2026-03-03T23:00:00Z"},
+        headers=if_match(clinic.staff, f"/v1/appointments/{monday['id']}"),
     )
     clinic.staff.patch(
         f"/v1/appointments/{wednesday['id']}",
         json={"status": "cancelled", "cancel_reason": "patient"},
+        headers=if_match(clinic.staff, f"/v1/appointments/{wednesday['id']}"),
     )
     feed = events(clinic.staff.get(f"/v1/patients/{patient.patient_id}/calendar.ics"))
 

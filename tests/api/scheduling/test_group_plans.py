@@ -16,7 +16,7 @@ from app.scheduling import service
 from app.scheduling.errors import PlanHasViolations
 from app.security import Principal, Role
 from tests.conftest import FixedClock
-from tests.factories import Clinic, make_room, make_staff
+from tests.factories import Clinic, if_match, make_room, make_staff
 
 from .factories import Admitted, admit, make_track, plan_body
 
@@ -203,7 +203,11 @@ def test_joining_a_group_reports_a_therapist_who_left_as_a_plan_violation(
 ) -> None:
     patient, program, leads = planned
     group_id = make_group(app, clinic, program, facilitator_id=uuid.UUID(make_staff(clinic)["id"]))
-    left = clinic.admin.patch(f"/v1/staff/{leads['facilitator_id']}", json={"is_active": False})
+    left = clinic.admin.patch(
+        f"/v1/staff/{leads['facilitator_id']}",
+        json={"is_active": False},
+        headers=if_match(clinic.admin, f"/v1/staff/{leads['facilitator_id']}"),
+    )
     assert left.status_code == 200, left.text
 
     with pytest.raises(PlanHasViolations) as refused:

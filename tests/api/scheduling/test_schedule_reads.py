@@ -5,7 +5,7 @@ from fastapi import FastAPI
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
-from tests.factories import Clinic, make_patient
+from tests.factories import Clinic, if_match, make_patient
 
 from .factories import admit, make_track, plan_body
 
@@ -30,15 +30,26 @@ def test_a_deleted_patients_appointments_and_calendar_are_not_found(
         f"/v1/admissions/{patient.admission_id}/treatment-plan", json=plan_body(weeks=2)
     )
     assert saved.status_code == 201, saved.text
-    refused = clinic.admin.delete(f"/v1/patients/{patient.patient_id}")
+    refused = clinic.admin.delete(
+        f"/v1/patients/{patient.patient_id}",
+        headers=if_match(clinic.admin, f"/v1/patients/{patient.patient_id}"),
+    )
     assert refused.status_code == 409  # booked, in care
     assert len(refused.json()["booked_appointment_ids"]) > 0
     cancelled = clinic.staff.post(
-        f"/v1/admissions/{patient.admission_id}/cancel", json={"reason": "Entered twice"}
+        f"/v1/admissions/{patient.admission_id}/cancel",
+        json={"reason": "Entered twice"},
+        headers=if_match(clinic.staff, f"/v1/admissions/{patient.admission_id}/cancel"),
     )
     assert cancelled.status_code == 200, cancelled.text
 
-    assert clinic.admin.delete(f"/v1/patients/{patient.patient_id}").status_code == 204
+    assert (
+        clinic.admin.delete(
+            f"/v1/patients/{patient.patient_id}",
+            headers=if_match(clinic.admin, f"/v1/patients/{patient.patient_id}"),
+        ).status_code
+        == 204
+    )
 
     appointments = clinic.staff.get(f"/v1/patients/{patient.patient_id}/appointments")
     calendar = clinic.staff.get(f"/v1/patients/{patient.patient_id}/calendar.ics")

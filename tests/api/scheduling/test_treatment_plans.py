@@ -7,7 +7,7 @@ import pytest
 from fastapi import FastAPI
 
 from tests.conftest import FixedClock
-from tests.factories import Clinic, make_room, make_staff
+from tests.factories import Clinic, if_match, make_room, make_staff
 
 from .factories import admit, make_track, plan_body, session
 
@@ -201,7 +201,12 @@ def test_a_plan_keeps_the_settings_version_it_was_made_under(app: FastAPI, clini
     patient = admit(app, clinic, program)
     stricter = program["settings"] | {"min_hours_per_day": 3}
     assert (
-        clinic.admin.put(f"/v1/programs/{program['id']}/settings", json=stricter).status_code == 200
+        clinic.admin.put(
+            f"/v1/programs/{program['id']}/settings",
+            json=stricter,
+            headers=if_match(clinic.admin, f"/v1/programs/{program['id']}/settings"),
+        ).status_code
+        == 200
     )
 
     response = clinic.staff.post(
