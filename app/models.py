@@ -3,7 +3,7 @@
 from app.access.models import ApiKey, Organization
 from app.admissions.models import Admission, AdmissionAssessment, AdmissionTransition
 from app.attendance.models import Alert, AttendanceRecord, AttendanceRevision
-from app.audit.models import AuditEvent
+from app.audit.models import AuditChainHead, AuditEvent, AuditEventPatient
 from app.coverages.models import Coverage
 from app.db import Base
 from app.estimates.models import CostEstimate, GoodFaithEstimate
@@ -24,7 +24,9 @@ __all__ = [
     "Appointment",
     "AttendanceRecord",
     "AttendanceRevision",
+    "AuditChainHead",
     "AuditEvent",
+    "AuditEventPatient",
     "Base",
     "ConsentRecord",
     "CostEstimate",
