@@ -100,9 +100,9 @@ class Context:
                     action.value,
                     resource_type,
                     str(resource_id),
-                    str(patient_id)
+                    patient_id
                     if patient_id is not None
-                    else (str(resource_id) if resource_type == "patient" else None),
+                    else (resource_id if resource_type == "patient" else None),
                 )
                 for resource_id in ids
             ],

@@ -25,7 +25,7 @@ from app.db import new_id
 
 _TRAIL = "audit_trail"  # the key of the session's pending accesses in `session.info`
 
-Access = tuple[str, str, str, str | None]  # action, resource type, resource id, patient id
+Access = tuple[str, str, str, uuid.UUID | None]  # action, resource type and id, patient
 
 
 @dataclass
@@ -39,12 +39,17 @@ class PendingEvent:
 
     def access_list(self) -> list[dict[str, Any]]:
         return [
-            {"action": a, "resource_type": t, "resource_id": r, "patient_id": p}
+            {
+                "action": a,
+                "resource_type": t,
+                "resource_id": r,
+                "patient_id": None if p is None else str(p),
+            }
             for a, t, r, p in self.accesses
         ]
 
     def patient_ids(self) -> list[uuid.UUID]:
-        return list(dict.fromkeys(uuid.UUID(p) for *_, p in self.accesses if p is not None))
+        return list(dict.fromkeys(p for *_, p in self.accesses if p is not None))
 
 
 def note_access(
@@ -151,6 +156,9 @@ def _append_on_postgresql(session: Session, noted: PendingEvent) -> None:
         session.execute(_APPEND_ON_POSTGRESQL, parameters).one()
 
 
+_EVENT_TABLE = AuditEvent.metadata.tables[AuditEvent.__tablename__]
+_PATIENT_TABLE = AuditEventPatient.metadata.tables[AuditEventPatient.__tablename__]
+
 _ADVANCE_HEAD = text(
     "UPDATE audit_chain_head SET sequence = sequence + 1"
     " WHERE organization_id = :organization_id RETURNING sequence, hash"
@@ -170,8 +178,11 @@ def _append_on_sqlite(session: Session, noted: PendingEvent) -> None:
     sequence, previous_hash = head
     event_id = new_id()
     hash_ = link_hash(previous_hash, sequence, _canonical(noted, event_id))
-    session.execute(
-        insert(AuditEvent),
+    # Core inserts on the session's connection: the ORM's bulk machinery costs more than the
+    # rows themselves here.
+    connection = session.connection()
+    connection.execute(
+        insert(_EVENT_TABLE),
         [{
             "id": event_id, "organization_id": noted.organization_id, "sequence": sequence,
             "occurred_at": noted.occurred_at, "api_key_id": noted.api_key_id,
@@ -180,8 +191,8 @@ def _append_on_sqlite(session: Session, noted: PendingEvent) -> None:
     )  # fmt: skip
     patient_ids = noted.patient_ids()
     if patient_ids:
-        session.execute(
-            insert(AuditEventPatient),
+        connection.execute(
+            insert(_PATIENT_TABLE),
             [{"patient_id": patient_id, "event_id": event_id} for patient_id in patient_ids],
         )
-    session.execute(_SET_HEAD_HASH, {"organization_id": noted.organization_id, "hash": hash_})
+    connection.execute(_SET_HEAD_HASH, {"organization_id": noted.organization_id, "hash": hash_})
