@@ -9,9 +9,11 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import create_engine, make_url, select, text
 from sqlalchemy.exc import DBAPIError
+from typer.testing import CliRunner
 
 from app.audit.models import AuditEvent
-from app.config import Settings
+from app.cli import cli
+from app.config import Settings, get_settings
 from app.main import create_app
 from app.migrations import upgrade_to_head
 from app.ops.database_roles import grant_service_role
@@ -133,3 +135,24 @@ def test_the_service_works_as_its_role(service_role: str) -> None:
         assert clinic.staff.get("/readyz").status_code == 200
     finally:
         app.state.engine.dispose()
+
+
+def test_the_command_creates_the_role_and_says_how_to_serve_with_it(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    name = f"iop_service_{uuid.uuid4().hex[:10]}"
+    monkeypatch.setenv("IOP_DATABASE_URL", postgres_url)
+    monkeypatch.setenv("IOP_KEY_SECRET", SECRET)
+    get_settings.cache_clear()
+    try:
+        created = CliRunner().invoke(cli, ["db", "create-service-role", name])
+        assert created.exit_code == 0, created.output
+        assert f"created role {name}" in created.output
+        assert f"IOP_DATABASE_URL=postgresql://{name}@" in created.output
+    finally:
+        get_settings.cache_clear()
+        owner = create_engine(postgres_url)
+        with owner.begin() as connection:
+            connection.exec_driver_sql(f"DROP OWNED BY {name}")
+            connection.exec_driver_sql(f"DROP ROLE IF EXISTS {name}")
+        owner.dispose()

@@ -57,8 +57,11 @@ def test_verify_fails_naming_the_first_broken_link(runner: CliRunner) -> None:
     organization_id = new_organization(runner)
     record_reads(organization_id, 3)
     engine = create_db_engine(get_settings())
-    with engine.begin() as connection:  # the file's owner can do anything: the chain tells
-        connection.execute(text("DROP TRIGGER audit_event_no_update"))
+    with engine.begin() as connection:  # the owner can do anything: the chain tells
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("ALTER TABLE audit_event DISABLE TRIGGER USER"))
+        else:
+            connection.execute(text("DROP TRIGGER audit_event_no_update"))
         connection.execute(text("UPDATE audit_event SET request_id = 'edited' WHERE sequence = 2"))
     engine.dispose()
     verified = runner.invoke(cli, ["audit", "verify"])
@@ -66,8 +69,15 @@ def test_verify_fails_naming_the_first_broken_link(runner: CliRunner) -> None:
     assert f"organization {organization_id}: broken at sequence 2" in verified.output
 
 
-def test_service_roles_are_refused_on_sqlite_with_the_reason(runner: CliRunner) -> None:
-    refused = runner.invoke(cli, ["db", "create-service-role", "iop_service"])
+def test_service_roles_are_refused_on_sqlite_with_the_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("IOP_DATABASE_URL", f"sqlite:///{tmp_path}/iop.db")
+    get_settings.cache_clear()
+    try:
+        refused = CliRunner().invoke(cli, ["db", "create-service-role", "iop_service"])
+    finally:
+        get_settings.cache_clear()
     assert refused.exit_code == 2
     assert "roles do not apply to SQLite" in refused.output
 
