@@ -87,10 +87,11 @@ def _write_audit_events(session: Session) -> None:
             _append_on_sqlite(session, noted)
 
 
-@event.listens_for(Session, "after_soft_rollback")
-def _forget_rolled_back_accesses(session: Session, previous: SessionTransaction) -> None:
-    # A savepoint rolled back inside the request keeps what it read noted: it was read.
-    if previous.parent is None:
+@event.listens_for(Session, "after_transaction_end")
+def _forget_what_was_not_committed(session: Session, transaction: SessionTransaction) -> None:
+    # A rollback or a close forgets what the transaction noted; a savepoint rolled back inside
+    # it does not: what it read was read.
+    if transaction.parent is None:
         session.info.pop(_TRAIL, None)
 
 

@@ -85,6 +85,18 @@ def test_a_rolled_back_transaction_leaves_no_event(app: FastAPI, clinic: Clinic)
     assert len(event["accesses"]) == 1
 
 
+def test_a_session_closed_without_commit_leaves_no_event(app: FastAPI, clinic: Clinic) -> None:
+    principal = Principal(uuid.uuid4(), clinic.organization_id, Role.staff, None)
+    before = event_count(app)
+    session = app.state.sessionmaker()
+    Context(session, principal, "req-1", app.state.clock()).audit(
+        AuditAction.read, "patient", uuid.uuid4()
+    )
+    session.close()
+    session.commit()  # the same session, used again, has nothing of the closed transaction
+    assert event_count(app) == before
+
+
 def test_filters_select_events_with_one_access_matching_them_all(
     app: FastAPI, clinic: Clinic
 ) -> None:
