@@ -75,6 +75,8 @@ def note_access(
 
 @event.listens_for(Session, "before_commit")
 def _write_audit_events(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint released inside the request: its event comes with the commit
     pending = session.info.pop(_TRAIL, None)
     if not pending:
         return

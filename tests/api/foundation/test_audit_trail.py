@@ -85,6 +85,24 @@ def test_a_rolled_back_transaction_leaves_no_event(app: FastAPI, clinic: Clinic)
     assert len(event["accesses"]) == 1
 
 
+def test_savepoints_inside_a_transaction_leave_one_event_at_its_commit(
+    app: FastAPI, clinic: Clinic
+) -> None:
+    principal = Principal(uuid.uuid4(), clinic.organization_id, Role.staff, None)
+    patients = [uuid.uuid4() for _ in range(3)]
+    before = event_count(app)
+    with app.state.sessionmaker.begin() as session:
+        ctx = Context(session, principal, "req-1", app.state.clock())
+        ctx.audit(AuditAction.read, "patient", patients[0])
+        with session.begin_nested():  # kept: what it read was read
+            ctx.audit(AuditAction.read, "patient", patients[1])
+        assert event_count(app) == before  # nothing written at the savepoint
+        ctx.audit(AuditAction.read, "patient", patients[2])
+    assert event_count(app) == before + 1
+    [event] = trail(clinic)
+    assert [access["patient_id"] for access in event["accesses"]] == [str(p) for p in patients]
+
+
 def test_a_session_closed_without_commit_leaves_no_event(app: FastAPI, clinic: Clinic) -> None:
     principal = Principal(uuid.uuid4(), clinic.organization_id, Role.staff, None)
     before = event_count(app)
