@@ -1,11 +1,8 @@
 """Audit rows written before the chain become one chained event per request, and back."""
 
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, func, select, text
@@ -16,16 +13,6 @@ from app.context import Context
 from app.db import create_sessionmaker
 from app.migrations import alembic_config
 from app.security import Principal, Role
-from tests.databases import fresh_postgres_database, reachable_postgres_or_skip
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path}/empty.db"
-        return
-    with fresh_postgres_database(reachable_postgres_or_skip()) as url:
-        yield url
 
 
 def before_the_chain(url: str) -> str:

@@ -1,7 +1,6 @@
 """`iop audit verify`, `iop db create-service-role` and the migration URL on the command line."""
 
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,15 +13,6 @@ from app.config import Settings, get_settings
 from app.context import AuditAction, Context
 from app.db import create_db_engine, create_sessionmaker
 from app.security import Principal, Role
-
-
-@pytest.fixture
-def runner(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
-    monkeypatch.setenv("IOP_DATABASE_URL", database_url)
-    monkeypatch.setenv("IOP_KEY_SECRET", "cli-test-secret-0123456789")
-    get_settings.cache_clear()
-    yield CliRunner()
-    get_settings.cache_clear()
 
 
 def new_organization(runner: CliRunner) -> uuid.UUID:
