@@ -30,7 +30,7 @@ from hypothesis import settings as hypothesis_settings
 from sqlalchemy import create_engine, exists, literal, select, text, union_all
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.audit.models import AuditEvent, AuditEventPatient
+from app.audit.models import AuditChainHead, AuditEvent, AuditEventPatient
 from app.config import Settings
 from app.logging import configure_logging
 from app.main import create_app
@@ -41,7 +41,12 @@ from app.security import Role
 from tests.databases import fresh_postgres_database, reachable_postgres_or_skip
 from tests.factories import Clinic, make_clinic
 
-APPEND_ONLY_TABLES = {AuditEvent.__tablename__, AuditEventPatient.__tablename__}
+# Their triggers refuse DELETE (and the chain head's refuses anything but advancing).
+AUDIT_TABLES = {
+    AuditEvent.__tablename__,
+    AuditEventPatient.__tablename__,
+    AuditChainHead.__tablename__,
+}
 TEST_KEY_SECRET = "test-secret-of-at-least-sixteen-chars"
 CLINIC_NAME = "Riverbend Recovery"
 OTHER_CLINIC_NAME = "Lakeside Behavioral Health"
@@ -121,7 +126,7 @@ def empty_written_tables(url: str) -> None:
     """Empty the tables a test wrote to, children first. DELETE, not TRUNCATE, which would have
     to take every table that references the organization and costs half a second; only the audit
     trail, whose triggers refuse DELETE and which no other table references, is truncated (its
-    two tables in one statement, as one references the other)."""
+    tables in one statement, as they reference one another)."""
     tables = Base.metadata.sorted_tables
     written_query = union_all(
         *(select(literal(table.name)).where(exists().select_from(table)) for table in tables)
@@ -129,10 +134,10 @@ def empty_written_tables(url: str) -> None:
     engine = create_engine(url)
     with engine.begin() as connection:
         written = set(connection.scalars(written_query))
-        if written & APPEND_ONLY_TABLES:
-            connection.execute(text(f"TRUNCATE {', '.join(sorted(APPEND_ONLY_TABLES))}"))
+        if written & AUDIT_TABLES:
+            connection.execute(text(f"TRUNCATE {', '.join(sorted(AUDIT_TABLES))}"))
         for table in reversed(tables):
-            if table.name in written and table.name not in APPEND_ONLY_TABLES:
+            if table.name in written and table.name not in AUDIT_TABLES:
                 connection.execute(table.delete())
     engine.dispose()
 

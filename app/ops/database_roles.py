@@ -10,7 +10,7 @@ import re
 
 from sqlalchemy import Connection, Engine, text
 
-# The audit trail: SELECT and INSERT only (the chain head also UPDATE, to advance it).
+# The audit trail: SELECT and INSERT only (the chain head also UPDATE of its link, to advance).
 APPEND_ONLY_TABLES = ("audit_event", "audit_event_patient")
 CHAIN_HEAD_TABLE = "audit_chain_head"
 MIGRATIONS_TABLE = "alembic_version"
@@ -50,7 +50,9 @@ def _grant(connection: Connection, role: str) -> None:
         f"ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} GRANT USAGE, SELECT ON SEQUENCES TO {role}",
         f"REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER"
         f" ON {', '.join(APPEND_ONLY_TABLES)} FROM {role}",
-        f"REVOKE DELETE, TRUNCATE, REFERENCES, TRIGGER ON {CHAIN_HEAD_TABLE} FROM {role}",
+        f"REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON {CHAIN_HEAD_TABLE} FROM {role}",
+        # Only the link it holds, forward by one (a trigger refuses any other change).
+        f"GRANT UPDATE (sequence, hash) ON {CHAIN_HEAD_TABLE} TO {role}",
         f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {MIGRATIONS_TABLE} FROM {role}",
     ):
         connection.exec_driver_sql(statement)

@@ -79,12 +79,14 @@ def upgrade() -> None:
         _chain(connection, organization_id, list(rows))
     for table in ("audit_event", "audit_event_patient"):
         _make_append_only(table)
+    _make_head_advance_only()
 
 
 def downgrade() -> None:
     connection = op.get_bind()
     for table in ("audit_event_patient", "audit_event"):
         _drop_append_only(table)
+    _drop_head_advance_only()
     events = connection.execute(sa.select(_new_event).order_by(_new_event.c.sequence)).all()
     op.drop_table("audit_chain_head")
     op.drop_table("audit_event_patient")
@@ -281,3 +283,31 @@ def _drop_append_only(table: str) -> None:
     else:
         op.execute(f"DROP TRIGGER {table}_no_update")
         op.execute(f"DROP TRIGGER {table}_no_delete")
+
+
+# On PostgreSQL the service role may UPDATE the chain head, but only forward by one link: it
+# cannot rewind the head over events it would like to hide (its rights are in
+# `app/ops/database_roles.py`). SQLite's writer sets the hash in a second statement, and SQLite
+# has no roles to separate anyway.
+def _make_head_advance_only() -> None:
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    op.execute(
+        "CREATE FUNCTION audit_chain_head_advances() RETURNS trigger LANGUAGE plpgsql AS $$"
+        " BEGIN"
+        " IF TG_OP = 'DELETE' THEN RAISE EXCEPTION 'audit_chain_head is never deleted'; END IF;"
+        " IF NEW.organization_id <> OLD.organization_id OR NEW.sequence <> OLD.sequence + 1 THEN"
+        " RAISE EXCEPTION 'audit_chain_head only advances by one event'; END IF;"
+        " RETURN NEW; END $$"
+    )
+    op.execute(
+        "CREATE TRIGGER audit_chain_head_advances BEFORE UPDATE OR DELETE ON audit_chain_head"
+        " FOR EACH ROW EXECUTE FUNCTION audit_chain_head_advances()"
+    )
+
+
+def _drop_head_advance_only() -> None:
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    op.execute("DROP TRIGGER audit_chain_head_advances ON audit_chain_head")
+    op.execute("DROP FUNCTION audit_chain_head_advances()")

@@ -104,6 +104,8 @@ def service_role(postgres_url: str) -> Iterator[str]:
         "ALTER TABLE audit_event DISABLE TRIGGER ALL",
         "DROP TABLE audit_event CASCADE",
         "UPDATE alembic_version SET version_num = 'x'",
+        "UPDATE audit_chain_head SET organization_id = gen_random_uuid()",
+        "ALTER TABLE audit_chain_head DISABLE TRIGGER USER",
     ],
 )
 def test_the_service_role_cannot_wipe_or_rewrite_the_trail(
@@ -116,6 +118,25 @@ def test_the_service_role_cannot_wipe_or_rewrite_the_trail(
             engine.begin() as connection,
         ):
             connection.execute(text(statement))
+    finally:
+        engine.dispose()
+
+
+def test_the_chain_head_only_advances_by_one_event(service_role: str) -> None:
+    app = app_on(service_role)
+    try:
+        clinic = make_clinic(app)
+        assert clinic.staff.post("/v1/patients", json=PATIENT).status_code == 201
+    finally:
+        app.state.engine.dispose()
+    engine = create_engine(service_role)
+    try:
+        for rewind in ("sequence = sequence - 1", "sequence = sequence + 2", "sequence = 0"):
+            with (
+                pytest.raises(DBAPIError, match="only advances by one event"),
+                engine.begin() as connection,
+            ):
+                connection.execute(text(f"UPDATE audit_chain_head SET {rewind}"))
     finally:
         engine.dispose()
 
