@@ -8,8 +8,7 @@ A transaction that noted nothing writes nothing, and one rolled back leaves noth
 The chain head is updated by the last statement before the commit, so concurrent requests of an
 organization queue on its row only for the length of a commit. On PostgreSQL the head update,
 the event and its patients are one statement that computes the link's hash in SQL (`sha256()`,
-PostgreSQL 11 and later); on SQLite
-the database's single writer already serializes transactions."""
+PostgreSQL 11 and later); on SQLite the database's single writer already serializes them."""
 
 import json
 import uuid
