@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 from app.access import service as access_service
 from app.access.models import Organization
 from app.access.schemas import ApiKeyCreate
+from app.audit import service as audit_service
 from app.config import get_settings
 from app.context import Context
 from app.db import create_db_engine, create_sessionmaker
@@ -25,6 +26,7 @@ from app.flows import alerts as alert_flows
 from app.idempotency import store as idempotency_store
 from app.inquiries import service as inquiries_service
 from app.migrations import upgrade_to_head
+from app.ops.database_roles import grant_service_role
 from app.security import Principal, Role
 from app.webhooks.worker import run_forever
 
@@ -35,6 +37,10 @@ cli.add_typer(orgs, name="orgs")
 cli.add_typer(keys, name="keys")
 alerts = typer.Typer(help="The clinic's alerts.", no_args_is_help=True)
 cli.add_typer(alerts, name="alerts")
+audit = typer.Typer(help="The audit trail.", no_args_is_help=True)
+cli.add_typer(audit, name="audit")
+db = typer.Typer(help="Database roles (PostgreSQL).", no_args_is_help=True)
+cli.add_typer(db, name="db")
 
 OPENAPI_PATH = Path("openapi/openapi.json")
 
@@ -42,7 +48,7 @@ OPENAPI_PATH = Path("openapi/openapi.json")
 @cli.command()
 def migrate() -> None:
     """Upgrade the database to the latest migration."""
-    upgrade_to_head(get_settings().database_url)
+    upgrade_to_head(get_settings().migration_url)
     typer.echo("database is at the latest migration")
 
 
@@ -55,7 +61,7 @@ def serve(
     """Apply migrations, then serve the API."""
     settings = get_settings()
     settings.require_production_secret()
-    upgrade_to_head(settings.database_url)
+    upgrade_to_head(settings.migration_url)
     if workers > 1 and "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
         # Each worker keeps its own counters; /metrics adds them up from this folder.
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="iop-metrics-")
@@ -102,6 +108,71 @@ def sweep_alerts() -> None:
     with sessionmaker.begin() as session:
         purged = idempotency_store.purge_expired(session, datetime.now(UTC))
     typer.echo(f"{purged} expired idempotency key(s) purged")
+
+
+@audit.command("verify")
+def verify_audit(
+    organization: Annotated[
+        uuid.UUID | None, typer.Option(help="One organization; every one when left out.")
+    ] = None,
+) -> None:
+    """Recompute each organization's audit chain; exit 1 if one is broken, naming its first
+    broken link."""
+    sessionmaker = create_sessionmaker(create_db_engine(get_settings()))
+    with sessionmaker() as session:
+        organization_ids = (
+            [organization]
+            if organization is not None
+            else list(session.scalars(select(Organization.id).order_by(Organization.id)))
+        )
+    is_intact = True
+    for organization_id in organization_ids:
+        with sessionmaker() as session:
+            principal = Principal(None, organization_id, Role.admin, None)
+            verification = audit_service.verify_chain(
+                Context(session, principal, "audit-verify", datetime.now(UTC))
+            )
+        broken = verification.broken_link
+        if broken is None:
+            typer.echo(f"organization {organization_id}: intact, {verification.event_count} events")
+            continue
+        is_intact = False
+        typer.echo(
+            f"organization {organization_id}: broken at sequence {broken.sequence}"
+            f" (event {broken.event_id or 'none'}, {broken.reason}):"
+            f" expected {broken.expected}, found {broken.found}"
+        )
+    if not is_intact:
+        raise typer.Exit(1)
+
+
+@db.command("create-service-role")
+def create_service_role(
+    name: Annotated[str, typer.Argument(help="The login role the service will connect as.")],
+    password: Annotated[
+        str | None,
+        typer.Option(envvar="IOP_SERVICE_ROLE_PASSWORD", help="Its password (or the variable)."),
+    ] = None,
+) -> None:
+    """Create a PostgreSQL login role for the service (or update an existing one's rights):
+    it may work with the data but only read and append to the audit trail, and cannot
+    TRUNCATE, ALTER or disable triggers. Run as the tables' owner (the migration URL) after
+    `iop migrate`, and again after migrations that add tables."""
+    settings = get_settings()
+    if settings.is_sqlite:
+        typer.echo("roles do not apply to SQLite: whoever can write the file can change it")
+        raise typer.Exit(2)
+    engine = create_db_engine(settings.model_copy(update={"database_url": settings.migration_url}))
+    try:
+        created = grant_service_role(engine, name, password)
+    finally:
+        engine.dispose()
+    service_url = make_url(settings.migration_url).set(
+        drivername="postgresql", username=name, password=None
+    )
+    typer.echo(f"{'created' if created else 'updated'} role {name}; serve with")
+    typer.echo(f"IOP_DATABASE_URL={service_url.render_as_string()}  (add its password)")
+    typer.echo("and keep IOP_MIGRATION_DATABASE_URL as the owner's URL, for migrations")
 
 
 @orgs.command("create")
@@ -169,7 +240,7 @@ def demo() -> None:
     from app.demo import load_demo
 
     settings = get_settings()
-    upgrade_to_head(settings.database_url)
+    upgrade_to_head(settings.migration_url)
     sessionmaker = create_sessionmaker(create_db_engine(settings))
     database = describe_database(settings.database_url)
     with sessionmaker.begin() as session:

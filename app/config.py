@@ -20,6 +20,12 @@ class Settings(BaseSettings):
     )
 
     database_url: str = Field(DEFAULT_DATABASE_URL, description="SQLAlchemy URL.")
+    migration_database_url: str | None = Field(
+        None,
+        description="Where `iop migrate` and start-up migrations connect: the tables' owner."
+        " Defaults to `database_url`; set it when the service connects as a role that may not"
+        " change the schema (`iop db create-service-role`).",
+    )
     key_secret: SecretStr = Field(
         SecretStr(_DEVELOPMENT_KEY_SECRET),
         description="Server secret of the HMAC-SHA256 that API keys are stored under.",
@@ -72,14 +78,16 @@ class Settings(BaseSettings):
         32, gt=0, le=1000, description="Requests one process works on at once; others queue."
     )
 
-    @field_validator("database_url")
+    @field_validator("database_url", "migration_database_url")
     @classmethod
-    def _supported_database(cls, url: str) -> str:
+    def _supported_database(cls, url: str | None) -> str | None:
+        if url is None:
+            return None
         if url.startswith("postgresql://"):
             # One driver for PostgreSQL: psycopg 3.
             return "postgresql+psycopg://" + url.removeprefix("postgresql://")
         if not url.startswith(("sqlite://", "postgresql+psycopg://")):
-            raise ValueError("IOP_DATABASE_URL must be a sqlite:// or postgresql:// URL")
+            raise ValueError("a database URL must be a sqlite:// or postgresql:// URL")
         return url
 
     @field_validator("rate_limit")
@@ -105,6 +113,11 @@ class Settings(BaseSettings):
     @property
     def webhook_retry_window(self) -> timedelta:
         return timedelta(hours=self.webhook_retry_hours)
+
+    @property
+    def migration_url(self) -> str:
+        """The schema owner's URL: the migration URL when set, else the service's."""
+        return self.migration_database_url or self.database_url
 
     @property
     def is_sqlite(self) -> bool:

@@ -11,7 +11,8 @@ from fastapi import Depends, Request
 from sqlalchemy import ColumnElement, Select, insert, select
 from sqlalchemy.orm import Session
 
-from app.audit.models import AuditEvent
+from app.audit.models import AuditChainHead, AuditEvent
+from app.audit.trail import note_access
 from app.db import OrganizationScoped, SessionDep, SoftDeletable, new_id
 from app.errors import NotFound
 from app.events.models import DomainEventRecord
@@ -19,7 +20,7 @@ from app.events.types import DomainEvent
 from app.security import Permission, Principal, require
 
 ScopedT = TypeVar("ScopedT", bound=OrganizationScoped)
-OwnedT = TypeVar("OwnedT", bound=OrganizationScoped | AuditEvent)
+OwnedT = TypeVar("OwnedT", bound=OrganizationScoped | AuditEvent | AuditChainHead)
 
 
 class AuditAction(StrEnum):
@@ -82,27 +83,27 @@ class Context:
         *,
         patient_id: uuid.UUID | None = None,
     ) -> None:
-        """Record patient-data access in the request's own transaction: no change without its
-        audit event, and no audit event for a change that was rolled back."""
+        """Note patient-data access for the request's audit event, written in the request's
+        own transaction just before it commits (`app.audit.trail`): no change without its
+        event, and no event for a change that was rolled back."""
         ids = [resource_ids] if isinstance(resource_ids, uuid.UUID) else list(resource_ids)
         if not ids:
             return
-        self.session.execute(
-            insert(AuditEvent),
-            [
-                {
-                    "id": new_id(),
-                    "organization_id": self.organization_id,
-                    "occurred_at": self.now,
-                    "api_key_id": self.principal.key_id,
-                    "action": action.value,
-                    "resource_type": resource_type,
-                    "resource_id": str(resource_id),
-                    "patient_id": patient_id
+        note_access(
+            self.session,
+            organization_id=self.organization_id,
+            api_key_id=self.principal.key_id,
+            request_id=self.request_id,
+            occurred_at=self.now,
+            accesses=[
+                (
+                    action.value,
+                    resource_type,
+                    str(resource_id),
+                    patient_id
                     if patient_id is not None
                     else (resource_id if resource_type == "patient" else None),
-                    "request_id": self.request_id,
-                }
+                )
                 for resource_id in ids
             ],
         )

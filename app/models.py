@@ -9,7 +9,7 @@ from app.admissions.models import (
 )
 from app.assignments.models import HomeAssignment
 from app.attendance.models import Alert, AttendanceRecord, AttendanceRevision, DrugScreen
-from app.audit.models import AuditEvent
+from app.audit.models import AuditChainHead, AuditEvent, AuditEventPatient
 from app.case_management.models import CaseTask
 from app.coverages.models import Coverage
 from app.db import Base
@@ -33,7 +33,9 @@ __all__ = [
     "Appointment",
     "AttendanceRecord",
     "AttendanceRevision",
+    "AuditChainHead",
     "AuditEvent",
+    "AuditEventPatient",
     "Base",
     "CaseTask",
     "ConsentRecord",

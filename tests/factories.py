@@ -71,6 +71,19 @@ def make_clinic(app: FastAPI, *, name: str = "Riverbend Recovery") -> Clinic:
     return Clinic(organization_id=organization_id, **clients)
 
 
+def audited(clinic: Clinic, **filters: str) -> list[dict[str, Any]]:
+    """What the audit trail says was touched: the accesses of the events an admin finds with
+    `filters`, oldest event first, keeping those that match the filters themselves (an event
+    names every record of its request)."""
+    page = json_object(clinic.admin.get("/v1/audit-events", params=filters | {"limit": 200}))
+    return [
+        access
+        for event in reversed(page["items"])
+        for access in event["accesses"]
+        if all(access[name] == value for name, value in filters.items() if name in access)
+    ]
+
+
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
 
 

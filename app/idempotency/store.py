@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.access.models import ApiKey
-from app.audit.models import AuditEvent
+from app.audit.trail import note_access, pending_accesses
 from app.db import new_id
 from app.errors import Conflict, DomainError
 from app.idempotency.models import IdempotencyRecord
@@ -152,21 +152,12 @@ def mark_committed(
     """In the change's own transaction: the key is spent exactly when the change commits, with
     the records its audit events name. False when this attempt lost its lock to a retry, which
     then carries the change out."""
-    audited = (
-        [
-            [str(row.organization_id), row.resource_type, row.resource_id, _text(row.patient_id)]
-            for row in session.execute(
-                select(
-                    AuditEvent.organization_id,
-                    AuditEvent.resource_type,
-                    AuditEvent.resource_id,
-                    AuditEvent.patient_id,
-                ).where(AuditEvent.request_id == request_id, AuditEvent.api_key_id == key_id)
-            )
-        ]
-        if request_id is not None
-        else []
-    )
+    audited = [
+        [str(organization_id), resource_type, resource_id, _text(patient_id)]
+        for organization_id, (_action, resource_type, resource_id, patient_id) in pending_accesses(
+            session
+        )
+    ]
     result = session.execute(
         update(IdempotencyRecord)
         .where(
@@ -190,23 +181,22 @@ def audit_replay(
     if not answer.audited:
         return
     with sessions.begin() as session:
-        session.execute(
-            insert(AuditEvent),
-            [
-                {
-                    "id": new_id(),
-                    "organization_id": uuid.UUID(organization_id),
-                    "occurred_at": now,
-                    "api_key_id": key_id,
-                    "action": "read",
-                    "resource_type": resource_type,
-                    "resource_id": resource_id,
-                    "patient_id": uuid.UUID(patient_id) if patient_id else None,
-                    "request_id": request_id,
-                }
-                for organization_id, resource_type, resource_id, patient_id in answer.audited
-            ],
-        )
+        for organization_id, resource_type, resource_id, patient_id in answer.audited:
+            note_access(
+                session,
+                organization_id=uuid.UUID(organization_id),
+                api_key_id=key_id,
+                request_id=request_id,
+                occurred_at=now,
+                accesses=[
+                    (
+                        "read",
+                        resource_type,
+                        resource_id,
+                        uuid.UUID(patient_id) if patient_id else None,
+                    )
+                ],
+            )
 
 
 def _text(value: uuid.UUID | None) -> str | None:

@@ -1,9 +1,5 @@
 """Migrations build the schema the models describe, and round-trip, on SQLite and PostgreSQL."""
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -11,16 +7,6 @@ from sqlalchemy import create_engine, inspect
 
 from app.migrations import alembic_config
 from app.models import Base
-from tests.databases import fresh_postgres_database, reachable_postgres_or_skip
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path}/empty.db"
-        return
-    with fresh_postgres_database(reachable_postgres_or_skip()) as url:
-        yield url
 
 
 def schema_differences(url: str) -> list[object]:

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tests.api.admissions.test_eligibility import assessment as evaluation_body
-from tests.factories import Clinic, if_match, json_object, make_patient
+from tests.factories import Clinic, audited, if_match, json_object, make_patient
 
 
 def assessment(*ratings: int, **overrides: object) -> dict[str, Any]:
@@ -235,10 +235,8 @@ def test_admission_access_is_audited_and_invisible_to_other_clinics(
 ) -> None:
     admission = admit(clinic, patient, program["id"])
     clinic.clinician.get(f"/v1/admissions/{admission['id']}")
-    events = clinic.admin.get(
-        "/v1/audit-events", params={"patient_id": str(patient), "resource_type": "admission"}
-    ).json()["items"]
-    assert sorted(e["action"] for e in events) == ["create", "read"]
+    accesses = audited(clinic, patient_id=str(patient), resource_type="admission")
+    assert sorted(access["action"] for access in accesses) == ["create", "read"]
     assert other_clinic.admin.get(f"/v1/admissions/{admission['id']}").status_code == 404
     assert act(other_clinic, admission, "cancel").status_code == 404
     assert other_clinic.staff.get("/v1/admissions").json()["total"] == 0

@@ -17,7 +17,7 @@ from tests.api.attendance.factories import on, planned_patient
 from tests.api.coverages.test_coverages import add_coverage
 from tests.api.scheduling.factories import Admitted, admit, make_track, plan_body
 from tests.conftest import FixedClock
-from tests.factories import Clinic, client_for, make_key
+from tests.factories import Clinic, audited, client_for, make_key
 
 PAYER = "60054"
 CLINICIAN_TERMS: dict[str, Any] = {
@@ -189,9 +189,7 @@ def test_recording_an_authorization_is_audited_and_leaves_its_event(
         "authorization.recorded",
         event.subject | {"patient_id": str(patient.patient_id)},
     )
-    audit = clinic.admin.get(
-        "/v1/audit-events", params={"patient_id": str(patient.patient_id), "limit": 200}
-    ).json()["items"]
     assert ("create", "prior_authorization", recorded["id"]) in {
-        (a["action"], a["resource_type"], a["resource_id"]) for a in audit
+        (a["action"], a["resource_type"], a["resource_id"])
+        for a in audited(clinic, patient_id=str(patient.patient_id))
     }

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from app.security import Role
 from tests.api.scheduling.factories import Admitted, admit, make_track
 from tests.conftest import FixedClock
-from tests.factories import Clinic, if_match
+from tests.factories import Clinic, audited, if_match
 
 READING = {"kind": "reading", "title": "Chapter 3: triggers", "due_on": "2026-03-09"}
 EXERCISE = {"kind": "exercise", "title": "Craving log", "due_on": "2026-03-06"}
@@ -124,11 +124,9 @@ def test_assignments_are_audited(app: FastAPI, clinic: Clinic) -> None:
     clinic.ehr.get(f"/v1/admissions/{patient.admission_id}/assignments/{assignment['id']}")
     listed(clinic, patient)
 
-    audit = clinic.admin.get("/v1/audit-events", params={"patient_id": str(patient.patient_id)})
+    accesses = audited(clinic, patient_id=str(patient.patient_id))
 
-    actions = [
-        e["action"] for e in audit.json()["items"] if e["resource_type"] == "home_assignment"
-    ]
+    actions = [a["action"] for a in accesses if a["resource_type"] == "home_assignment"]
     assert sorted(actions) == ["create", "list", "read"]
 
 

@@ -14,7 +14,7 @@ from app.security import Role
 from app.webhooks import catalog
 from tests.api.scheduling.factories import Admitted, admit, make_track
 from tests.conftest import FixedClock
-from tests.factories import Clinic, if_match
+from tests.factories import Clinic, audited, if_match
 
 from .test_alerts import open_alerts, sweep
 
@@ -132,13 +132,13 @@ def test_a_screen_is_audited_and_published_by_ids_only(app: FastAPI, clinic: Cli
     screen = record(clinic, patient, POSITIVE)
     clinic.staff.get(f"/v1/admissions/{patient.admission_id}/drug-screens")
 
-    audit = clinic.admin.get("/v1/audit-events", params={"patient_id": str(patient.patient_id)})
+    accesses = audited(clinic, patient_id=str(patient.patient_id))
     with app.state.sessionmaker() as session:
         events = session.scalars(
             select(DomainEventRecord).where(DomainEventRecord.type == "drug_screen.recorded")
         ).all()
 
-    actions = [e["action"] for e in audit.json()["items"] if e["resource_type"] == "drug_screen"]
+    actions = [a["action"] for a in accesses if a["resource_type"] == "drug_screen"]
     assert sorted(actions) == ["create", "list"]
     [event] = events
     assert event.subject == {"drug_screen_id": screen["id"], "admission_id": screen["admission_id"]}

@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 
-from tests.factories import Clinic, make_patient
+from tests.factories import Clinic, audited, make_patient
 
 COMMERCIAL = {
     "payer_type": "commercial",
@@ -69,8 +69,8 @@ def test_coverages_are_audited_and_leave_domain_events(app: FastAPI, clinic: Cli
         headers={"If-Match": '"1"'},
     )
     assert deleted.status_code == 204
-    events = clinic.admin.get("/v1/audit-events", params={"patient_id": str(patient_id)}).json()
-    assert sorted(e["action"] for e in events["items"] if e["resource_type"] == "coverage") == [
+    accesses = audited(clinic, patient_id=str(patient_id), resource_type="coverage")
+    assert sorted(access["action"] for access in accesses) == [
         "create", "delete", "list", "read",
     ]  # fmt: skip
     assert clinic.staff.get(f"/v1/patients/{patient_id}/coverages").json() == []

@@ -8,7 +8,7 @@ from fastapi import FastAPI
 
 from tests.api.coverages.test_coverages import COMMERCIAL, add_coverage
 from tests.api.scheduling.factories import admit, make_track, plan_body
-from tests.factories import Clinic, if_match, make_patient, make_program
+from tests.factories import Clinic, audited, if_match, make_patient, make_program
 
 
 def estimate(clinic: Clinic, **body: Any) -> dict[str, Any]:
@@ -150,8 +150,8 @@ def test_a_saved_estimate_keeps_its_inputs_date_and_coverage_terms(
     assert saved["saved_at"] == "2026-03-02T15:00:00Z"
     assert saved["inputs"]["coverage_id"] == coverage["id"]
     assert saved["coverage"]["benefits"]["coinsurance"]["rate"] == "0.20"
-    events = clinic.admin.get("/v1/audit-events", params={"patient_id": str(patient_id)}).json()
-    assert {"cost_estimate"} <= {e["resource_type"] for e in events["items"]}
+    accesses = audited(clinic, patient_id=str(patient_id))
+    assert {"cost_estimate"} <= {access["resource_type"] for access in accesses}
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import pytest
 from fastapi import FastAPI
 from pypdf import PdfReader
 
-from tests.factories import Clinic, if_match, make_patient, make_program
+from tests.factories import Clinic, audited, if_match, make_patient, make_program
 
 PROVIDER = {
     "name": "Riverbend Recovery",
@@ -137,6 +137,6 @@ def test_good_faith_estimates_are_audited_and_hidden_from_other_clinics(
     assert other_clinic.staff.get(f"/v1/good-faith-estimates/{gfe['id']}").status_code == 404
     assert clinic.payer.get(f"/v1/good-faith-estimates/{gfe['id']}").status_code == 403
     clinic.ehr.get(f"/v1/good-faith-estimates/{gfe['id']}")
-    events = clinic.admin.get("/v1/audit-events", params={"patient_id": gfe["patient_id"]}).json()
-    actions = [e["action"] for e in events["items"] if e["resource_type"] == "good_faith_estimate"]
+    accesses = audited(clinic, patient_id=gfe["patient_id"], resource_type="good_faith_estimate")
+    actions = [access["action"] for access in accesses]
     assert sorted(actions) == ["create", "read"]

@@ -5,7 +5,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from app.fhir.capability import RESOURCES
-from tests.factories import Clinic, make_patient
+from tests.factories import Clinic, audited, make_patient
 
 from .fhir import BASE, fhir, fhir_patient, outcome, push, resources
 
@@ -50,16 +50,16 @@ def test_what_an_ehr_reads_by_fhir_is_in_the_audit_trail(app: FastAPI, clinic: C
     fhir(clinic.ehr.get(f"{BASE}/Patient/{patient_id}"))
     fhir(clinic.ehr.get(f"{BASE}/Appointment", params={"patient": patient_id}))
 
-    events = clinic.admin.get("/v1/audit-events", params={"patient_id": str(patient_id)}).json()
-    assert [(e["action"], e["resource_type"]) for e in events["items"]] == [("read", "patient")]
+    accesses = audited(clinic, patient_id=str(patient_id))
+    assert [(a["action"], a["resource_type"]) for a in accesses] == [("read", "patient")]
 
 
 def test_a_pushed_patient_is_in_the_audit_trail_as_created(clinic: Clinic) -> None:
     created = fhir(push(clinic.ehr, fhir_patient()), 201)
 
-    events = clinic.admin.get("/v1/audit-events", params={"patient_id": created["id"]}).json()
+    accesses = audited(clinic, patient_id=created["id"])
 
-    assert [(e["action"], e["resource_type"]) for e in events["items"]] == [("create", "patient")]
+    assert [(a["action"], a["resource_type"]) for a in accesses] == [("create", "patient")]
 
 
 def test_an_unknown_resource_type_or_method_answers_an_operation_outcome(clinic: Clinic) -> None:

@@ -6,7 +6,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from tests.api.coverages.test_coverages import COMMERCIAL
-from tests.factories import Clinic, if_match, json_object, make_patient
+from tests.factories import Clinic, audited, if_match, json_object, make_patient
 
 from .fhir import BASE, fhir, outcome, resources
 
@@ -177,7 +177,6 @@ def test_coverages_read_by_fhir_are_audited_and_only_for_roles_that_read_coverag
     outcome(clinic.payer.get(f"{BASE}/Coverage/{stored['id']}"), 403)
     outcome(clinic.payer.get(f"{BASE}/Coverage"), 403)
 
-    events = clinic.admin.get("/v1/audit-events", params={"patient_id": str(patient_id)}).json()
-    trail = [(e["action"], e["resource_type"]) for e in events["items"]]
+    trail = [(a["action"], a["resource_type"]) for a in audited(clinic, patient_id=str(patient_id))]
     assert trail.count(("read", "coverage")) == 1
     assert trail.count(("list", "coverage")) == 1

@@ -1,7 +1,6 @@
 """The `iop` command and start-up settings."""
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -15,15 +14,6 @@ from app.cli import cli, describe_database
 from app.config import Settings, get_settings
 from app.main import create_app
 from tests.factories import client_for
-
-
-@pytest.fixture
-def runner(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
-    monkeypatch.setenv("IOP_DATABASE_URL", database_url)
-    monkeypatch.setenv("IOP_KEY_SECRET", "cli-test-secret-0123456789")
-    get_settings.cache_clear()
-    yield CliRunner()
-    get_settings.cache_clear()
 
 
 def last_line(output: str) -> str:

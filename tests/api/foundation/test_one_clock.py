@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from tests.conftest import FixedClock
-from tests.factories import Clinic, if_match
+from tests.factories import Clinic, audited, if_match
 
 PATIENT = {"given_name": "Jordan", "family_name": "Lee", "date_of_birth": "1991-04-12"}
 
@@ -29,9 +29,7 @@ def test_lists_in_creation_order_follow_the_request_clock(
     later = clinic.staff.post("/v1/patients", json=PATIENT | {"given_name": "Later"}).json()
     clock.now -= timedelta(days=1)  # entered afterwards, dated earlier
     earlier = clinic.staff.post("/v1/patients", json=PATIENT | {"given_name": "Earlier"}).json()
-    audit = clinic.admin.get(
-        "/v1/audit-events", params={"resource_type": "patient", "action": "create"}
-    ).json()["items"]
-    # Newest first, by the clock of the requests that made them.
-    assert [event["resource_id"] for event in audit] == [later["id"], earlier["id"]]
+    audit = audited(clinic, resource_type="patient", action="create")  # oldest event first
+    # By the clock of the requests that made them, not the order they were made in.
+    assert [access["resource_id"] for access in audit] == [earlier["id"], later["id"]]
     assert earlier["created_at"] < later["created_at"]

@@ -24,7 +24,7 @@ from tests.api.groups.factories import (
     post_group,
 )
 from tests.conftest import FixedClock, uses_postgres
-from tests.factories import Clinic, if_match, make_admission, make_patient, make_program
+from tests.factories import Clinic, audited, if_match, make_admission, make_patient, make_program
 
 WOMEN = [{"attribute": "sex", "operator": "in", "value": ["female"]}]
 ADOLESCENTS = [{"attribute": "age", "operator": "between", "value": [13, 17]}]
@@ -286,11 +286,8 @@ def test_membership_reads_and_changes_are_audited(
     leave(clinic.staff, group, member)
 
     def actions(patient_id: uuid.UUID) -> list[str]:
-        page = clinic.admin.get(
-            "/v1/audit-events",
-            params={"patient_id": str(patient_id), "resource_type": "group_membership"},
-        ).json()
-        return sorted(event["action"] for event in page["items"])
+        accesses = audited(clinic, patient_id=str(patient_id), resource_type="group_membership")
+        return sorted(access["action"] for access in accesses)
 
     assert actions(member) == ["create", "list", "transition"]
     assert actions(waiting) == ["create", "list", "transition"]
@@ -472,11 +469,8 @@ def test_a_waiting_patient_leaves_the_waitlist_before_the_record_is_deleted(
 
 
 def group_membership_actions(clinic: Clinic, patient_id: uuid.UUID) -> list[str]:
-    page = clinic.admin.get(
-        "/v1/audit-events",
-        params={"patient_id": str(patient_id), "resource_type": "group_membership"},
-    ).json()
-    return sorted(event["action"] for event in page["items"])
+    accesses = audited(clinic, patient_id=str(patient_id), resource_type="group_membership")
+    return sorted(access["action"] for access in accesses)
 
 
 def test_judging_a_waitlisted_patient_for_a_freed_seat_is_an_audited_read(

@@ -6,7 +6,7 @@ import pytest
 from fastapi import FastAPI
 
 from tests.api.groups.factories import make_group
-from tests.factories import Clinic, make_patient, make_program
+from tests.factories import Clinic, audited, make_patient, make_program
 
 WOMEN = [{"attribute": "sex", "operator": "in", "value": ["female"]}]
 
@@ -122,8 +122,8 @@ def test_sizing_reads_patient_records_only_of_the_organization_and_audits_them(
     assert response.status_code == 404
     patient = make_patient(app, clinic)
     assert plan(clinic, program, patients=[{"patient_id": str(patient)}]).status_code == 200
-    events = clinic.admin.get("/v1/audit-events", params={"patient_id": str(patient)}).json()
-    assert [(e["action"], e["resource_type"]) for e in events["items"]] == [("read", "patient")]
+    accesses = audited(clinic, patient_id=str(patient))
+    assert [(a["action"], a["resource_type"]) for a in accesses] == [("read", "patient")]
 
 
 def test_patients_or_counts_but_not_both(clinic: Clinic, program: dict[str, Any]) -> None:

@@ -13,9 +13,7 @@ from app.db import create_db_engine, create_sessionmaker
 from app.inquiries import service as inquiries_service
 from app.inquiries.schemas import InsuranceInquiryCreate
 from app.security import Principal, Role
-from tests.api.foundation.test_cli_and_settings import last_line, runner
-
-__all__ = ["runner"]
+from tests.api.foundation.test_cli_and_settings import last_line
 
 FORM = InsuranceInquiryCreate(
     given_name="Jordan", family_name="Whitaker", date_of_birth=date(1988, 11, 2),

@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import FixedClock
-from tests.factories import Clinic, if_match, json_object
+from tests.factories import Clinic, audited, if_match, json_object
 
 MRN = "urn:oid:2.16.840.1.113883.19.5.99999.1"
 
@@ -27,8 +27,7 @@ def register(client: TestClient, **overrides: object) -> dict[str, Any]:
 
 
 def audit_actions(clinic: Clinic, patient_id: str) -> list[str]:
-    events = clinic.admin.get("/v1/audit-events", params={"patient_id": patient_id}).json()
-    return sorted(event["action"] for event in events["items"])
+    return sorted(access["action"] for access in audited(clinic, patient_id=patient_id))
 
 
 def test_a_registered_patient_reads_back_with_identifiers_and_an_etag(clinic: Clinic) -> None:

@@ -12,13 +12,14 @@ from .factories import admit, make_track, plan_body
 
 def schedule_reads(app: FastAPI, patient_id: object) -> list[tuple[str, str, str]]:
     with app.state.sessionmaker() as session:
-        events = session.scalars(
-            select(AuditEvent).where(
-                AuditEvent.patient_id == patient_id,
-                AuditEvent.resource_type == "patient_schedule",
-            )
-        )
-        return [(e.action, e.resource_type, e.resource_id) for e in events]
+        events = session.scalars(select(AuditEvent).order_by(AuditEvent.sequence))
+        return [
+            (access["action"], access["resource_type"], access["resource_id"])
+            for event in events
+            for access in event.accesses
+            if access["patient_id"] == str(patient_id)
+            and access["resource_type"] == "patient_schedule"
+        ]
 
 
 def test_a_deleted_patients_appointments_and_calendar_are_not_found(

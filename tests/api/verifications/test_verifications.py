@@ -7,7 +7,7 @@ from fastapi import FastAPI
 
 from app.security import Role
 from tests.api.coverages.test_coverages import add_coverage
-from tests.factories import Clinic, client_for, make_key, make_patient, make_program
+from tests.factories import Clinic, audited, client_for, make_key, make_patient, make_program
 
 PAYER = "60054"
 
@@ -158,10 +158,10 @@ def test_every_access_to_a_verification_is_audited(
     partner.get(url)
     partner.get(f"{url}/x12-270")
     clinic.staff.get(f"/v1/patients/{verification['patient_id']}/insurance-verifications")
-    events = clinic.admin.get(
-        "/v1/audit-events", params={"patient_id": verification["patient_id"], "limit": 200}
-    ).json()["items"]
-    actions = sorted(e["action"] for e in events if e["resource_type"] == "insurance_verification")
+    accesses = audited(
+        clinic, patient_id=verification["patient_id"], resource_type="insurance_verification"
+    )
+    actions = sorted(access["action"] for access in accesses)
     assert actions == ["create", "list", "list", "read", "read"]
 
 
