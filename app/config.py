@@ -37,6 +37,13 @@ class Settings(BaseSettings):
     )
     problem_base_uri: str = "https://iop.example/problems/"
     db_pool_size: int = Field(10, gt=0)
+    key_cache_seconds: float = Field(
+        5.0,
+        ge=0,
+        le=60,
+        description="How long a process trusts an API key it looked up (0: never). A revoked"
+        " key stops working at once in the process that revoked it, within this time elsewhere.",
+    )
     webhook_worker: Literal["auto", "in_process", "off"] = Field(
         "auto",
         description="`auto`: the server delivers webhooks itself on SQLite; with PostgreSQL,"
