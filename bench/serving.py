@@ -35,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from dataset import MONTH, create_clinic, load
+from enrollment import CLIENTS, SEATS, Rush, rush
 
 from app.config import Settings
 from app.migrations import upgrade_to_head
@@ -308,6 +309,20 @@ def bench_database(
             return rows
 
 
+def bench_enrollment() -> Rush:
+    """64 clients enrolling at once, against four worker processes on PostgreSQL."""
+    with tempfile.TemporaryDirectory() as folder, fresh_database("postgresql", Path(folder)) as url:
+        upgrade_to_head(url)
+        settings = Settings(database_url=url, key_secret=SECRET, log_level="WARNING")
+        organization_id, key = create_clinic(settings)
+        env = {
+            "IOP_DATABASE_URL": url, "IOP_KEY_SECRET": SECRET, "IOP_LOG_LEVEL": "WARNING",
+            "IOP_RATE_LIMIT": "1000000000/minute", "IOP_DB_POOL_SIZE": "5",
+        }  # fmt: skip
+        with server("app.main:create_app", env, "--factory", "--workers", "4") as app_url:
+            return rush(app_url, key, url, organization_id)
+
+
 def machine() -> str:
     model = "unknown CPU"
     cpuinfo = Path("/proc/cpuinfo")
@@ -319,6 +334,18 @@ def machine() -> str:
     return (
         f"{platform.system()} {platform.release()}, {model}, {os.cpu_count()} CPUs visible,"
         f" Python {platform.python_version()}"
+    )
+
+
+def report_rush(found: Rush) -> str:
+    answers = ", ".join(f"{count} × {status}" for status, count in sorted(found.statuses.items()))
+    verdict = "never overfilled" if found.largest_group <= SEATS else "**OVERFILLED**"
+    return (
+        f"\n## Enrollment rush (PostgreSQL, 4 worker processes, {CLIENTS} clients)\n\n"
+        f"{found.requests} enrollment requests into 8 groups of {SEATS} seats, half of them ready"
+        f" to wait: {found.per_second:.0f} requests per second ({found.seconds:.1f} s);"
+        f" answers {answers}; the fullest group holds {found.largest_group} members:"
+        f" {verdict}.\n"
     )
 
 
@@ -378,6 +405,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0, help="per target and round")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--no-enrollment", action="store_true", help="skip the enrollment rush")
     parser.add_argument("--output", type=Path, default=None, help="Markdown file to write")
     args = parser.parse_args()
     if args.quick:
@@ -390,6 +418,12 @@ def main() -> None:
             for size in (int(s) for s in args.sizes.split(",")):
                 rows += bench_database(database, size, args, base_url)
     markdown = report(rows, args)
+    if "postgresql" in args.databases.split(",") and not args.no_enrollment:
+        found = bench_enrollment()
+        markdown += report_rush(found)
+        if found.largest_group > SEATS or set(found.statuses) - {201, 202, 409}:
+            print(markdown)
+            raise SystemExit("the enrollment rush overfilled a group or failed")
     print(markdown)
     if args.output is not None:
         args.output.write_text(markdown)
