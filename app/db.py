@@ -3,6 +3,7 @@
 import sqlite3
 import threading
 import uuid
+from collections import deque
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -150,7 +151,7 @@ def _configure_sqlite(engine: Engine) -> None:
     # throughput fell below one client's. Writers of this process queue on a lock of their own
     # instead, handed over the moment the holder's connection returns to the pool; SQLite's
     # busy timeout still orders this process against others.
-    writer = threading.Lock()
+    writer = FifoLock()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
@@ -183,6 +184,42 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 SQLITE_BUSY_SECONDS = 30
+
+
+class FifoLock:
+    """A lock handed to its waiters in the order they came. `threading.Lock` lets a thread
+    that asks just as it is released take it before those waiting, and under a steady stream
+    of requests a background writer (the webhook worker) waited out its timeout."""
+
+    def __init__(self) -> None:
+        self._mutex = threading.Lock()
+        self._waiters: deque[threading.Lock] = deque()
+        self._held = False
+
+    def acquire(self, timeout: float) -> bool:
+        with self._mutex:
+            if not self._held:
+                self._held = True
+                return True
+            waiter = threading.Lock()
+            waiter.acquire()
+            self._waiters.append(waiter)
+        if waiter.acquire(timeout=timeout):
+            return True  # handed over by `release`
+        with self._mutex:
+            if waiter in self._waiters:
+                self._waiters.remove(waiter)
+                return False
+        return True  # handed over just as the wait timed out
+
+    def release(self) -> None:
+        with self._mutex:
+            if self._waiters:
+                self._waiters.popleft().release()  # still held: now by that waiter
+            else:
+                self._held = False
+
+
 _HOLDS_WRITER = "iop_holds_writer_lock"
 
 

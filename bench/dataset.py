@@ -117,8 +117,7 @@ def load(
             if engine.dialect.name == "postgresql":
                 _copy(connection, table, rows)
             else:
-                for batch in _batches(rows, 20_000):
-                    connection.execute(table.insert(), batch)
+                _executemany(connection, table, rows)
         if engine.dialect.name == "postgresql":
             connection.exec_driver_sql("ANALYZE")
     engine.dispose()
@@ -135,12 +134,30 @@ def _copy(connection: Any, table: Table, rows: list[dict[str, Any]]) -> None:
             copy.write_row([json.dumps(row[c]) if c in json_columns else row[c] for c in columns])
 
 
+def _executemany(connection: Any, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Straight to the driver in the form SQLAlchemy stores on SQLite (hex UUIDs, naive UTC
+    text timestamps, JSON text): its per-value processing took minutes for a million rows."""
+    columns = list(rows[0])
+    names = ", ".join(f'"{name}"' for name in columns)
+    marks = ", ".join("?" for _ in columns)
+    cursor = connection.connection.driver_connection.cursor()
+    statement = f"INSERT INTO {table.name} ({names}) VALUES ({marks})"
+    cursor.executemany(statement, ([_sqlite(row[c]) for c in columns] for row in rows))
+
+
+def _sqlite(value: Any) -> Any:
+    if isinstance(value, uuid.UUID):
+        return value.hex
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list | dict):
+        return json.dumps(value)
+    return value
+
+
 def _days(first: date, last: date) -> Iterator[date]:
     while first <= last:
         yield first
         first += timedelta(days=1)
-
-
-def _batches(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
-    for start in range(0, len(rows), size):
-        yield rows[start : start + size]
