@@ -130,8 +130,12 @@ async def _enroll(
             while queue:
                 group_id, patient_id, waitlist = queue.pop()
                 body = {"patient_id": str(patient_id), "waitlist_if_full": waitlist}
-                answer = await client.post(f"/v1/groups/{group_id}/members", json=body)
-                statuses[answer.status_code] = statuses.get(answer.status_code, 0) + 1
+                try:
+                    answer = await client.post(f"/v1/groups/{group_id}/members", json=body)
+                    status = answer.status_code
+                except httpx.TransportError:
+                    status = 0  # the connection dropped: no answer at all
+                statuses[status] = statuses.get(status, 0) + 1
 
         started = time.perf_counter()
         await asyncio.gather(*(one_client() for _ in range(CLIENTS)))

@@ -338,7 +338,10 @@ def machine() -> str:
 
 
 def report_rush(found: Rush) -> str:
-    answers = ", ".join(f"{count} × {status}" for status, count in sorted(found.statuses.items()))
+    answers = ", ".join(
+        f"{count} × {status or 'dropped connection'}"
+        for status, count in sorted(found.statuses.items())
+    )
     verdict = "never overfilled" if found.largest_group <= SEATS else "**OVERFILLED**"
     return (
         f"\n## Enrollment rush (PostgreSQL, 4 worker processes, {CLIENTS} clients)\n\n"
@@ -418,15 +421,16 @@ def main() -> None:
             for size in (int(s) for s in args.sizes.split(",")):
                 rows += bench_database(database, size, args, base_url)
     markdown = report(rows, args)
-    if "postgresql" in args.databases.split(",") and not args.no_enrollment:
-        found = bench_enrollment()
-        markdown += report_rush(found)
-        if found.largest_group > SEATS or set(found.statuses) - {201, 202, 409}:
-            print(markdown)
-            raise SystemExit("the enrollment rush overfilled a group or failed")
-    print(markdown)
+    print(markdown, flush=True)
     if args.output is not None:
         args.output.write_text(markdown)
+    if "postgresql" in args.databases.split(",") and not args.no_enrollment:
+        found = bench_enrollment()
+        print(report_rush(found))
+        if args.output is not None:
+            args.output.write_text(markdown + report_rush(found))
+        if found.largest_group > SEATS or set(found.statuses) - {201, 202, 409}:
+            raise SystemExit("the enrollment rush overfilled a group or failed")
     failures = sum(row.failures for row in rows)
     if failures:
         raise SystemExit(f"{failures} requests did not answer 2xx")
