@@ -52,6 +52,13 @@ class Settings(BaseSettings):
         description="How long a request holds its `Idempotency-Key` before a retry may take it"
         " over (a server that died mid-request); longer than any request takes.",
     )
+    key_cache_seconds: float = Field(
+        5.0,
+        ge=0,
+        le=60,
+        description="How long a process trusts an API key it looked up (0: never). A revoked"
+        " key stops working at once in the process that revoked it, within this time elsewhere.",
+    )
     webhook_worker: Literal["auto", "in_process", "off"] = Field(
         "auto",
         description="`auto`: the server delivers webhooks itself on SQLite; with PostgreSQL,"

@@ -1,7 +1,7 @@
 """What a service needs to know about the request it serves, without any HTTP types."""
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -13,11 +13,17 @@ from sqlalchemy.orm import Session
 
 from app.audit.models import AuditChainHead, AuditEvent
 from app.audit.trail import note_access
-from app.db import OrganizationScoped, SessionDep, SoftDeletable, new_id
+from app.db import OrganizationScoped, SoftDeletable, new_id, request_session
 from app.errors import NotFound
 from app.events.models import DomainEventRecord
 from app.events.types import DomainEvent
-from app.security import Permission, Principal, require
+from app.security import (
+    BearerCredentials,
+    Permission,
+    Principal,
+    authenticate_in_loop,
+    refuse_unless_granted,
+)
 
 ScopedT = TypeVar("ScopedT", bound=OrganizationScoped)
 OwnedT = TypeVar("OwnedT", bound=OrganizationScoped | AuditEvent | AuditChainHead)
@@ -129,16 +135,21 @@ class Context:
 
 
 def context_with(permission: Permission) -> Any:
-    """Dependency: authenticate, check `permission`, and hand the service its context."""
+    """Dependency: authenticate, check `permission`, and hand the service its context.
 
-    def build(
-        request: Request, session: SessionDep, principal: Principal = require(permission)
-    ) -> Context:
-        return Context(
-            session=session,
-            principal=principal,
-            request_id=getattr(request.state, "request_id", None),
-            now=request.app.state.clock(),
-        )
+    One dependency on the event loop for the whole request (`app.db.request_session`): a
+    known key is checked without a query, and only work that waits on the database goes to
+    the thread pool (a lookup, the commit), instead of a thread per step."""
 
-    return Depends(build)
+    async def build(request: Request, credentials: BearerCredentials) -> AsyncIterator[Context]:
+        async with request_session(request) as session:
+            principal = await authenticate_in_loop(request, session, credentials)
+            refuse_unless_granted(principal, permission)
+            yield Context(
+                session=session,
+                principal=principal,
+                request_id=getattr(request.state, "request_id", None),
+                now=request.app.state.clock(),
+            )
+
+    return Depends(build, scope="function")

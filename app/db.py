@@ -1,11 +1,17 @@
 """Engine, the request-scoped session, and the declarative base every table derives from."""
 
+import sqlite3
+import threading
 import uuid
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
+import anyio
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import DateTime, Engine, ForeignKey, MetaData, Uuid, create_engine, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapped_column
@@ -112,11 +118,21 @@ def _stamp_with_request_clock(session: Session, _context: Any, _instances: Any) 
 def create_db_engine(settings: Settings) -> Engine:
     if settings.is_sqlite:
         engine = create_engine(
-            settings.database_url, connect_args={"check_same_thread": False, "timeout": 30}
+            settings.database_url,
+            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_SECONDS},
         )
         _configure_sqlite(engine)
         return engine
-    return create_engine(settings.database_url, pool_size=settings.db_pool_size, pool_pre_ping=True)
+    # No ping before each checkout (a second round trip per request): a connection the server
+    # dropped fails its first statement instead, which invalidates the pool and answers 503
+    # `database-unavailable` (app.errors), and the next request connects afresh. Recycling
+    # keeps connections younger than any idle timeout between us and the server.
+    return create_engine(
+        settings.database_url, pool_size=settings.db_pool_size, pool_recycle=POOL_RECYCLE_SECONDS
+    )
+
+
+POOL_RECYCLE_SECONDS = 1800
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -127,19 +143,115 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
         cursor.close()
+
+    # SQLite has one writer at a time, and a connection waiting for the lock polls for it
+    # with sleeps of up to 100 ms: with 8 requests at once the lock sat idle between them and
+    # throughput fell below one client's. Writers of this process queue on a lock of their own
+    # instead, handed over the moment the holder's connection returns to the pool; SQLite's
+    # busy timeout still orders this process against others.
+    writer = FifoLock()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         # Nearly every request writes (at least its audit event), so take the write lock up
         # front: a deferred transaction that upgrades from read to write fails with
-        # SQLITE_BUSY instead of waiting, and capacity checks would race.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # SQLITE_BUSY instead of waiting, and capacity checks would race. A transaction that
+        # never runs a statement (a stateless evaluation, a cached key) never begins.
+        if not connection.info.get(_HOLDS_WRITER):
+            if not writer.acquire(timeout=SQLITE_BUSY_SECONDS):
+                raise sqlite3.OperationalError("database is locked")
+            connection.info[_HOLDS_WRITER] = True
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            _release(connection.info)
+            raise
+
+    def _release(info: dict[str, Any]) -> None:
+        if info.pop(_HOLDS_WRITER, False):
+            writer.release()
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        # After the commit or rollback (the pool's reset), whichever thread returns it.
+        _release(record.info)
+
+    @event.listens_for(engine, "close")
+    def _on_close(_dbapi_connection: Any, record: Any) -> None:
+        _release(record.info)
+
+
+SQLITE_BUSY_SECONDS = 30
+
+
+class FifoLock:
+    """A lock handed to its waiters in the order they came. `threading.Lock` lets a thread
+    that asks just as it is released take it before those waiting, and under a steady stream
+    of requests a background writer (the webhook worker) waited out its timeout."""
+
+    def __init__(self) -> None:
+        self._mutex = threading.Lock()
+        self._waiters: deque[threading.Lock] = deque()
+        self._held = False
+
+    def acquire(self, timeout: float) -> bool:
+        with self._mutex:
+            if not self._held:
+                self._held = True
+                return True
+            waiter = threading.Lock()
+            waiter.acquire()
+            self._waiters.append(waiter)
+        if waiter.acquire(timeout=timeout):
+            return True  # handed over by `release`
+        with self._mutex:
+            if waiter in self._waiters:
+                self._waiters.remove(waiter)
+                return False
+        return True  # handed over just as the wait timed out
+
+    def release(self) -> None:
+        with self._mutex:
+            if self._waiters:
+                self._waiters.popleft().release()  # still held: now by that waiter
+            else:
+                self._held = False
+
+
+_HOLDS_WRITER = "iop_holds_writer_lock"
 
 
 def create_sessionmaker(engine: Engine) -> make_sessionmaker[Session]:
     return make_sessionmaker(engine, expire_on_commit=False, autoflush=True)
+
+
+@asynccontextmanager
+async def request_session(request: Request) -> AsyncIterator[Session]:
+    """`get_session` for a dependency that runs on the event loop: the session's statements
+    run where its caller runs them, and the commit or rollback goes to the thread pool only
+    if a transaction began (a stateless evaluation never touches the database)."""
+    session = request.app.state.sessionmaker()
+    try:
+        yield session
+        if session.in_transaction():
+            await run_in_threadpool(session.commit)
+    except BaseException:
+        # Shielded: a client that hangs up must not leave the transaction (or SQLite's write
+        # lock) open.
+        with anyio.CancelScope(shield=True):
+            await run_in_threadpool(_roll_back_and_close, session)
+        raise
+    else:
+        session.close()
+
+
+def _roll_back_and_close(session: Session) -> None:
+    try:
+        session.rollback()
+    finally:
+        session.close()
 
 
 def get_session(request: Request) -> Iterator[Session]:

@@ -45,6 +45,7 @@ from app.programs.router import rooms_router, staff_router
 from app.programs.router import router as programs_router
 from app.ratelimit import Rate, RateLimiter
 from app.scheduling.router import appointments_router, plans_router
+from app.security import KeyCache
 from app.verifications.router import router as verifications_router
 from app.webhooks.router import router as webhooks_router
 from app.webhooks.worker import start_in_process
@@ -118,7 +119,7 @@ DOCS_ASSETS = "/docs/assets"
 SWAGGER_OAUTH2_REDIRECT = "/docs/oauth2-redirect"
 
 
-def refuse_nul_in_query(request: Request) -> None:
+async def refuse_nul_in_query(request: Request) -> None:
     """No query parameter holds the NUL character, as no string of a body does (app.schemas):
     PostgreSQL text cannot store it, so it is a 422 before any route reads it."""
     errors = [
@@ -158,6 +159,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     app.state.clock = clock
     app.state.engine = create_db_engine(settings)
     app.state.sessionmaker = create_sessionmaker(app.state.engine)
+    app.state.key_cache = KeyCache(settings.key_cache_seconds)
     app.state.rate_limiter = RateLimiter(
         Rate.parse(settings.rate_limit), settings.rate_limit_storage_url
     )

@@ -16,13 +16,22 @@ RowT = TypeVar("RowT")
 class PageParams:
     limit: int
     offset: int
+    count_total: bool = True
 
 
-def page_params(
+async def page_params(
     limit: Annotated[int, Query(ge=1, le=200, description="Items per page.")] = 50,
     offset: Annotated[int, Query(ge=0, le=INT32_MAX, description="Items to skip.")] = 0,
+    total: Annotated[
+        bool,
+        Query(
+            description="Count every match into `total` (the default). `false` skips the count,"
+            " which on a large list costs more than the page itself, and answers `total: null`:"
+            " the last page is then the first with fewer than `limit` items."
+        ),
+    ] = True,
 ) -> PageParams:
-    return PageParams(limit=limit, offset=offset)
+    return PageParams(limit=limit, offset=offset, count_total=total)
 
 
 PageDep = Annotated[PageParams, Depends(page_params)]
@@ -31,11 +40,19 @@ PageDep = Annotated[PageParams, Depends(page_params)]
 def fetch_page(
     session: Session, statement: Select[RowT], params: PageParams
 ) -> tuple[list[RowT], int]:
-    """One page of `statement` (which must be ordered) and the total count of its rows."""
+    """One page of `statement` (which must be ordered) and the total count of its rows.
+
+    The count is a second query over every match, so it runs only when the page cannot tell:
+    a page shorter than `limit` ends the list. Without `count_total` it never runs, and the
+    number answered is only what the page shows (`page_body` answers null for it)."""
+    rows = list(session.scalars(statement.limit(params.limit).offset(params.offset)).all())
+    seen = params.offset + len(rows)
+    if not params.count_total or (len(rows) < params.limit and (rows or params.offset == 0)):
+        return rows, seen
     total = session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
-    rows = session.scalars(statement.limit(params.limit).offset(params.offset)).all()
-    return list(rows), int(total or 0)
+    return rows, int(total or 0)
 
 
 def page_body(items: list[Any], total: int, params: PageParams) -> dict[str, Any]:
-    return {"items": items, "total": total, "limit": params.limit, "offset": params.offset}
+    counted = total if params.count_total else None
+    return {"items": items, "total": counted, "limit": params.limit, "offset": params.offset}

@@ -258,6 +258,9 @@ class Page(Schema, Generic[ItemT]):
     """One page of a list: `items`, the `total` that match, and the window asked for."""
 
     items: list[ItemT]
-    total: int = Field(description="How many items match the filters, over all pages.")
+    total: int | None = Field(
+        description="How many items match the filters, over all pages; null when the request"
+        " asked not to count them (`total=false`)."
+    )
     limit: int
     offset: int

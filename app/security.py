@@ -3,15 +3,19 @@
 import hashlib
 import hmac
 import secrets
+import threading
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.access.models import ApiKey
 from app.db import SessionDep
@@ -115,28 +119,94 @@ def hash_api_key(key: str, secret: str) -> str:
 
 
 _bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer iop_…`")
+BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
-def authenticate(
-    request: Request,
-    session: SessionDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Principal:
+@dataclass(frozen=True)
+class _KnownKey:
+    principal: Principal
+    expires_at: datetime | None
+    looked_up_at: float  # time.monotonic()
+
+
+class KeyCache:
+    """The keys this process looked up in the last `seconds`, by hash: a request with a known
+    key needs no query to authenticate. Revoking a key forgets it here at once; other
+    processes stop accepting it within `seconds`. Unknown and revoked keys are never kept."""
+
+    def __init__(self, seconds: float, capacity: int = 10_000) -> None:
+        self.seconds, self.capacity = seconds, capacity
+        self._keys: dict[str, _KnownKey] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key_hash: str) -> _KnownKey | None:
+        known = self._keys.get(key_hash)
+        if known is None or time.monotonic() - known.looked_up_at >= self.seconds:
+            return None
+        return known
+
+    def put(self, key_hash: str, principal: Principal, expires_at: datetime | None) -> None:
+        if self.seconds <= 0:
+            return
+        with self._lock:
+            if len(self._keys) >= self.capacity:
+                self._keys.clear()
+            self._keys[key_hash] = _KnownKey(principal, expires_at, time.monotonic())
+
+    def forget(self, key_id: uuid.UUID) -> None:
+        with self._lock:
+            for key_hash, known in list(self._keys.items()):
+                if known.principal.key_id == key_id:
+                    del self._keys[key_hash]
+
+
+def _key_hash(request: Request, credentials: HTTPAuthorizationCredentials | None) -> str:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("Send an API key as `Authorization: Bearer <key>`.")
     secret = request.app.state.settings.key_secret.get_secret_value()
-    key = session.scalar(
-        select(ApiKey).where(ApiKey.key_hash == hash_api_key(credentials.credentials, secret))
-    )
+    return hash_api_key(credentials.credentials, secret)
+
+
+def _look_up(request: Request, session: Session, key_hash: str) -> _KnownKey:
+    key = session.scalar(select(ApiKey).where(ApiKey.key_hash == key_hash))
     if key is None or key.revoked_at is not None:
         raise Unauthorized("The API key is unknown or revoked.")
-    now = request.app.state.clock()
-    if key.expires_at is not None and key.expires_at <= now:
-        raise Unauthorized("The API key has expired.")
     principal = Principal(key.id, key.organization_id, Role(key.role), key.payer_id)
+    request.app.state.key_cache.put(key_hash, principal, key.expires_at)
+    return _KnownKey(principal, key.expires_at, time.monotonic())
+
+
+def _admit(request: Request, known: _KnownKey) -> Principal:
+    """The key's expiry against the request clock, then its rate limit."""
+    now = request.app.state.clock()
+    if known.expires_at is not None and known.expires_at <= now:
+        raise Unauthorized("The API key has expired.")
+    principal = known.principal
     _enforce_rate_limit(request, principal, now)
     request.state.principal = principal
     return principal
+
+
+def authenticate(
+    request: Request, session: SessionDep, credentials: BearerCredentials
+) -> Principal:
+    key_hash = _key_hash(request, credentials)
+    known = request.app.state.key_cache.get(key_hash) or _look_up(request, session, key_hash)
+    return _admit(request, known)
+
+
+async def authenticate_in_loop(
+    request: Request, session: Session, credentials: HTTPAuthorizationCredentials | None
+) -> Principal:
+    """`authenticate` without a thread of its own when the key is known: only a lookup in the
+    database (and a rate limit counted in Redis) goes to the thread pool."""
+    key_hash = _key_hash(request, credentials)
+    known = request.app.state.key_cache.get(key_hash)
+    if known is None:
+        known = await run_in_threadpool(_look_up, request, session, key_hash)
+    if request.app.state.rate_limiter.is_configured_shared():
+        return await run_in_threadpool(_admit, request, known)
+    return _admit(request, known)
 
 
 def _enforce_rate_limit(request: Request, principal: Principal, now: datetime) -> None:
@@ -149,12 +219,6 @@ def _enforce_rate_limit(request: Request, principal: Principal, now: datetime) -
 PrincipalDep = Annotated[Principal, Depends(authenticate)]
 
 
-def require(permission: Permission) -> Any:
-    """A dependency that admits only principals whose role grants `permission`."""
-
-    def check(principal: PrincipalDep) -> Principal:
-        if not principal.can(permission):
-            raise Forbidden(f"The {principal.role} role may not do this ({permission}).")
-        return principal
-
-    return Depends(check)
+def refuse_unless_granted(principal: Principal, permission: Permission) -> None:
+    if not principal.can(permission):
+        raise Forbidden(f"The {principal.role} role may not do this ({permission}).")

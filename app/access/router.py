@@ -43,5 +43,8 @@ def list_api_keys(ctx: KeyAdmin, page: PageDep) -> Page[ApiKeyRead]:
     summary="Revoke an API key; it stops working at once",
     responses=problem_responses(404),
 )
-def revoke_api_key(key_id: uuid.UUID, ctx: KeyAdmin) -> ApiKeyRead:
-    return service.revoke_key(ctx, key_id)
+def revoke_api_key(key_id: uuid.UUID, ctx: KeyAdmin, request: Request) -> ApiKeyRead:
+    revoked = service.revoke_key(ctx, key_id)
+    # This process stops accepting it now; the others within `key_cache_seconds`.
+    request.app.state.key_cache.forget(key_id)
+    return revoked

@@ -2,6 +2,7 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Response, status
+from fastapi.concurrency import run_in_threadpool
 
 from app.admissions import authorizations, examples, service
 from app.admissions.schemas import (
@@ -128,11 +129,14 @@ INTO_TREATMENT_ERRORS = problem_responses(
         ),
     },
 )
-def evaluate_eligibility(
+async def evaluate_eligibility(
     body: Annotated[EvaluationRequest, Body(openapi_examples=examples.request_examples())],
     ctx: Evaluator,
 ) -> Evaluation:
-    return service.evaluate(ctx, body)
+    if body.program_id is None:
+        # Pure computation on the domain defaults: answered on the event loop, no thread.
+        return service.evaluate(ctx, body)
+    return await run_in_threadpool(service.evaluate, ctx, body)
 
 
 @router.post(

@@ -13,7 +13,15 @@ from app.db import OrganizationScoped, SoftDeletable
 class Patient(OrganizationScoped, SoftDeletable):
     __tablename__ = "patient"
     __table_args__ = (
-        Index("ix_patient_organization_id_family_name", "organization_id", "family_name_folded"),
+        # The list's order, whole: a page is the first rows of the index (and a name search
+        # stops at its page's last match), however many patients the organization has.
+        Index(
+            "ix_patient_organization_id_name_order",
+            "organization_id",
+            "family_name_folded",
+            "given_name_folded",
+            "id",
+        ),
     )
 
     given_name: Mapped[str] = mapped_column(String(100))

@@ -72,6 +72,9 @@ class Appointment(OrganizationScoped):
     __table_args__ = (
         Index("ix_appointment_organization_id_local_date", "organization_id", "local_date"),
         Index("ix_appointment_patient_id_starts_at", "patient_id", "starts_at"),
+        # A patient's dates (a month of their appointments): without it the organization's
+        # appointments of those dates were read, every patient's.
+        Index("ix_appointment_patient_id_local_date", "patient_id", "local_date"),
         Index("ix_appointment_admission_id_starts_at", "admission_id", "starts_at"),
         Index("ix_appointment_staff_id_starts_at", "staff_id", "starts_at"),
         Index("ix_appointment_room_id_starts_at", "room_id", "starts_at"),

@@ -1,5 +1,6 @@
 """API keys: 401 without a valid key, 403 when the role may not act, 404 across clinics."""
 
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -9,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from app.access.models import ApiKey
-from app.security import Role
+from app.security import KeyCache, Role
 from tests.conftest import FixedClock
 from tests.factories import Clinic, client_for, make_key
 
@@ -95,3 +96,25 @@ def test_a_key_never_reaches_another_organizations_keys(
 )
 def test_payer_keys_and_only_payer_keys_name_a_payer(clinic: Clinic, body: dict[str, Any]) -> None:
     assert clinic.admin.post("/v1/api-keys", json=body).status_code == 422
+
+
+def test_a_key_revoked_by_another_process_stops_working_within_the_cache_time(
+    clinic: Clinic, app: FastAPI, clock: FixedClock
+) -> None:
+    # Another process's revocation reaches this one only through the database: this process
+    # trusts the key it looked up for `key_cache_seconds`, then looks again.
+    cache = app.state.key_cache
+    app.state.key_cache = KeyCache(seconds=0.2)
+    try:
+        key = make_key(app, clinic.organization_id, Role.staff, issued_at=clock.now)
+        client = client_for(app, key)
+        assert client.get("/v1/patients").status_code == 200
+        with app.state.sessionmaker.begin() as session:
+            stored = session.scalars(select(ApiKey).order_by(ApiKey.id.desc())).first()
+            assert stored is not None
+            stored.revoked_at = clock.now
+        assert client.get("/v1/patients").status_code == 200  # still trusted here
+        time.sleep(0.25)
+        assert client.get("/v1/patients").status_code == 401
+    finally:
+        app.state.key_cache = cache

@@ -1,0 +1,440 @@
+"""The served API against a bare FastAPI endpoint, over HTTP, with `wrk` (see `bench/run`).
+
+For each database (SQLite, PostgreSQL) and size (patients, with 10 appointments each) it builds
+a fresh database with the migrations, loads it set-based (`bench/dataset.py`), starts the real
+server (uvicorn, one worker) and the baseline app (`bench/baseline.py`) on 127.0.0.1, and drives
+them in interleaved rounds: every target, then the baseline, round after round, so a noisy
+neighbour slows both. It reports requests per second as a ratio to the baseline of the same
+round (the median over rounds), with p50 and p99 latencies, as Markdown.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+from sqlalchemy import create_engine, make_url, text
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from dataset import MONTH, create_clinic, load
+from enrollment import CLIENTS, SEATS, Rush, rush
+
+from app.config import Settings
+from app.migrations import upgrade_to_head
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+SECRET = "bench-secret-of-at-least-sixteen-chars"
+POSTGRES = os.environ.get("IOP_BENCH_POSTGRES_URL", "postgresql+psycopg://127.0.0.1:5432/postgres")
+ASSESSMENT = json.dumps(
+    {
+        "age": 34,
+        "diagnoses": [
+            {
+                "code": "F11.20",
+                "diagnosed_by": {"name": "Dr. Ada Reyes", "credential": "MD"},
+                "diagnosed_on": "2026-02-20",
+            }
+        ],
+        "drug_screen": {"result": "positive", "collected_on": "2026-02-20"},
+        "withdrawal": {"needs_medical_management": False},
+        "asam": {
+            "edition": 3,
+            "dimensions": {"d1": 1, "d2": 1, "d3": 2, "d4": 1, "d5": 2, "d6": 1},
+        },
+        "suicide_risk": False,
+        "needs_24h_supervision": False,
+        "safe_housing": True,
+    }
+)
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    path: str
+    body: str | None = None  # a POST body, else GET
+
+
+@dataclass(frozen=True)
+class Measure:
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    failures: int
+
+
+def targets(patient_id: uuid.UUID) -> list[Target]:
+    first, last = MONTH
+    return [
+        Target("eligibility evaluation", "/v1/eligibility/evaluations", ASSESSMENT),
+        Target(
+            "a patient's month of appointments",
+            f"/v1/patients/{patient_id}/appointments?from={first}&to={last}",
+        ),
+        Target("a page of 50 patients", "/v1/patients?limit=50"),
+        Target("a page of 50 patients, no total", "/v1/patients?limit=50&total=false"),
+        Target("name search, no total", "/v1/patients?name=riv&limit=50&total=false"),
+        Target("/healthz", "/healthz"),
+    ]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def server(app: str, env: dict[str, str], *extra: str) -> Iterator[str]:
+    port = free_port()
+    command = [PYTHON, "-m", "uvicorn", *extra, app, "--host", "127.0.0.1", "--port", str(port)]
+    command += ["--log-level", "warning", "--no-access-log"]
+    process = subprocess.Popen(command, cwd=ROOT, env=os.environ | env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(url + "/healthz", timeout=1)
+                break
+            except httpx.TransportError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit(f"{app} did not start") from None
+                time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@contextmanager
+def fresh_database(kind: str, folder: Path) -> Iterator[str]:
+    if kind == "sqlite":
+        yield f"sqlite:///{folder}/bench-{uuid.uuid4().hex[:8]}.db"
+        return
+    name = f"iop_bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(POSTGRES).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def drive(url: str, target: Target | None, key: str, seconds: float, connections: int) -> Measure:
+    """`wrk` when installed; else a bounded asyncio client (slower, so ratios run higher)."""
+    if shutil.which("wrk") is not None:
+        return wrk(url, target, key, seconds, connections)
+    return asyncio.run(httpx_load(url, target, key, seconds, connections))
+
+
+async def httpx_load(
+    url: str, target: Target | None, key: str, seconds: float, connections: int
+) -> Measure:
+    headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
+    method = "POST" if target is not None and target.body is not None else "GET"
+    address = url + (target.path if target else "/")
+    body = target.body if target is not None else None
+    latencies: list[float] = []
+    failures = 0
+    limits = httpx.Limits(max_connections=connections)
+    async with httpx.AsyncClient(headers=headers, limits=limits, timeout=10) as client:
+        deadline = time.perf_counter() + seconds
+
+        async def one_client() -> None:
+            nonlocal failures
+            while time.perf_counter() < deadline:
+                started = time.perf_counter()
+                answer = await client.request(method, address, content=body)
+                latencies.append((time.perf_counter() - started) * 1000)
+                failures += answer.status_code >= 300
+
+        began = time.perf_counter()
+        await asyncio.gather(*(one_client() for _ in range(connections)))
+        elapsed = time.perf_counter() - began
+    latencies.sort()
+    return Measure(
+        rps=len(latencies) / elapsed,
+        p50_ms=latencies[len(latencies) // 2] if latencies else float("nan"),
+        p99_ms=latencies[int(len(latencies) * 0.99)] if latencies else float("nan"),
+        failures=failures,
+    )
+
+
+def wrk(url: str, target: Target | None, key: str, seconds: float, connections: int) -> Measure:
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds:g}s", "--latency", "--timeout", "10s"]
+    command += ["-H", f"Authorization: Bearer {key}"]
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        if target is not None and target.body is not None:
+            body = target.body.replace("\\", "\\\\").replace('"', '\\"')
+            script.write(f'wrk.method = "POST"\nwrk.body = "{body}"\n')
+            script.write('wrk.headers["Content-Type"] = "application/json"\n')
+    command += ["-s", script.name, url + (target.path if target else "/")]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    Path(script.name).unlink()
+    return parse_wrk(output)
+
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def parse_wrk(output: str) -> Measure:
+    def latency(percent: str) -> float:
+        found = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.MULTILINE)
+        return float(found.group(1)) * _UNITS[found.group(2)] if found else float("nan")
+
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    failures = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    errors = re.search(r"Socket errors: .*timeout (\d+)", output)
+    return Measure(
+        rps=float(rps.group(1)) if rps else 0.0,
+        p50_ms=latency("50"),
+        p99_ms=latency("99"),
+        failures=(int(failures.group(1)) if failures else 0)
+        + (int(errors.group(1)) if errors else 0),
+    )
+
+
+def check(url: str, target: Target, key: str) -> None:
+    """Each target answers 200 before it is measured: a fast error is no result."""
+    headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
+    answer = httpx.request(
+        "POST" if target.body else "GET", url + target.path, headers=headers,
+        content=target.body, timeout=30,
+    )  # fmt: skip
+    if answer.status_code != 200:
+        raise SystemExit(f"{target.name} answered {answer.status_code}: {answer.text[:300]}")
+
+
+@dataclass
+class Row:
+    database: str
+    patients: int
+    target: str
+    connections: int
+    ratio: float
+    p50_ms: float
+    p99_ms: float
+    rps: float
+    failures: int
+
+
+def measure(
+    app_url: str, base_url: str, key: str, chosen: list[Target], args: argparse.Namespace,
+    connections: int, database: str, patients: int,
+) -> list[Row]:  # fmt: skip
+    runs: dict[str, list[tuple[float, Measure]]] = {t.name: [] for t in chosen}
+    for _ in range(args.rounds):
+        for target in chosen:
+            baseline = drive(base_url, None, key, args.seconds, connections)
+            measured = drive(app_url, target, key, args.seconds, connections)
+            runs[target.name].append((measured.rps / max(baseline.rps, 1e-9), measured))
+    rows = []
+    for target in chosen:
+        found = runs[target.name]
+        rows.append(
+            Row(
+                database, patients, target.name, connections,
+                ratio=statistics.median(r for r, _ in found),
+                p50_ms=statistics.median(m.p50_ms for _, m in found),
+                p99_ms=max(m.p99_ms for _, m in found),
+                rps=statistics.median(m.rps for _, m in found),
+                failures=sum(m.failures for _, m in found),
+            )
+        )  # fmt: skip
+    return rows
+
+
+def bench_database(
+    database: str, patients: int, args: argparse.Namespace, base_url: str
+) -> list[Row]:
+    with tempfile.TemporaryDirectory() as folder, fresh_database(database, Path(folder)) as url:
+        upgrade_to_head(url)
+        settings = Settings(database_url=url, key_secret=SECRET, log_level="WARNING")
+        organization_id, key = create_clinic(settings)
+        env = {
+            "IOP_DATABASE_URL": url, "IOP_KEY_SECRET": SECRET, "IOP_LOG_LEVEL": "WARNING",
+            "IOP_RATE_LIMIT": "1000000000/minute", "IOP_DB_POOL_SIZE": "5",
+        }  # fmt: skip
+        with server("app.main:create_app", env, "--factory") as app_url:
+            program = httpx.post(
+                app_url + "/v1/programs",
+                headers={"Authorization": f"Bearer {key}"},
+                json={
+                    "name": "Adult IOP – Evening", "track": "evening",
+                    "time_zone": "America/New_York", "country": "US", "subdivision": "MA",
+                    "operating_hours": {
+                        day: {"opens": "17:00", "closes": "21:00"}
+                        for day in ("monday", "tuesday", "wednesday", "thursday", "friday")
+                    },
+                },
+                timeout=30,
+            )  # fmt: skip
+            program.raise_for_status()
+            started = time.perf_counter()
+            patient_id = load(url, organization_id, uuid.UUID(program.json()["id"]), patients)
+            loaded = time.perf_counter() - started
+            print(f"{database}: {patients} patients loaded in {loaded:.1f} s", flush=True)
+            chosen = targets(patient_id)
+            for target in chosen:
+                check(app_url, target, key)
+            rows = measure(
+                app_url, base_url, key, chosen, args, args.connections, database, patients
+            )
+            if database == "sqlite" and args.connections != 1:
+                reads = [t for t in chosen if t.body is None and t.name != "/healthz"]
+                rows += measure(app_url, base_url, key, reads, args, 1, database, patients)
+            return rows
+
+
+def bench_enrollment() -> Rush:
+    """64 clients enrolling at once, against four worker processes on PostgreSQL."""
+    with tempfile.TemporaryDirectory() as folder, fresh_database("postgresql", Path(folder)) as url:
+        upgrade_to_head(url)
+        settings = Settings(database_url=url, key_secret=SECRET, log_level="WARNING")
+        organization_id, key = create_clinic(settings)
+        env = {
+            "IOP_DATABASE_URL": url, "IOP_KEY_SECRET": SECRET, "IOP_LOG_LEVEL": "WARNING",
+            "IOP_RATE_LIMIT": "1000000000/minute", "IOP_DB_POOL_SIZE": "5",
+        }  # fmt: skip
+        with server("app.main:create_app", env, "--factory", "--workers", "4") as app_url:
+            return rush(app_url, key, url, organization_id)
+
+
+def machine() -> str:
+    model = "unknown CPU"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    return (
+        f"{platform.system()} {platform.release()}, {model}, {os.cpu_count()} CPUs visible,"
+        f" Python {platform.python_version()}"
+    )
+
+
+def report_rush(found: Rush) -> str:
+    answers = ", ".join(
+        f"{count} × {status or 'dropped connection'}"
+        for status, count in sorted(found.statuses.items())
+    )
+    verdict = "never overfilled" if found.largest_group <= SEATS else "**OVERFILLED**"
+    return (
+        f"\n## Enrollment rush (PostgreSQL, 4 worker processes, {CLIENTS} clients)\n\n"
+        f"{found.requests} enrollment requests into 8 groups of {SEATS} seats, half of them ready"
+        f" to wait: {found.per_second:.0f} requests per second ({found.seconds:.1f} s);"
+        f" answers {answers}; the fullest group holds {found.largest_group} members:"
+        f" {verdict}.\n"
+    )
+
+
+def report(rows: list[Row], args: argparse.Namespace) -> str:
+    client = "wrk, one thread" if shutil.which("wrk") else "an asyncio httpx client"
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Written by `bench/run` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC: {machine()}.",
+        f"One uvicorn worker; {client}; {args.rounds} interleaved rounds of"
+        f" {args.seconds} s per target. **ratio** is requests per second against the bare"
+        " FastAPI endpoint measured just before it (median over rounds); p50 is the median"
+        " over rounds, p99 the worst round's. The machine is shared, so absolute numbers are"
+        " noisy; ratios within one run travel.",
+        "",
+        "| database | patients | target | connections | ratio | req/s | p50 ms | p99 ms"
+        " | non-2xx |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row.database} | {row.patients:,} | {row.target} | {row.connections} |"
+            f" {row.ratio:.3f} | {row.rps:,.0f} | {row.p50_ms:.1f} | {row.p99_ms:.1f} |"
+            f" {row.failures} |"
+        )
+    sizes = sorted({row.patients for row in rows})
+    if len(sizes) > 1:
+        small, large = sizes[0], sizes[-1]
+        lines += [
+            "",
+            f"## Time at {large:,} patients against {small:,}",
+            "",
+            "Time per request is the inverse of the ratio, so this is `ratio at small / ratio"
+            " at large` (1.0: no slower with ten times the data).",
+            "",
+            "| database | target | connections | time ratio |",
+            "|---|---|---:|---:|",
+        ]
+        for row in rows:
+            if row.patients != large:
+                continue
+            for other in rows:
+                same = (other.database, other.target, other.connections)
+                if other.patients == small and same == (row.database, row.target, row.connections):
+                    lines.append(
+                        f"| {row.database} | {row.target} | {row.connections} |"
+                        f" {other.ratio / max(row.ratio, 1e-9):.2f} |"
+                    )
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="seconds, small data, SQLite (CI)")
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--sizes", default="10000,100000", help="patients, comma-separated")
+    parser.add_argument("--seconds", type=float, default=5.0, help="per target and round")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--no-enrollment", action="store_true", help="skip the enrollment rush")
+    parser.add_argument("--output", type=Path, default=None, help="Markdown file to write")
+    args = parser.parse_args()
+    if args.quick:
+        args.databases, args.sizes, args.seconds, args.rounds = "sqlite", "200,2000", 1.0, 1
+    if shutil.which("wrk") is None:
+        print("wrk is not installed (Debian: apt-get install wrk): using an asyncio client")
+    rows: list[Row] = []
+    with server("baseline:app", {}, "--app-dir", str(ROOT / "bench")) as base_url:
+        for database in args.databases.split(","):
+            for size in (int(s) for s in args.sizes.split(",")):
+                rows += bench_database(database, size, args, base_url)
+    markdown = report(rows, args)
+    print(markdown, flush=True)
+    if args.output is not None:
+        args.output.write_text(markdown)
+    if "postgresql" in args.databases.split(",") and not args.no_enrollment:
+        found = bench_enrollment()
+        print(report_rush(found))
+        if args.output is not None:
+            args.output.write_text(markdown + report_rush(found))
+        if found.largest_group > SEATS or set(found.statuses) - {201, 202, 409}:
+            raise SystemExit("the enrollment rush overfilled a group or failed")
+    failures = sum(row.failures for row in rows)
+    if failures:
+        raise SystemExit(f"{failures} requests did not answer 2xx")
+
+
+if __name__ == "__main__":
+    main()
