@@ -28,6 +28,11 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     cors_origins: list[str] = Field(default_factory=list)
     rate_limit: str = Field("600/minute", description="Per API key, in `limits` notation.")
+    failed_auth_limit: str = Field(
+        "60/minute",
+        description="Requests with an unknown, revoked or expired key per client address; more"
+        " answer 429 until the window turns.",
+    )
     rate_limit_storage_url: str = Field(
         "memory://", description="`memory://` for one process, `redis://host:6379` when scaled out."
     )
@@ -66,7 +71,7 @@ class Settings(BaseSettings):
             raise ValueError("IOP_DATABASE_URL must be a sqlite:// or postgresql:// URL")
         return url
 
-    @field_validator("rate_limit")
+    @field_validator("rate_limit", "failed_auth_limit")
     @classmethod
     def _parseable_rate_limit(cls, value: str) -> str:
         from limits import parse

@@ -63,9 +63,26 @@ class DomainError(Exception):
         self.errors = list(errors) if errors is not None else None
         self.extensions = extensions
 
+    def headers(self) -> dict[str, str]:
+        """HTTP headers the answer carries with its body."""
+        if "retry_after" in self.extensions:
+            return {"Retry-After": str(self.extensions["retry_after"])}
+        return {}
+
 
 class Unauthorized(DomainError):
     status, slug, title = 401, "unauthorized", "Missing or invalid API key"
+
+    def __init__(self, detail: str, *, key_sent: bool = False) -> None:
+        super().__init__(detail)
+        self.key_sent = key_sent
+
+    def headers(self) -> dict[str, str]:
+        # RFC 9110 §11.6.1 / RFC 6750 §3: a 401 names the scheme that would succeed.
+        challenge = 'Bearer realm="iop"'
+        return {
+            "WWW-Authenticate": challenge + (', error="invalid_token"' if self.key_sent else "")
+        }
 
 
 class Forbidden(DomainError):
@@ -113,13 +130,8 @@ def problem_response(request: Request, error: DomainError) -> JSONResponse:
     if error.errors is not None:
         body["errors"] = [e.model_dump() for e in error.errors]
     body.update(error.extensions)
-    headers = (
-        {"Retry-After": str(error.extensions["retry_after"])}
-        if ("retry_after" in error.extensions)
-        else None
-    )
     return JSONResponse(
-        body, status_code=error.status, media_type=PROBLEM_MEDIA_TYPE, headers=headers
+        body, status_code=error.status, media_type=PROBLEM_MEDIA_TYPE, headers=error.headers()
     )
 
 

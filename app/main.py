@@ -149,6 +149,9 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     app.state.rate_limiter = RateLimiter(
         Rate.parse(settings.rate_limit), settings.rate_limit_storage_url
     )
+    app.state.failed_auth_limiter = RateLimiter(
+        Rate.parse(settings.failed_auth_limit), settings.rate_limit_storage_url
+    )
 
     install_error_handlers(app)
     install_openapi(app)

@@ -16,7 +16,7 @@ from app.ops.metrics import record_request
 
 log = structlog.get_logger("iop.access")
 
-_CLIENT_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+_CLIENT_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 
 
 class RequestContextMiddleware:
@@ -80,7 +80,7 @@ def _request_id(scope: Scope) -> str:
     for name, value in scope.get("headers", []):
         if name == b"x-request-id":
             candidate: str = value.decode("latin-1")
-            if _CLIENT_REQUEST_ID.match(candidate):
+            if _CLIENT_REQUEST_ID.fullmatch(candidate):  # safe in a log line
                 return candidate
     return uuid.uuid4().hex
 

@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -16,6 +16,7 @@ from sqlalchemy import select
 from app.access.models import ApiKey
 from app.db import SessionDep
 from app.errors import Forbidden, RateLimited, Unauthorized
+from app.ratelimit import RateLimiter
 
 KEY_PREFIX = "iop_"
 
@@ -110,19 +111,47 @@ def authenticate(
 ) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("Send an API key as `Authorization: Bearer <key>`.")
+    now = request.app.state.clock()
+    address = client_address(request)
+    failures: RateLimiter = request.app.state.failed_auth_limiter
+    if failures.is_exhausted(f"failed-auth:{address}", now):
+        # Guessing keys from one address stops here, before any lookup: a right guess after
+        # the limit would answer 429 too, so the guessing itself gains nothing.
+        _refuse_guessing(request, failures, now)
     secret = request.app.state.settings.key_secret.get_secret_value()
     key = session.scalar(
         select(ApiKey).where(ApiKey.key_hash == hash_api_key(credentials.credentials, secret))
     )
     if key is None or key.revoked_at is not None:
-        raise Unauthorized("The API key is unknown or revoked.")
-    now = request.app.state.clock()
+        _refuse_key(request, failures, address, now, "The API key is unknown or revoked.")
     if key.expires_at is not None and key.expires_at <= now:
-        raise Unauthorized("The API key has expired.")
+        _refuse_key(request, failures, address, now, "The API key has expired.")
     principal = Principal(key.id, key.organization_id, Role(key.role), key.payer_id)
     _enforce_rate_limit(request, principal, now)
     request.state.principal = principal
     return principal
+
+
+def client_address(request: Request) -> str:
+    """The address the request came from (behind a proxy, as `--forwarded-allow-ips` trusts)."""
+    return request.client.host if request.client is not None else "unknown"
+
+
+def _refuse_key(
+    request: Request, failures: RateLimiter, address: str, now: datetime, reason: str
+) -> NoReturn:
+    """401 for a key that does not authenticate, counted against the client's address."""
+    if not failures.hit(f"failed-auth:{address}", now).allowed:
+        _refuse_guessing(request, failures, now)
+    raise Unauthorized(reason, key_sent=True)
+
+
+def _refuse_guessing(request: Request, failures: RateLimiter, now: datetime) -> NoReturn:
+    limit = request.app.state.settings.failed_auth_limit
+    raise RateLimited(
+        f"Too many requests with invalid API keys from this address (at most {limit}).",
+        retry_after=failures.retry_after(now),
+    )
 
 
 def _enforce_rate_limit(request: Request, principal: Principal, now: datetime) -> None:
