@@ -33,6 +33,7 @@ from app.middleware import (
     BodySizeLimitMiddleware,
     ConcurrencyLimitMiddleware,
     RequestContextMiddleware,
+    SecurityHeadersMiddleware,
 )
 from app.openapi import API_ERRORS, install_openapi, operation_id
 from app.ops.router import router as ops_router
@@ -178,6 +179,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
             expose_headers=["ETag", "X-Request-ID", "Retry-After"],
         )
     app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware, hsts_seconds=settings.hsts_seconds)
     return app
 
 
