@@ -134,8 +134,8 @@ def read_patient(patient_id: str, ctx: PatientReader) -> FhirResponse:
 )
 def create_patient(
     request: Request,
+    ctx: PatientWriter,  # before the body: a request without a key is a 401, whatever it sends
     body: PatientBody,
-    ctx: PatientWriter,
     if_none_exist: Annotated[
         str | None,
         Header(
@@ -160,8 +160,8 @@ def create_patient(
 )
 def update_patient_by_identifier(
     request: Request,
+    ctx: PatientWriter,  # before the body: a request without a key is a 401, whatever it sends
     body: PatientBody,
-    ctx: PatientWriter,
     identifier: Annotated[
         str,
         Query(
