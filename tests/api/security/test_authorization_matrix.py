@@ -13,7 +13,6 @@ from typing import Any
 
 import httpx
 import pytest
-from anyio.from_thread import BlockingPortal
 from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
@@ -21,7 +20,7 @@ from fastapi.testclient import TestClient
 from app.admissions.examples import REQUESTS
 from app.security import Role
 from tests.api.scheduling.factories import plan_body
-from tests.api.security.dataset import Dataset, build_dataset, ids_in
+from tests.api.security.dataset import Dataset, ids_in
 
 admin, staff, clinician, ehr, payer = (Role.admin, Role.staff, Role.clinician, Role.ehr, Role.payer)
 ADMIN = frozenset({admin})
@@ -231,15 +230,6 @@ def object_route(route: Route) -> bool:
 
 
 MATRIX = [route for route, roles in EXPECTED.items() if roles is not PUBLIC]
-
-
-@pytest.fixture(scope="session")
-def datasets(session_app: FastAPI, event_loop_thread: BlockingPortal) -> tuple[Dataset, Dataset]:
-    """Two organizations with one of everything, committed once for the session."""
-    return (
-        build_dataset(session_app, "Matrix Recovery", event_loop_thread),
-        build_dataset(session_app, "Matrix Other", event_loop_thread),
-    )
 
 
 def call(client: TestClient, route: Route, dataset: Dataset, body_ids: Dataset) -> httpx.Response:
