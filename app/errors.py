@@ -124,7 +124,7 @@ def problem_response(request: Request, error: DomainError) -> JSONResponse:
         "title": error.title,
         "status": error.status,
         "detail": error.detail,
-        "instance": request.url.path,
+        "instance": problem_instance(request),
         "request_id": request.scope.get("state", {}).get("request_id"),
     }
     if error.errors is not None:
@@ -132,6 +132,30 @@ def problem_response(request: Request, error: DomainError) -> JSONResponse:
     body.update(error.extensions)
     return JSONResponse(
         body, status_code=error.status, media_type=PROBLEM_MEDIA_TYPE, headers=error.headers()
+    )
+
+
+_ID_SEGMENT = re.compile(
+    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|\d{4}-\d{2}-\d{2}"
+)
+
+
+def problem_instance(request: Request) -> str:
+    """The request's path, with every segment that is neither a word of our routes nor an id
+    or a date shown as `{…}`: a client may have typed a name where an id goes, and an error
+    answer repeats no patient data."""
+    words: set[str] | None = getattr(request.app.state, "path_words", None)
+    if words is None:
+        words = {
+            segment
+            for context in iter_route_contexts(request.app.routes)
+            for segment in (context.path or "").split("/")
+            if not segment.startswith("{")
+        }
+        request.app.state.path_words = words
+    return "/".join(
+        part if part in words or _ID_SEGMENT.fullmatch(part) else "{…}"
+        for part in request.url.path.split("/")
     )
 
 

@@ -298,7 +298,8 @@ def _id(value: str, label: str) -> uuid.UUID:
     try:
         return uuid.UUID(value)
     except ValueError:
-        raise NotFound(f"No {label} with id {value} in your organization.") from None
+        # Not repeated: a string that is no id of ours may be anything a client typed.
+        raise NotFound(f"No {label} with this id in your organization.") from None
 
 
 def _codes(parameter: str, value: str | None, known: frozenset[str]) -> list[str] | None:
