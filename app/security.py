@@ -88,6 +88,7 @@ class Principal:
     organization_id: uuid.UUID
     role: Role
     payer_id: str | None
+    staff_id: uuid.UUID | None = None  # a clinician key's staff member
 
     def can(self, permission: Permission) -> bool:
         return permission in ROLE_PERMISSIONS[self.role]
@@ -126,7 +127,7 @@ def authenticate(
         _refuse_key(request, failures, address, now, "The API key is unknown or revoked.")
     if key.expires_at is not None and key.expires_at <= now:
         _refuse_key(request, failures, address, now, "The API key has expired.")
-    principal = Principal(key.id, key.organization_id, Role(key.role), key.payer_id)
+    principal = Principal(key.id, key.organization_id, Role(key.role), key.payer_id, key.staff_id)
     _enforce_rate_limit(request, principal, now)
     request.state.principal = principal
     return principal

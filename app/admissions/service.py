@@ -21,6 +21,7 @@ from app.admissions.schemas import (
     AdmissionCreate,
     AdmissionRead,
     Approval,
+    ApprovedBy,
     AssessmentRead,
     Authorization,
     Discharge,
@@ -37,8 +38,9 @@ from app.events.types import DomainEvent, EventType
 from app.pagination import PageParams, fetch_page
 from app.patients.models import Patient
 from app.patients.service import get_live_patient
+from app.programs import licensing
 from app.programs import service as programs_service
-from app.programs.models import Program
+from app.programs.models import Program, StaffMember
 from app.programs.settings import ProgramSettings
 from app.versioning import check_version
 from app.vocabulary import OPEN_ADMISSION, AdmissionStatus
@@ -148,6 +150,7 @@ def approve(
     errors = body.implausible(today, settings.max_authorization_days)
     if errors:
         raise Unprocessable("The authorization's dates are not plausible.", errors=errors)
+    admission.approved_by_staff_id = licensing.approver(ctx, settings).id
     admission.authorized_days = body.authorized_days
     admission.authorization_starts_on = body.authorization_starts_on
     admission.authorization_ends_on = body.authorization_ends_on
@@ -443,6 +446,10 @@ def _read(ctx: Context, admission: Admission, decision: Decision | None = None) 
             reason=admission.discharge_reason,
         )
     status = AdmissionStatus(admission.status)
+    approved_by = None
+    if admission.approved_by_staff_id is not None:
+        staff = ctx.session.get_one(StaffMember, admission.approved_by_staff_id)
+        approved_by = ApprovedBy(staff_id=staff.id, name=staff.name, credential=staff.credential)
     return AdmissionRead(
         id=admission.id,
         patient_id=admission.patient_id,
@@ -455,6 +462,7 @@ def _read(ctx: Context, admission: Admission, decision: Decision | None = None) 
         is_step_down=admission.is_step_down,
         part2_notice_given_on=admission.part2_notice_given_on,
         authorization=authorization,
+        approved_by=approved_by,
         started_on=admission.started_on,
         discharge=discharged,
         version=admission.version,
