@@ -23,6 +23,7 @@ from app.config import get_settings
 from app.context import Context
 from app.db import create_db_engine, create_sessionmaker
 from app.flows import alerts as alert_flows
+from app.flows import keys as keys_flow
 from app.idempotency import store as idempotency_store
 from app.inquiries import service as inquiries_service
 from app.migrations import upgrade_to_head
@@ -204,18 +205,21 @@ def create_key(
     org: Annotated[uuid.UUID, typer.Option(help="Organization id.")],
     role: Annotated[Role, typer.Option(help="What the key may do.")],
     payer_id: Annotated[str | None, typer.Option(help="The payer a payer key acts for.")] = None,
+    staff_id: Annotated[
+        uuid.UUID | None,
+        typer.Option(help="The licensed staff member who holds a clinician key (required)."),
+    ] = None,
     name: Annotated[str, typer.Option(help="A label for the key.")] = "command line key",
 ) -> None:
     """Create an API key; prints the key as the last line (shown once, stored hashed)."""
     settings = get_settings()
-    request = ApiKeyCreate(name=name, role=role, payer_id=payer_id)
+    request = ApiKeyCreate(name=name, role=role, payer_id=payer_id, staff_id=staff_id)
     sessionmaker = create_sessionmaker(create_db_engine(settings))
     with sessionmaker.begin() as session:
-        key, raw_key = access_service.issue_key(
-            session, org, request, settings.key_secret.get_secret_value()
-        )
-        typer.echo(f"created {role} key {key.id} ({key.key_prefix}…); it is shown only once:")
-        typer.echo(raw_key)
+        ctx = Context(session, Principal(None, org, Role.admin, None), None, datetime.now(UTC))
+        issued = keys_flow.create_key(ctx, request, settings.key_secret.get_secret_value())
+        typer.echo(f"created {role} key {issued.id} ({issued.key_prefix}…); it is shown only once:")
+        typer.echo(issued.key)
 
 
 @cli.command()

@@ -1,5 +1,6 @@
 """Service settings: environment variables prefixed `IOP_` and an optional `.env` file."""
 
+import re
 from datetime import timedelta
 from functools import lru_cache
 from typing import Literal, Self
@@ -32,8 +33,22 @@ class Settings(BaseSettings):
         min_length=16,
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
-    cors_origins: list[str] = Field(default_factory=list)
+    cors_origins: list[str] = Field(
+        default_factory=list,
+        description="Origins (`https://host[:port]`) browsers may call from; none by default.",
+    )
+    hsts_seconds: int = Field(
+        0,
+        ge=0,
+        le=63_072_000,
+        description="`Strict-Transport-Security` max-age; 0 sends none (set it behind HTTPS).",
+    )
     rate_limit: str = Field("600/minute", description="Per API key, in `limits` notation.")
+    failed_auth_limit: str = Field(
+        "60/minute",
+        description="Requests with an unknown, revoked or expired key per client address; more"
+        " answer 429 until the window turns.",
+    )
     rate_limit_storage_url: str = Field(
         "memory://", description="`memory://` for one process, `redis://host:6379` when scaled out."
     )
@@ -97,7 +112,16 @@ class Settings(BaseSettings):
             raise ValueError("a database URL must be a sqlite:// or postgresql:// URL")
         return url
 
-    @field_validator("rate_limit")
+    @field_validator("cors_origins")
+    @classmethod
+    def _exact_origins(cls, origins: list[str]) -> list[str]:
+        # An API of patient data names the front-ends it trusts; a wildcard trusts every site.
+        for origin in origins:
+            if not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?", origin):
+                raise ValueError(f"{origin!r} is not an origin such as https://desk.example.org")
+        return origins
+
+    @field_validator("rate_limit", "failed_auth_limit")
     @classmethod
     def _parseable_rate_limit(cls, value: str) -> str:
         from limits import parse

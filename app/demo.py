@@ -7,6 +7,7 @@ The demo clinic is loaded once per database. Run again, it finds the clinic by i
 leaves its data as it is; every run issues fresh keys (keys are stored hashed, so earlier ones
 cannot be shown again, and they keep working)."""
 
+import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from typing import Any
@@ -31,6 +32,7 @@ from app.pagination import PageParams
 from app.patients import service as patients_service
 from app.patients.schemas import PatientCreate
 from app.programs import service as programs_service
+from app.programs.models import StaffMember
 from app.programs.schemas import ProgramCreate, RoomCreate, StaffCreate
 from app.scheduling.schemas import TreatmentPlanCreate
 from app.security import Principal, Role
@@ -86,20 +88,43 @@ def load_demo(session: Session, secret: str, database: str) -> Iterator[str]:
     yield f"organization id: {organization.id}"
     yield "Fresh API keys, one per role (shown only once; earlier demo keys keep working):"
     key_ids, raw_keys = {}, {}
+    clinician_id = _demo_clinician(session, organization.id)
     for role in Role:
         payer_id = "demo-health-plan" if role == Role.payer else None
-        request = ApiKeyCreate(name=f"demo {role} key", role=role, payer_id=payer_id)
+        staff_id = clinician_id if role == Role.clinician else None
+        request = ApiKeyCreate(
+            name=f"demo {role} key", role=role, payer_id=payer_id, staff_id=staff_id
+        )
         key, raw_keys[role] = access_service.issue_key(session, organization.id, request, secret)
         key_ids[role] = key.id
         yield f"{role} key: {raw_keys[role]}"
     now = datetime.now(UTC)
 
     def acting_as(role: Role) -> Context:
-        return Context(session, Principal(key_ids[role], organization.id, role, None), None, now)
+        staff_id = clinician_id if role == Role.clinician else None
+        principal = Principal(key_ids[role], organization.id, role, None, staff_id)
+        return Context(session, principal, None, now)
 
     if is_new:
         yield from _load_clinic(acting_as, now)
     yield from _examples(acting_as(Role.admin), raw_keys[Role.staff])
+
+
+# The licensed clinician who holds the demo's clinician key and approves its admissions.
+DEMO_CLINICIAN = {"name": "Dr. Ada Reyes", "credential": "MD", "license_number": "A12345",
+                  "session_kinds": ["individual", "family"]}  # fmt: skip
+
+
+def _demo_clinician(session: Session, organization_id: uuid.UUID) -> uuid.UUID:
+    ctx = Context(
+        session, Principal(None, organization_id, Role.admin, None), None, datetime.now(UTC)
+    )
+    found = session.scalar(
+        ctx.select(StaffMember).where(StaffMember.name == DEMO_CLINICIAN["name"]).limit(1)
+    )
+    if found is not None:
+        return found.id
+    return programs_service.create_staff(ctx, StaffCreate.model_validate(DEMO_CLINICIAN)).id
 
 
 def _examples(ctx: Context, staff_key: str) -> Iterator[str]:
@@ -145,8 +170,6 @@ def _load_clinic(acting_as: Callable[[Role], Context], now: datetime) -> Iterato
     for staff in (
         {"name": "Dana Whitfield", "credential": "LPC", "license_number": "LPC-20417",
          "session_kinds": ["group", "individual", "education"]},
-        {"name": "Dr. Ada Reyes", "credential": "MD", "license_number": "A12345",
-         "session_kinds": ["individual", "family"]},
         {"name": "Theo Brandt", "credential": "MT-BC", "session_kinds": ["complementary"],
          "therapies": ["music"]},
     ):  # fmt: skip

@@ -63,9 +63,26 @@ class DomainError(Exception):
         self.errors = list(errors) if errors is not None else None
         self.extensions = extensions
 
+    def headers(self) -> dict[str, str]:
+        """HTTP headers the answer carries with its body."""
+        if "retry_after" in self.extensions:
+            return {"Retry-After": str(self.extensions["retry_after"])}
+        return {}
+
 
 class Unauthorized(DomainError):
     status, slug, title = 401, "unauthorized", "Missing or invalid API key"
+
+    def __init__(self, detail: str, *, key_sent: bool = False) -> None:
+        super().__init__(detail)
+        self.key_sent = key_sent
+
+    def headers(self) -> dict[str, str]:
+        # RFC 9110 §11.6.1 / RFC 6750 §3: a 401 names the scheme that would succeed.
+        challenge = 'Bearer realm="iop"'
+        return {
+            "WWW-Authenticate": challenge + (', error="invalid_token"' if self.key_sent else "")
+        }
 
 
 class Forbidden(DomainError):
@@ -107,19 +124,38 @@ def problem_response(request: Request, error: DomainError) -> JSONResponse:
         "title": error.title,
         "status": error.status,
         "detail": error.detail,
-        "instance": request.url.path,
+        "instance": problem_instance(request),
         "request_id": request.scope.get("state", {}).get("request_id"),
     }
     if error.errors is not None:
         body["errors"] = [e.model_dump() for e in error.errors]
     body.update(error.extensions)
-    headers = (
-        {"Retry-After": str(error.extensions["retry_after"])}
-        if ("retry_after" in error.extensions)
-        else None
-    )
     return JSONResponse(
-        body, status_code=error.status, media_type=PROBLEM_MEDIA_TYPE, headers=headers
+        body, status_code=error.status, media_type=PROBLEM_MEDIA_TYPE, headers=error.headers()
+    )
+
+
+_ID_SEGMENT = re.compile(
+    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|\d{4}-\d{2}-\d{2}"
+)
+
+
+def problem_instance(request: Request) -> str:
+    """The request's path, with every segment that is neither a word of our routes nor an id
+    or a date shown as `{…}`: a client may have typed a name where an id goes, and an error
+    answer repeats no patient data."""
+    words: set[str] | None = getattr(request.app.state, "path_words", None)
+    if words is None:
+        words = {
+            segment
+            for context in iter_route_contexts(request.app.routes)
+            for segment in (context.path or "").split("/")
+            if not segment.startswith("{")
+        }
+        request.app.state.path_words = words
+    return "/".join(
+        part if part in words or _ID_SEGMENT.fullmatch(part) else "{…}"
+        for part in request.url.path.split("/")
     )
 
 

@@ -37,6 +37,7 @@ from app.middleware import (
     BodySizeLimitMiddleware,
     ConcurrencyLimitMiddleware,
     RequestContextMiddleware,
+    SecurityHeadersMiddleware,
 )
 from app.openapi import API_ERRORS, install_openapi, operation_id
 from app.ops.router import router as ops_router
@@ -163,6 +164,9 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     app.state.rate_limiter = RateLimiter(
         Rate.parse(settings.rate_limit), settings.rate_limit_storage_url
     )
+    app.state.failed_auth_limiter = RateLimiter(
+        Rate.parse(settings.failed_auth_limit), settings.rate_limit_storage_url
+    )
 
     install_error_handlers(app)
     install_openapi(app)
@@ -197,6 +201,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
             expose_headers=["ETag", "X-Request-ID", "Retry-After", "Idempotent-Replayed"],
         )
     app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware, hsts_seconds=settings.hsts_seconds)
     return app
 
 

@@ -16,7 +16,7 @@ from app.ops.metrics import record_request
 
 log = structlog.get_logger("iop.access")
 
-_CLIENT_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+_CLIENT_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 
 
 class RequestContextMiddleware:
@@ -80,9 +80,57 @@ def _request_id(scope: Scope) -> str:
     for name, value in scope.get("headers", []):
         if name == b"x-request-id":
             candidate: str = value.decode("latin-1")
-            if _CLIENT_REQUEST_ID.match(candidate):
+            if _CLIENT_REQUEST_ID.fullmatch(candidate):  # safe in a log line
                 return candidate
     return uuid.uuid4().hex
+
+
+# A JSON API is never a page: it loads nothing, is framed by no one and sends no referrer.
+API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+# Swagger UI and ReDoc are pages: their scripts and styles come from this service only (they
+# are served from /docs/assets), and each page starts itself with an inline script.
+DOCS_CSP = (
+    "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; frame-ancestors 'none'; "
+    "base-uri 'none'; form-action 'none'"
+)
+DOCS_PATHS = ("/docs", "/redoc")
+
+
+class SecurityHeadersMiddleware:
+    """Headers every answer carries: no MIME sniffing, no framing, no referrer, a strict
+    content policy, no caching of what may be patient data, and HSTS when configured."""
+
+    def __init__(self, app: ASGIApp, hsts_seconds: int) -> None:
+        self.app = app
+        self.hsts = (
+            f"max-age={hsts_seconds}; includeSubDomains".encode() if hsts_seconds > 0 else None
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        is_docs = scope["path"].startswith(DOCS_PATHS)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = message.setdefault("headers", [])
+                present = {name.lower() for name, _ in headers}
+                added = {
+                    b"x-content-type-options": b"nosniff",
+                    b"x-frame-options": b"DENY",
+                    b"referrer-policy": b"no-referrer",
+                    b"content-security-policy": (DOCS_CSP if is_docs else API_CSP).encode(),
+                    # Answers may hold patient data: no browser or proxy keeps a copy.
+                    b"cache-control": b"no-store",
+                }
+                if self.hsts is not None:
+                    added[b"strict-transport-security"] = self.hsts
+                headers.extend((k, v) for k, v in added.items() if k not in present)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 class BodySizeLimitMiddleware:

@@ -20,6 +20,7 @@ _EXAMPLES: dict[int, tuple[str, str, str]] = {
     415: ("unsupported-media-type", "Unsupported media type", "Send application/json."),
     422: ("validation-error", "The request is not valid", "Some fields are missing or invalid."),
     429: ("rate-limited", "Too many requests", "This key may make 600/minute requests."),
+    503: ("busy", "Busy with concurrent changes; retry", "Retry shortly; nothing was stored."),
 }
 
 
@@ -56,7 +57,17 @@ def problem_responses(*statuses: int, **custom: dict[str, Any]) -> dict[int | st
     return responses
 
 
-API_ERRORS = problem_responses(400, 401, 403, 413, 422, 429)
+# Every /v1 route may also answer 503: `busy` when the database aborted the transaction for a
+# concurrent one, `database-unavailable` when it cannot be reached; both with `Retry-After`.
+API_ERRORS = problem_responses(
+    400, 401, 403, 413, 422, 429, 503,
+    r503={
+        "busy": {"value": problem_example(503, *_EXAMPLES[503])},
+        "database-unavailable": {"value": problem_example(
+            503, "database-unavailable", "The database cannot be reached; retry",
+            "The database is unavailable; retry shortly.")},
+    },
+)  # fmt: skip
 
 
 def operation_id(route: APIRoute) -> str:
@@ -79,6 +90,7 @@ def install_openapi(app: FastAPI) -> None:
         _errors_as_problem_json(schema)
         _parameters_not_nullable(schema)
         _if_match_required(schema)
+        _link_created_resources(schema)
         app.openapi_schema = schema
         return schema
 
@@ -140,3 +152,81 @@ def _if_match_required(schema: dict[str, Any]) -> None:
                         }
                     },
                 }
+
+
+_ID = "$response.body#/id"
+# What a client does next with a record it made (OpenAPI links): read it, change it, and make
+# the records that hang off it. Clients may follow them; the stateful fuzz (`scripts/fuzz`)
+# chains requests through them.
+LINKS: dict[tuple[str, str], dict[str, tuple[str, dict[str, str]]]] = {
+    ("patients-create_patient", "201"): {
+        "GetPatient": ("patients-get_patient", {"patient_id": _ID}),
+        "UpdatePatient": ("patients-update_patient", {"patient_id": _ID}),
+        "AddCoverage": ("coverages-create_coverage", {"patient_id": _ID}),
+        "AddConsent": ("patients-create_consent", {"patient_id": _ID}),
+        "ListAppointments": ("appointments-list_patient_appointments", {"patient_id": _ID}),
+    },
+    ("admissions-create_admission", "201"): {
+        "GetAdmission": ("admissions-get_admission", {"admission_id": _ID}),
+        "Reassess": ("admissions-reassess_admission", {"admission_id": _ID}),
+        "Approve": ("admissions-approve_admission", {"admission_id": _ID}),
+        "Start": ("admissions-start_admission", {"admission_id": _ID}),
+        "Cancel": ("admissions-cancel_admission", {"admission_id": _ID}),
+        "SavePlan": ("treatment-plans-save_treatment_plan", {"admission_id": _ID}),
+    },
+    ("treatment-plans-save_treatment_plan", "201"): {
+        "GetPlan": (
+            "treatment-plans-get_treatment_plan",
+            {"admission_id": "$request.path.admission_id"},
+        ),
+        "ListPlans": (
+            "treatment-plans-list_treatment_plans",
+            {"admission_id": "$request.path.admission_id"},
+        ),
+    },
+    ("groups-create_group", "201"): {
+        "GetGroup": ("groups-get_group", {"group_id": _ID}),
+        "UpdateGroup": ("groups-update_group", {"group_id": _ID}),
+        "AddMember": ("groups-add_group_member", {"group_id": _ID}),
+        "ListMembers": ("groups-list_group_members", {"group_id": _ID}),
+        "CloseGroup": ("groups-close_group", {"group_id": _ID}),
+    },
+    ("coverages-create_coverage", "201"): {
+        "GetCoverage": (
+            "coverages-get_coverage",
+            {"patient_id": "$request.path.patient_id", "coverage_id": _ID},
+        ),
+        "UpdateCoverage": (
+            "coverages-update_coverage",
+            {"patient_id": "$request.path.patient_id", "coverage_id": _ID},
+        ),
+    },
+    ("estimates-estimate_cost", "200"): {
+        "GetEstimate": ("estimates-get_cost_estimate", {"estimate_id": _ID}),
+    },
+    ("estimates-issue_good_faith_estimate", "201"): {
+        "GetGoodFaithEstimate": ("estimates-get_good_faith_estimate", {"estimate_id": _ID}),
+    },
+    ("insurance-verifications-create_verification", "201"): {
+        "CancelVerification": (
+            "insurance-verifications-cancel_verification",
+            {"verification_id": _ID},
+        ),
+    },
+}
+
+
+def _link_created_resources(schema: dict[str, Any]) -> None:
+    operations = {
+        operation["operationId"]: operation
+        for path in schema.get("paths", {}).values()
+        for operation in path.values()
+        if isinstance(operation, dict) and "operationId" in operation
+    }
+    for (source, status), links in LINKS.items():
+        response = operations[source]["responses"][status]
+        response["links"] = {
+            name: {"operationId": target, "parameters": parameters}
+            for name, (target, parameters) in links.items()
+            if target in operations
+        }

@@ -56,8 +56,16 @@ class RateLimiter:
         moment = now.timestamp()
         window = int(moment // self.rate.seconds)
         count = self._count(f"iop:rate:{key}:{window}")
-        retry_after = max(1, int((window + 1) * self.rate.seconds - moment))
-        return Verdict(allowed=count <= self.rate.count, retry_after=retry_after)
+        return Verdict(allowed=count <= self.rate.count, retry_after=self.retry_after(now))
+
+    def is_exhausted(self, key: str, now: datetime) -> bool:
+        """Whether `key` has used up its current window, without counting a request."""
+        window = int(now.timestamp() // self.rate.seconds)
+        return self._peek(f"iop:rate:{key}:{window}") >= self.rate.count
+
+    def retry_after(self, now: datetime) -> int:
+        moment = now.timestamp()
+        return max(1, int((int(moment // self.rate.seconds) + 1) * self.rate.seconds - moment))
 
     def is_configured_shared(self) -> bool:
         return self._redis is not None
@@ -84,6 +92,15 @@ class RateLimiter:
                 log.warning("rate_limit_degraded", error=type(error).__name__)
         return self._memory.incr(window_key)
 
+    def _peek(self, window_key: str) -> int:
+        if self._redis is not None:
+            try:
+                return int(self._redis.get(window_key) or 0)
+            except redis.RedisError as error:
+                DEGRADED.inc()
+                log.warning("rate_limit_degraded", error=type(error).__name__)
+        return self._memory.peek(window_key)
+
 
 class _MemoryCounts:
     """One process's counts; a key's earlier windows are dropped as its new one starts."""
@@ -99,3 +116,9 @@ class _MemoryCounts:
             count = count + 1 if window == window_key else 1
             self._counts[key] = (window_key, count)
             return count
+
+    def peek(self, window_key: str) -> int:
+        key = window_key.rsplit(":", 1)[0]
+        with self._lock:
+            window, count = self._counts.get(key, (window_key, 0))
+            return count if window == window_key else 0

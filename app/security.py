@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from app.access.models import ApiKey
 from app.db import SessionDep
 from app.errors import Forbidden, RateLimited, Unauthorized
+from app.ratelimit import RateLimiter
 
 KEY_PREFIX = "iop_"
 
@@ -105,6 +106,7 @@ class Principal:
     organization_id: uuid.UUID
     role: Role
     payer_id: str | None
+    staff_id: uuid.UUID | None = None  # a clinician key's staff member
 
     def can(self, permission: Permission) -> bool:
         return permission in ROLE_PERMISSIONS[self.role]
@@ -168,10 +170,11 @@ def _key_hash(request: Request, credentials: HTTPAuthorizationCredentials | None
 
 
 def _look_up(request: Request, session: Session, key_hash: str) -> _KnownKey:
+    _stop_guessing(request)
     key = session.scalar(select(ApiKey).where(ApiKey.key_hash == key_hash))
     if key is None or key.revoked_at is not None:
-        raise Unauthorized("The API key is unknown or revoked.")
-    principal = Principal(key.id, key.organization_id, Role(key.role), key.payer_id)
+        _refuse_key(request, "The API key is unknown or revoked.")
+    principal = Principal(key.id, key.organization_id, Role(key.role), key.payer_id, key.staff_id)
     request.app.state.key_cache.put(key_hash, principal, key.expires_at)
     return _KnownKey(principal, key.expires_at, time.monotonic())
 
@@ -180,7 +183,7 @@ def _admit(request: Request, known: _KnownKey) -> Principal:
     """The key's expiry against the request clock, then its rate limit."""
     now = request.app.state.clock()
     if known.expires_at is not None and known.expires_at <= now:
-        raise Unauthorized("The API key has expired.")
+        _refuse_key(request, "The API key has expired.")
     principal = known.principal
     _enforce_rate_limit(request, principal, now)
     request.state.principal = principal
@@ -207,6 +210,38 @@ async def authenticate_in_loop(
     if request.app.state.rate_limiter.is_configured_shared():
         return await run_in_threadpool(_admit, request, known)
     return _admit(request, known)
+
+
+def client_address(request: Request) -> str:
+    """The address the request came from (behind a proxy, as `--forwarded-allow-ips` trusts)."""
+    return request.client.host if request.client is not None else "unknown"
+
+
+def _stop_guessing(request: Request) -> None:
+    """Guessing keys from one address stops before any lookup: past the limit even a right
+    guess answers 429, so the guessing gains nothing. Only a key this process does not know
+    comes here; a cached key was looked up, and found, within the last few seconds."""
+    now = request.app.state.clock()
+    failures: RateLimiter = request.app.state.failed_auth_limiter
+    if failures.is_exhausted(f"failed-auth:{client_address(request)}", now):
+        _refuse_guessing(request, failures, now)
+
+
+def _refuse_key(request: Request, reason: str) -> NoReturn:
+    """401 for a key that does not authenticate, counted against the client's address."""
+    now = request.app.state.clock()
+    failures: RateLimiter = request.app.state.failed_auth_limiter
+    if not failures.hit(f"failed-auth:{client_address(request)}", now).allowed:
+        _refuse_guessing(request, failures, now)
+    raise Unauthorized(reason, key_sent=True)
+
+
+def _refuse_guessing(request: Request, failures: RateLimiter, now: datetime) -> NoReturn:
+    limit = request.app.state.settings.failed_auth_limit
+    raise RateLimited(
+        f"Too many requests with invalid API keys from this address (at most {limit}).",
+        retry_after=failures.retry_after(now),
+    )
 
 
 def _enforce_rate_limit(request: Request, principal: Principal, now: datetime) -> None:

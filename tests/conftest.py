@@ -52,9 +52,14 @@ TEST_KEY_SECRET = "test-secret-of-at-least-sixteen-chars"
 CLINIC_NAME = "Riverbend Recovery"
 OTHER_CLINIC_NAME = "Lakeside Behavioral Health"
 
-# A shared, busy 2-core machine must not turn a slow example into a failure.
+# A shared, busy 2-core machine must not turn a slow example into a failure: no profile has a
+# deadline, CI's included (Hypothesis loads its own `ci` profile when `CI` is set; ours replaces
+# it and keeps its derandomized, database-free runs).
 hypothesis_settings.register_profile("iop", deadline=None)
-hypothesis_settings.load_profile("iop")
+hypothesis_settings.register_profile(
+    "ci", parent=hypothesis_settings.get_profile("iop"), derandomize=True, database=None
+)
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "iop")
 
 
 def uses_postgres() -> bool:
@@ -199,6 +204,7 @@ def rolled_back(app: FastAPI, clock: FixedClock) -> Iterator[FastAPI]:
     routes = list(app.router.routes)
     configure_logging(state.settings.log_level)
     state.rate_limiter = RateLimiter(state.rate_limiter.rate, "memory://")  # fresh counts
+    state.failed_auth_limiter = RateLimiter(state.failed_auth_limiter.rate, "memory://")
     with state.engine.connect() as connection:
         # On SQLite the engine's "begin" event makes this a BEGIN IMMEDIATE, as for a request.
         transaction = connection.begin()

@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
 
 from app.access import service as access_service
 from app.access.schemas import ApiKeyCreate
@@ -23,16 +24,37 @@ def make_key(
     payer_id: str | None = None,
     expires_at: datetime | None = None,
     issued_at: datetime | None = None,
+    staff_id: uuid.UUID | None = None,
 ) -> str:
+    """A key of `role`; a clinician key is held by a licensed staff member made for it unless
+    `staff_id` names one."""
     if role == Role.payer and payer_id is None:
         payer_id = "payer-demo"
-    request = ApiKeyCreate(name=f"{role} key", role=role, payer_id=payer_id, expires_at=expires_at)
     secret = app.state.settings.key_secret.get_secret_value()
     with app.state.sessionmaker.begin() as session:
+        if role == Role.clinician and staff_id is None:
+            staff_id = make_licensed_staff(session, organization_id)
+        request = ApiKeyCreate(
+            name=f"{role} key", role=role, payer_id=payer_id, staff_id=staff_id,
+            expires_at=expires_at,
+        )  # fmt: skip
         _key, raw_key = access_service.issue_key(
             session, organization_id, request, secret, now=issued_at
         )
     return raw_key
+
+
+def make_licensed_staff(session: Session, organization_id: uuid.UUID) -> uuid.UUID:
+    """Dr. Ada Reyes, MD: the clinician whose key approves admissions in tests."""
+    from app.programs.models import StaffMember
+
+    staff = StaffMember(
+        organization_id=organization_id, name="Dr. Ada Reyes", credential="MD",
+        license_number="A12345", session_kinds=["individual"], therapies=[],
+    )  # fmt: skip
+    session.add(staff)
+    session.flush()
+    return staff.id
 
 
 def json_object(response: httpx.Response) -> dict[str, Any]:

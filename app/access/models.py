@@ -31,3 +31,6 @@ class ApiKey(OrganizationScoped):
     expires_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
     created_by_key_id: Mapped[uuid.UUID | None]
+    # A clinician key acts for one staff member (`staff_member.id`): the licensed person whose
+    # approvals it records. No foreign key: `access` sits below `programs`.
+    staff_id: Mapped[uuid.UUID | None]

@@ -7,6 +7,7 @@ from app.access import service
 from app.access.schemas import ApiKeyCreate, ApiKeyIssued, ApiKeyRead, Me
 from app.context import Context, context_with
 from app.db import SessionDep
+from app.flows import keys
 from app.openapi import problem_responses
 from app.pagination import PageDep, page_body
 from app.schemas import Page
@@ -29,7 +30,7 @@ def get_me(principal: PrincipalDep, session: SessionDep) -> Me:
 )
 def create_api_key(body: ApiKeyCreate, ctx: KeyAdmin, request: Request) -> ApiKeyIssued:
     secret = request.app.state.settings.key_secret.get_secret_value()
-    return service.create_key(ctx, body, secret)
+    return keys.create_key(ctx, body, secret)
 
 
 @router.get("/api-keys", summary="List this organization's API keys (never the keys themselves)")

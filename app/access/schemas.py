@@ -17,6 +17,14 @@ class ApiKeyCreate(Schema):
         description="Required for, and only for, the payer role.",
         examples=[None],
     )
+    staff_id: uuid.UUID | None = Field(
+        None,
+        description="Required for, and only for, the clinician role: the active staff member"
+        " (`/v1/staff`) with a credential and license number on record who holds the key. Its"
+        " approvals are recorded as that person's, and only a credential the admission's"
+        " program accepts (`approving_credentials`) may approve.",
+        examples=[None],
+    )
     expires_at: Instant | None = Field(
         None, description="Never expires when absent; must be in the future."
     )
@@ -25,6 +33,9 @@ class ApiKeyCreate(Schema):
     def _payer_keys_name_their_payer(self) -> Self:
         if (self.role == Role.payer) != (self.payer_id is not None):
             raise ValueError("payer_id is required for payer keys and only for them")
+        # Approving is the act of a licensed person: a clinician key is that person's.
+        if (self.role == Role.clinician) != (self.staff_id is not None):
+            raise ValueError("staff_id is required for clinician keys and only for them")
         return self
 
 
@@ -33,6 +44,7 @@ class ApiKeyRead(Schema):
     name: str
     role: Role
     payer_id: str | None
+    staff_id: uuid.UUID | None
     key_prefix: str = Field(description="The first characters of the key, to tell keys apart.")
     created_at: datetime
     expires_at: datetime | None
@@ -49,4 +61,5 @@ class Me(Schema):
     organization_name: str
     role: Role
     payer_id: str | None
+    staff_id: uuid.UUID | None
     permissions: list[Permission]

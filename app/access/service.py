@@ -41,6 +41,7 @@ def describe_key(session: Session, principal: Principal) -> Me:
         organization_name=organization.name,
         role=principal.role,
         payer_id=principal.payer_id,
+        staff_id=principal.staff_id,
         permissions=sorted(ROLE_PERMISSIONS[principal.role]),
     )
 
@@ -65,6 +66,7 @@ def issue_key(
         name=request.name,
         role=request.role.value,
         payer_id=request.payer_id,
+        staff_id=request.staff_id,
         key_hash=hash_api_key(raw_key, secret),
         key_prefix=raw_key[:12],
         expires_at=request.expires_at,
@@ -76,7 +78,8 @@ def issue_key(
 
 
 def create_key(ctx: Context, request: ApiKeyCreate, secret: str) -> ApiKeyIssued:
-    """A key issued by an admin of the organization: the answer is the one time it is shown."""
+    """A key issued by an admin of the organization: the answer is the one time it is shown.
+    A clinician key's staff member is checked first (`app.flows.keys`)."""
     key, raw_key = issue_key(
         ctx.session,
         ctx.organization_id,

@@ -40,6 +40,8 @@ class Admission(OrganizationScoped):
     authorization_starts_on: Mapped[date | None]
     authorization_ends_on: Mapped[date | None]
     next_review_on: Mapped[date | None]
+    # The licensed staff member whose clinician key approved the admission (docs/domain.md §3.5).
+    approved_by_staff_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff_member.id"))
     started_on: Mapped[date | None]
     discharge_type: Mapped[str | None] = mapped_column(String(20))
     discharged_on: Mapped[date | None]

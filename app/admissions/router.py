@@ -99,8 +99,7 @@ VALIDATION_ERROR = {
 }  # fmt: skip
 CONTRADICTS_RECORD = field_problem(
     "assessment.age", "contradicts_patient_record",
-    "age 34 contradicts the patient record's date_of_birth 2010-01-05: the patient is 16 on"
-    " 2026-03-02.",
+    "age 34 contradicts the patient record's date_of_birth: the patient is 16 on 2026-03-02.",
 )  # fmt: skip
 TRANSITION_ERRORS = problem_responses(404, 409, r409={"invalid-transition": INVALID_TRANSITION})
 INTO_TREATMENT_ERRORS = problem_responses(
@@ -122,8 +121,8 @@ INTO_TREATMENT_ERRORS = problem_responses(
                 "contradicts-date-of-birth": field_problem(
                     "age",
                     "contradicts_date_of_birth",
-                    "age 34 contradicts the assessment's date_of_birth 2010-01-05: the patient"
-                    " is 16 on 2026-03-02.",
+                    "age 34 contradicts the assessment's date_of_birth: the patient is 16 on"
+                    " 2026-03-02.",
                 )
             },
         ),

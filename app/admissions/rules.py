@@ -120,15 +120,14 @@ def contradictions_of_age(
         code = "contradicts_patient_record"
         typed = assessment.date_of_birth
         if typed is not None and typed != recorded_birth:
-            message = f"date_of_birth {typed} contradicts {source} {recorded_birth}."
+            # Neither date is repeated: an error answer carries no patient data (it may be logged
+            # or shown where the record itself would not be).
+            message = f"date_of_birth contradicts {source}."
             found.append(AgeContradiction("date_of_birth", code, message))
     if born is not None and born <= on and assessment.age is not None:
         actual = years_on(born, on)
         if assessment.age != actual:
-            message = (
-                f"age {assessment.age} contradicts {source} {born}: the patient is {actual}"
-                f" on {on}."
-            )
+            message = f"age {assessment.age} contradicts {source}: the patient is {actual} on {on}."
             found.append(AgeContradiction("age", code, message))
     return found
 

@@ -119,6 +119,14 @@ class DischargeRead(Schema):
     reason: str | None
 
 
+class ApprovedBy(Schema):
+    """The licensed staff member whose clinician key approved the admission."""
+
+    staff_id: uuid.UUID
+    name: str = Field(examples=["Dr. Ada Reyes"])
+    credential: str | None = Field(examples=["MD"])
+
+
 class AdmissionRead(Schema):
     id: uuid.UUID
     patient_id: uuid.UUID
@@ -131,6 +139,10 @@ class AdmissionRead(Schema):
     is_step_down: bool
     part2_notice_given_on: date | None
     authorization: Authorization | None
+    approved_by: ApprovedBy | None = Field(
+        description="Who approved it; null before approval (and for approvals recorded before"
+        " clinician keys named their staff member)."
+    )
     started_on: date | None
     discharge: DischargeRead | None
     version: int

@@ -23,6 +23,7 @@ from app.admissions.schemas import (
     AdmissionCreate,
     AdmissionRead,
     Approval,
+    ApprovedBy,
     AssessmentRead,
     Authorization,
     Discharge,
@@ -39,8 +40,9 @@ from app.events.types import DomainEvent, EventType
 from app.pagination import PageParams, fetch_page
 from app.patients.models import Patient
 from app.patients.service import get_live_patient
+from app.programs import licensing
 from app.programs import service as programs_service
-from app.programs.models import Program
+from app.programs.models import Program, StaffMember
 from app.programs.settings import ProgramSettings
 from app.versioning import Precondition, check_version
 from app.vocabulary import OPEN_ADMISSION, AdmissionStatus
@@ -147,15 +149,20 @@ def approve(
     body: Approval,
     expected_version: Precondition | None = None,
 ) -> AdmissionRead:
+    unlocked = ctx.get(Admission, admission_id)
+    program = ctx.session.get_one(Program, unlocked.program_id)
+    settings = programs_service.settings_for(ctx, program, unlocked.settings_version)
+    # Approving is the act of a licensed person: whether this caller may is an authorization,
+    # answered (403) before the precondition or the admission's state say anything.
+    approver = licensing.approver(ctx, settings)
     admission = admission_for(ctx, admission_id, AdmissionAction.approve, expected_version)
     if admission.part2_notice_given_on is None:
         raise Part2NoticeMissing("Record when the Part 2 notice was given before approving.")
-    program = ctx.session.get_one(Program, admission.program_id)
-    settings = programs_service.settings_for(ctx, program, admission.settings_version)
     today = programs_service.program_today(program, ctx.now)
     errors = body.implausible(today, settings.max_authorization_days)
     if errors:
         raise Unprocessable("The authorization's dates are not plausible.", errors=errors)
+    admission.approved_by_staff_id = approver.id
     admission.authorized_days = body.authorized_days
     admission.authorization_starts_on = body.authorization_starts_on
     admission.authorization_ends_on = body.authorization_ends_on
@@ -463,6 +470,10 @@ def _read(
             reason=admission.discharge_reason,
         )
     status = AdmissionStatus(admission.status)
+    approved_by = None
+    if admission.approved_by_staff_id is not None:
+        staff = ctx.session.get_one(StaffMember, admission.approved_by_staff_id)
+        approved_by = ApprovedBy(staff_id=staff.id, name=staff.name, credential=staff.credential)
     return AdmissionRead(
         id=admission.id,
         patient_id=admission.patient_id,
@@ -475,6 +486,7 @@ def _read(
         is_step_down=admission.is_step_down,
         part2_notice_given_on=admission.part2_notice_given_on,
         authorization=authorization,
+        approved_by=approved_by,
         started_on=admission.started_on,
         discharge=discharged,
         version=admission.version,

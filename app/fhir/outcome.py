@@ -90,9 +90,7 @@ def operation_outcome(error: DomainError) -> dict[str, Any]:
 
 
 def outcome_response(error: DomainError) -> JSONResponse:
-    headers = {}
-    if "retry_after" in error.extensions:
-        headers["Retry-After"] = str(error.extensions["retry_after"])
+    headers = error.headers()
     if "allow" in error.extensions:  # a 405 names every method the path has (RFC 9110)
         headers["Allow"] = str(error.extensions["allow"])
     return JSONResponse(

@@ -51,7 +51,7 @@ def update_patient_by_identifier(
     sent = {(i.system, i.value) for i in resource.identifier or []}
     if (system, value) not in sent:
         raise BadRequest(
-            f"The patient must carry the identifier it is updated by ({system}|{value}).",
+            "The patient must carry the identifier it is updated by (the `identifier` query).",
             errors=[FieldError(field="Patient.identifier", code="invalid", message="missing")],
         )
     expected = _version_sent(if_match)

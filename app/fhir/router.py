@@ -137,8 +137,8 @@ def read_patient(patient_id: str, ctx: PatientReader) -> FhirResponse:
 )
 def create_patient(
     request: Request,
+    ctx: PatientWriter,  # before the body: a request without a key is a 401, whatever it sends
     body: PatientBody,
-    ctx: PatientWriter,
     if_none_exist: Annotated[
         str | None,
         Header(
@@ -163,8 +163,8 @@ def create_patient(
 )
 def update_patient_by_identifier(
     request: Request,
+    ctx: PatientWriter,  # before the body: a request without a key is a 401, whatever it sends
     body: PatientBody,
-    ctx: PatientWriter,
     identifier: Annotated[
         str,
         Query(
@@ -329,7 +329,8 @@ def _id(value: str, label: str) -> uuid.UUID:
     try:
         return uuid.UUID(value)
     except ValueError:
-        raise NotFound(f"No {label} with id {value} in your organization.") from None
+        # Not repeated: a string that is no id of ours may be anything a client typed.
+        raise NotFound(f"No {label} with this id in your organization.") from None
 
 
 def _codes(parameter: str, value: str | None, known: frozenset[str]) -> list[str] | None:

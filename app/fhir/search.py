@@ -132,7 +132,7 @@ def _parse(parameter: str, raw: str) -> _Value:
         raise BadRequest(
             f"`{parameter}` must be a date (2026-03-02) or a time with its offset"
             " (2026-03-02T18:00:00Z), with an optional prefix such as ge.",
-            errors=[FieldError(field=parameter, code="invalid", message=f"not a date: {raw}")],
+            errors=[FieldError(field=parameter, code="invalid", message="not a date")],
         )
     precision = timedelta(seconds=1) if text.count(":") >= 2 else timedelta(minutes=1)
     if moment.microsecond:

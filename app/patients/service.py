@@ -175,7 +175,7 @@ def _fold_names(patient: Patient) -> None:
 
 def _replace_identifiers(ctx: Context, patient: Patient, identifiers: list[Identifier]) -> None:
     wanted = {(i.system, i.value) for i in identifiers}
-    for system, value in wanted:
+    for index, (system, value) in enumerate((i.system, i.value) for i in identifiers):
         owner = ctx.session.scalar(
             select(PatientIdentifier.patient_id).where(
                 *ctx.scope(PatientIdentifier),
@@ -185,7 +185,10 @@ def _replace_identifiers(ctx: Context, patient: Patient, identifiers: list[Ident
             )
         )
         if owner is not None:
-            raise IdentifierTaken(f"Another patient already has identifier {system}|{value}.")
+            # The value is not repeated: error answers carry no patient data.
+            raise IdentifierTaken(
+                f"Another patient already has identifiers[{index}] (system {system})."
+            )
     ctx.session.execute(delete(PatientIdentifier).where(PatientIdentifier.patient_id == patient.id))
     ctx.session.add_all(
         PatientIdentifier(

@@ -31,12 +31,19 @@ class Closure(Schema):
     reason: str = Field(min_length=1, max_length=200, examples=["Staff training day"])
 
 
+# Files of the time zone database that are no place's clock: `localtime` is whatever the
+# server's machine is set to, `Factory` a placeholder zone whose abbreviation is "-00".
+NOT_PLACES = frozenset({"localtime", "Factory", "posixrules"})
+
+
 class _ProgramFields(Schema):
     @field_validator("time_zone", check_fields=False)
     @classmethod
     def _known_time_zone(cls, value: str | None) -> str | None:
         if value is not None and value not in zoneinfo.available_timezones():
             raise ValueError(f"unknown IANA time zone {value!r}")
+        if value in NOT_PLACES:
+            raise ValueError(f"{value!r} names no place's clock; give the program's IANA zone")
         return value
 
     @model_validator(mode="after")

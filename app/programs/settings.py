@@ -52,6 +52,12 @@ class ProgramSettings(Schema):
     accepted_credentials: list[str] = Field(
         default_factory=lambda: list(DEFAULT_ACCEPTED_CREDENTIALS), min_length=1
     )
+    # §3.5: clinical documentation is approved by a licensed professional; by default the same
+    # credentials whose diagnosis qualifies (§3.1). A clinician key approves only when its staff
+    # member holds one of them.
+    approving_credentials: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_ACCEPTED_CREDENTIALS), min_length=1, max_length=50
+    )
     qualifying_diagnosis_prefixes: list[str] = Field(
         default_factory=lambda: list(DEFAULT_QUALIFYING_DIAGNOSIS_PREFIXES), min_length=1
     )

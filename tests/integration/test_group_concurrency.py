@@ -38,7 +38,7 @@ from app.migrations import upgrade_to_head
 from app.patients.models import Patient
 from app.security import Role
 from tests.databases import fresh_postgres_database, reachable_postgres_or_skip
-from tests.factories import client_for
+from tests.factories import client_for, make_licensed_staff
 
 PATIENTS = 100
 SEATS = 15
@@ -171,10 +171,12 @@ def seed_organization(sessions: sessionmaker[Session]) -> tuple[uuid.UUID, dict[
 
 
 def issue_key(sessions: sessionmaker[Session], organization_id: uuid.UUID, role: Role) -> str:
-    request = ApiKeyCreate(
-        name=f"{role} key", role=role, payer_id="payer-demo" if role == Role.payer else None
-    )
     with sessions.begin() as session:
+        staff_id = make_licensed_staff(session, organization_id) if role == Role.clinician else None
+        request = ApiKeyCreate(
+            name=f"{role} key", role=role, staff_id=staff_id,
+            payer_id="payer-demo" if role == Role.payer else None,
+        )  # fmt: skip
         _key, raw_key = access_service.issue_key(session, organization_id, request, SECRET)
     return raw_key
 

@@ -37,8 +37,8 @@ def test_a_sixteen_year_old_typed_in_as_34_is_refused_naming_both_ages(
     [error] = response.json()["errors"]
     assert (error["field"], error["code"]) == ("assessment.age", "contradicts_patient_record")
     assert "34" in error["message"]
-    assert "2010-01-05" in error["message"]
     assert "16" in error["message"]
+    assert "2010-01-05" not in error["message"]  # no patient data in an error answer
     assert clinic.staff.get("/v1/admissions").json()["total"] == 0
 
 
@@ -50,8 +50,8 @@ def test_a_typed_date_of_birth_that_differs_from_the_record_is_refused(
     assert response.status_code == 422
     fields = [e["field"] for e in response.json()["errors"]]
     assert fields == ["assessment.date_of_birth", "assessment.age"]
-    assert "1991-07-14" in response.json()["errors"][0]["message"]
-    assert "2010-01-05" in response.json()["errors"][0]["message"]
+    assert "1991-07-14" not in response.text  # no patient data in an error answer
+    assert "2010-01-05" not in response.text
 
 
 def test_an_age_that_agrees_with_the_record_is_accepted_and_the_record_rules(

@@ -23,13 +23,21 @@ def last_line(output: str) -> str:
 def test_orgs_and_keys_created_on_the_command_line_work_through_the_api(runner: CliRunner) -> None:
     org = runner.invoke(cli, ["orgs", "create", "Hillside Clinic"])
     assert org.exit_code == 0, org.output
-    key = runner.invoke(
-        cli, ["keys", "create", "--org", last_line(org.output), "--role", "clinician"]
+    org_id = last_line(org.output)
+    admin = runner.invoke(cli, ["keys", "create", "--org", org_id, "--role", "admin"])
+    assert admin.exit_code == 0, admin.output
+    app = create_app(get_settings())
+    staff = client_for(app, last_line(admin.output)).post(
+        "/v1/staff", json={"name": "Dr. Ada Reyes", "credential": "MD", "license_number": "A1"}
     )
+    arguments = ["keys", "create", "--org", org_id, "--role", "clinician"]
+    assert runner.invoke(cli, arguments).exit_code != 0  # whose key?
+    key = runner.invoke(cli, [*arguments, "--staff-id", staff.json()["id"]])
     assert key.exit_code == 0, key.output
-    me = client_for(create_app(get_settings()), last_line(key.output)).get("/v1/me").json()
+    me = client_for(app, last_line(key.output)).get("/v1/me").json()
     assert me["organization_name"] == "Hillside Clinic"
     assert me["role"] == "clinician"
+    assert me["staff_id"] == staff.json()["id"]
 
 
 def test_a_payer_key_needs_its_payer(runner: CliRunner) -> None:

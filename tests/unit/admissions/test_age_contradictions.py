@@ -35,12 +35,14 @@ def test_what_contradicts_the_patient_record_is_named(
     assert all(c.code == "contradicts_patient_record" for c in found)
 
 
-def test_the_message_names_both_values_and_the_day() -> None:
+def test_the_message_names_the_age_and_the_day_but_never_a_date_of_birth() -> None:
     [found] = contradictions_of_age(make_assessment(age=34), SIXTEEN, TODAY)
     assert found.message == (
-        "age 34 contradicts the patient record's date_of_birth 2010-01-05: the patient is 16"
-        " on 2026-03-02."
+        "age 34 contradicts the patient record's date_of_birth: the patient is 16 on 2026-03-02."
     )
+    typed = make_assessment(age=None, date_of_birth=date(2010, 1, 6))
+    [found] = contradictions_of_age(typed, SIXTEEN, TODAY)
+    assert "2010" not in found.message
 
 
 def test_without_a_record_the_assessments_own_date_of_birth_is_the_reference() -> None:
