@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from app.errors import FieldError, Unprocessable, field_errors
 from app.fhir.codes import GENDER_IDENTITY, IS_VETERAN, PATIENT_TAG, ROLE_CODE
-from app.fhir.mapping.common import coding, meta
+from app.fhir.mapping.common import coding, meta, text
 from app.fhir.outcome import BadRequest
 from app.patients.schemas import Guardian, PatientCreate, PatientRead, PatientUpdate
 
@@ -39,12 +39,18 @@ def patient_resource(patient: PatientRead) -> dict[str, Any]:
         "id": str(patient.id),
         "meta": meta(patient.version, patient.updated_at),
         "active": True,
-        "name": [{"use": "official", "family": patient.family_name, "given": [patient.given_name]}],
         "birthDate": patient.date_of_birth.isoformat(),
     }
+    # Free text as stored by /v1 may be whitespace alone, which a FHIR string cannot be.
+    name: dict[str, Any] = {"use": "official"}
+    if family := text(patient.family_name):
+        name["family"] = family
+    if given := text(patient.given_name):
+        name["given"] = [given]
+    resource["name"] = [name]
     extensions = [
-        *([{"url": GENDER_IDENTITY, "valueString": patient.gender_identity}]
-          if patient.gender_identity else []),
+        *([{"url": GENDER_IDENTITY, "valueString": text(patient.gender_identity)}]
+          if text(patient.gender_identity) else []),
         *([{"url": IS_VETERAN, "valueBoolean": patient.is_veteran}]
           if patient.is_veteran is not None else []),
         *({"url": PATIENT_TAG, "valueCode": tag} for tag in patient.tags),
@@ -61,11 +67,11 @@ def patient_resource(patient: PatientRead) -> dict[str, Any]:
         resource["telecom"] = telecom
     if patient.address is not None:
         address = {
-            "line": [patient.address.line] if patient.address.line else None,
-            "city": patient.address.city,
-            "state": patient.address.state,
-            "postalCode": patient.address.postal_code,
-            "country": patient.address.country,
+            "line": [line] if (line := text(patient.address.line)) else None,
+            "city": text(patient.address.city),
+            "state": text(patient.address.state),
+            "postalCode": text(patient.address.postal_code),
+            "country": text(patient.address.country),
         }
         if present := {name: value for name, value in address.items() if value}:
             resource["address"] = [present]
