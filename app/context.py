@@ -1,7 +1,7 @@
 """What a service needs to know about the request it serves, without any HTTP types."""
 
 import uuid
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -44,9 +44,23 @@ class Context:
     principal: Principal
     request_id: str | None
     now: datetime
+    # The app's clock, which `now` was read from; without one (scripts, tests that build a
+    # context by hand) the request is a single instant and `clock()` answers `now`.
+    source: Callable[[], datetime] | None = None
 
     def __post_init__(self) -> None:
         self.session.info["now"] = self.now  # rows stamped with this clock (app.db)
+
+    def clock(self) -> datetime:
+        """The app's clock read again, never earlier than `now`: only for an instant that must
+        follow the order of a row lock the request holds. `now` is read when the request
+        starts, before it waits for any lock, so two requests that queue on one group can hold
+        readings in the opposite order of the one in which they took its seats; a reading
+        taken under the lock follows that order. Everything else (row stamps, audit and domain
+        events, expiry) stays on `now`: one instant per request."""
+        if self.source is None:
+            return self.now
+        return max(self.now, self.source())
 
     @property
     def organization_id(self) -> uuid.UUID:
@@ -145,11 +159,13 @@ def context_with(permission: Permission) -> Any:
         async with request_session(request) as session:
             principal = await authenticate_in_loop(request, session, credentials)
             refuse_unless_granted(principal, permission)
+            clock: Callable[[], datetime] = request.app.state.clock
             yield Context(
                 session=session,
                 principal=principal,
                 request_id=getattr(request.state, "request_id", None),
-                now=request.app.state.clock(),
+                now=clock(),
+                source=clock,
             )
 
     return Depends(build, scope="function")

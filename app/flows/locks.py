@@ -4,7 +4,8 @@ requests that meet wait for each other instead of deadlocking:
 0. an insurance inquiry (`inquiries.service.inquiry_to_convert`): converted once only, before
    the patient, coverage and verification request it becomes exist;
 1. therapy groups, several in id order (`groups.membership.lock_group`, `lock_groups_of`):
-   a group's seats and waitlist;
+   a group's seats and waitlist, dated under it (`Context.clock`, not the request's `now`) so
+   their times follow the order in which requests got the lock;
 2. the admission (`admissions.service.admission_for`, `groups.eligibility.admission_in_program`,
    `scheduling.service`): its status, and its treatment plans and appointments, which change
    only under it, and the payer's prior authorizations recorded on it;

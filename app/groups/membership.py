@@ -91,14 +91,17 @@ def enroll(
             " waitlist.",
             max_size=group.max_size,
         )
+    # Read under the group's lock, not the request's `now`: seats and waitlist places are
+    # dated in the order they were really taken, which is the order rosters list them in.
+    seated_at = ctx.clock() if outcome == "enrolled" else None
     membership = GroupMembership(
         organization_id=ctx.organization_id,
         group_id=group.id,
         patient_id=patient.id,
         admission_id=admission.id,
         status=outcome,
-        requested_at=arrival_time(ctx, group) if outcome == "waitlisted" else ctx.now,
-        enrolled_at=ctx.now if outcome == "enrolled" else None,
+        requested_at=seated_at or arrival_time(ctx, group),
+        enrolled_at=seated_at,
     )
     _insert(ctx, membership)
     ctx.audit(AuditAction.create, "group_membership", membership.id, patient_id=patient.id)

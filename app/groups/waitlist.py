@@ -108,7 +108,8 @@ def _seat(
         )
     membership.status = MembershipStatus.enrolled
     membership.admission_id = admission.id
-    membership.enrolled_at = membership.promoted_at = ctx.now
+    # Under the group's lock: promotions are dated in the order seats really freed up.
+    membership.enrolled_at = membership.promoted_at = ctx.clock()
     ctx.session.flush()
     ctx.audit(
         AuditAction.transition,
@@ -129,16 +130,17 @@ def _unfit(entry: WaitlistEntry, criteria: list[Criterion]) -> PassedOver:
 
 
 def arrival_time(ctx: Context, group: TherapyGroup) -> datetime:
-    """When this request joins the waitlist: its clock reading, but never before the last
-    arrival. Requests read the clock before they wait for the group's lock, so two of them can
-    reach the waitlist in the opposite order of their readings; the queue follows the lock."""
+    """When this request joins the waitlist: the clock read under the group's lock
+    (`Context.clock`), so the queue follows the lock, and never before the last arrival, so
+    a clock that is fixed (tests) or stepped back (NTP) keeps first come, first served."""
+    now = ctx.clock()
     latest = ctx.session.scalar(
         select(func.max(GroupMembership.requested_at)).where(
             GroupMembership.group_id == group.id,
             GroupMembership.status == MembershipStatus.waitlisted,
         )
     )
-    return ctx.now if latest is None or latest < ctx.now else latest + timedelta(microseconds=1)
+    return now if latest is None or latest < now else latest + timedelta(microseconds=1)
 
 
 def positions(ctx: Context, group_id: uuid.UUID) -> dict[uuid.UUID, int]:
