@@ -156,14 +156,14 @@ class AlertRead(Schema):
     admission_id: uuid.UUID
     patient_id: uuid.UUID
     code: str = Field(examples=["consecutive_absences"])
-    message: str
+    message: str = Field(examples=["3 unexcused absences in a row."])
     status: str = Field(examples=["open"], description="open, acknowledged or resolved.")
     raised_at: datetime
     acknowledged_at: datetime | None
     acknowledged_by_key_id: uuid.UUID | None
     resolved_at: datetime | None
     resolved_by_key_id: uuid.UUID | None
-    resolution_note: str | None
+    resolution_note: str | None = Field(examples=[None])
 
 
 class AlertResolution(Schema):

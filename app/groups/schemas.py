@@ -175,10 +175,10 @@ class GroupUpdate(Schema):
 class GroupRead(Schema):
     id: uuid.UUID
     program_id: uuid.UUID
-    name: str
+    name: str = Field(examples=["Veterans process group"])
     topic: GroupTopic
-    therapy: str | None
-    specialization: str | None
+    therapy: str | None = Field(examples=["CBT"])
+    specialization: str | None = Field(examples=["veterans"])
     facilitator_id: uuid.UUID | None
     modality: Modality
     room_id: uuid.UUID | None

@@ -80,8 +80,8 @@ class PatientUpdate(Schema):
 
 class PatientRead(_PatientFields):
     id: uuid.UUID
-    given_name: str
-    family_name: str
+    given_name: str = Field(examples=["Alex"])
+    family_name: str = Field(examples=["Rivera"])
     date_of_birth: date
     identifiers: list[Identifier]
     version: int
