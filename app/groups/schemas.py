@@ -184,21 +184,22 @@ class GroupRead(Schema):
     room_id: uuid.UUID | None
     weekdays: list[Weekday]
     start_time: LocalTime
-    duration_minutes: int
+    duration_minutes: int = Field(examples=[90])
     track: Track
     admission_type: AdmissionType
-    cohort_starts_on: date | None
+    cohort_starts_on: date | None = Field(examples=[None])
     criteria: list[Criterion]
-    min_size: int
-    max_size: int
+    min_size: int = Field(examples=[4])
+    max_size: int = Field(examples=[15])
     status: GroupStatus = Field(
+        examples=["active"],
         description="`forming` below min_size (does not meet yet), `active`, `full` at"
-        " max_size, `closed`."
+        " max_size, `closed`.",
     )
-    enrolled_count: int
-    waitlisted_count: int
-    seats_left: int = Field(description="0 when full or closed.")
-    closed_at: datetime | None
+    enrolled_count: int = Field(examples=[9])
+    waitlisted_count: int = Field(examples=[0])
+    seats_left: int = Field(examples=[6], description="0 when full or closed.")
+    closed_at: datetime | None = Field(examples=[None])
     version: int
     created_at: datetime
     updated_at: datetime
