@@ -341,8 +341,8 @@ def _compose_object(
 ) -> Any:
     properties = schema.get("properties", {})
     if not properties and isinstance(schema.get("additionalProperties"), dict):
-        value = compose_example(schema["additionalProperties"], components, seen)
-        return {"key": value} if schema.get("minProperties") else {}
+        key = compose_example(schema.get("propertyNames", {"type": "string"}), components, seen)
+        return {str(key): compose_example(schema["additionalProperties"], components, seen)}
     return {name: compose_example(p, components, seen) for name, p in properties.items()}
 
 

@@ -174,18 +174,18 @@ class DaySheetEntry(Schema):
     appointment_id: uuid.UUID
     starts_at: datetime
     ends_at: datetime
-    kind: str
-    modality: str
+    kind: str = Field(examples=["group"])
+    modality: str = Field(examples=["in_person"])
     appointment_status: AppointmentStatus
     patient_id: uuid.UUID
-    given_name: str
-    family_name: str
+    given_name: str = Field(examples=["Alex"])
+    family_name: str = Field(examples=["Rivera"])
     group_id: uuid.UUID | None
-    group_name: str | None
+    group_name: str | None = Field(examples=["Veterans process group"])
     staff_id: uuid.UUID | None
-    staff_name: str | None
+    staff_name: str | None = Field(examples=["Dr. Ada Reyes"])
     room_id: uuid.UUID | None
-    room_name: str | None
+    room_name: str | None = Field(examples=["Group room B"])
     attendance_status: AttendanceStatus | None = Field(description="Null: not recorded yet.")
     minutes_attended: int | None
 

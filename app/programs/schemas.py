@@ -162,7 +162,7 @@ class StaffCreate(Schema):
         examples=[["music"]],
         description="Complementary therapies this person is trained for (music, art, equine…).",
     )
-    email: str | None = Field(None, max_length=200)
+    email: str | None = Field(None, max_length=200, examples=["ada.reyes@clinic.example"])
 
 
 class StaffUpdate(Schema):
