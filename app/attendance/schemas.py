@@ -62,8 +62,8 @@ class GroupMeetingMarks(Schema):
 
 class MemberAttendance(Schema):
     patient_id: uuid.UUID
-    given_name: str
-    family_name: str
+    given_name: str = Field(examples=["Alex"])
+    family_name: str = Field(examples=["Rivera"])
     appointment_id: uuid.UUID
     appointment_status: AppointmentStatus
     attendance: AttendanceRead | None = Field(description="Null: not recorded yet.")
@@ -101,7 +101,7 @@ class AttendanceBatch(Schema):
 class BatchError(Schema):
     index: int = Field(description="The record's position in `records`, from 0.")
     code: str = Field(examples=["before_session"])
-    message: str
+    message: str = Field(examples=["No appointment of this patient on that date."])
 
 
 class BatchResult(Schema):
@@ -129,7 +129,7 @@ class WeekRead(Schema):
 
 class ReasonRead(Schema):
     code: str = Field(examples=["consecutive_absences"])
-    message: str
+    message: str = Field(examples=["3 unexcused absences in a row."])
 
 
 class AttendanceSummary(Schema):
@@ -230,8 +230,8 @@ class DrugScreenRead(Schema):
     patient_id: uuid.UUID
     collected_on: date
     result: ScreenResult
-    substances: list[str]
-    note: str | None
+    substances: list[str] = Field(examples=[["opioids"]])
+    note: str | None = Field(examples=["Observed urine sample."])
     action: str | None = Field(
         examples=["review"],
         description="With a positive result, the program's policy applied when it was"

@@ -23,7 +23,7 @@ class AuditEventRead(Schema):
     sequence: int = Field(description="The event's place in the organization's chain: 1, 2, 3 …")
     occurred_at: datetime
     api_key_id: uuid.UUID | None = Field(description="None for the command line.")
-    request_id: str | None
+    request_id: str | None = Field(examples=["5f0c1b8e2a4d4c7f9e3b6a1d2c8e7f90"])
     accesses: list[AuditAccessRead] = Field(
         description="Each record the request touched, once per action.",
         examples=[[

@@ -225,7 +225,7 @@ class MembershipRead(Schema):
     enrolled_at: datetime | None
     promoted_at: datetime | None = Field(description="When a seat came from the waitlist.")
     ended_at: datetime | None
-    end_reason: str | None
+    end_reason: str | None = Field(examples=[None])
 
 
 PassedOverReason = Literal["criteria_not_met", "admission_required", "plan_violations"]
@@ -236,7 +236,7 @@ class PassedOver(Schema):
 
     patient_id: uuid.UUID
     reason_code: PassedOverReason
-    message: str
+    message: str = Field(examples=["The patient no longer meets the group's criteria."])
 
 
 class MembershipRemoval(Schema):
