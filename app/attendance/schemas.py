@@ -145,7 +145,8 @@ class AttendanceSummary(Schema):
     authorized_days_left: int | None
     status: str = Field(examples=["at_risk"])
     suggested_discharge_type: str | None = Field(
-        description="With pending_discharge: what a clinician confirms through the discharge."
+        examples=[None],
+        description="With pending_discharge: what a clinician confirms through the discharge.",
     )
     reasons: list[ReasonRead]
 

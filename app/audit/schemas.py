@@ -34,8 +34,9 @@ class AuditEventRead(Schema):
         ]],
     )  # fmt: skip
     hash: str = Field(
+        examples=["3b1f0e9c6a2d48f7b5c4e1d0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a190"],
         description="SHA-256 (hex) over the previous event's hash, the sequence and the event's"
-        " fields: editing or removing an event breaks the chain."
+        " fields: editing or removing an event breaks the chain.",
     )
 
 
