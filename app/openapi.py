@@ -3,8 +3,9 @@
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.encoders import jsonable_encoder
 from fastapi.openapi.utils import get_openapi
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, iter_route_contexts
 
 from app.errors import PROBLEM_MEDIA_TYPE, Problem
 
@@ -87,14 +88,34 @@ def install_openapi(app: FastAPI) -> None:
             tags=app.openapi_tags,
             separate_input_output_schemas=app.separate_input_output_schemas,
         )
+        _keep_nulls_in_answer_examples(app, schema)
         _errors_as_problem_json(schema)
         _parameters_not_nullable(schema)
         _if_match_required(schema)
         _link_created_resources(schema)
+        _compose_success_examples(schema)
         app.openapi_schema = schema
         return schema
 
     app.openapi = build  # type: ignore[method-assign]
+
+
+def _keep_nulls_in_answer_examples(app: FastAPI, schema: dict[str, Any]) -> None:
+    """FastAPI drops every null from the document, the nulls of a route's answer examples too,
+    and an answer without its null fields is not what the service sends: put them back."""
+    # Routers are included lazily: their routes are reached through their route contexts.
+    for context in iter_route_contexts(app.routes):
+        route = context.original_route
+        if not isinstance(route, APIRoute) or not route.include_in_schema:
+            continue
+        for method in route.methods or ():
+            operation = schema["paths"].get(context.path_format, {}).get(method.lower())
+            for status, response in route.responses.items() if operation else ():
+                documented = operation["responses"].get(str(status), {}).get("content", {})
+                for media_type, media in response.get("content", {}).items():
+                    shown = documented.get(media_type, {})
+                    for key in {"example", "examples"} & media.keys() & shown.keys():
+                        shown[key] = jsonable_encoder(media[key])
 
 
 def _errors_as_problem_json(schema: dict[str, Any]) -> None:
@@ -230,3 +251,108 @@ def _link_created_resources(schema: dict[str, Any]) -> None:
             for name, (target, parameters) in links.items()
             if target in operations
         }
+
+
+# What a composed example shows for a string of a known format: ids look like the UUIDv7 the
+# service makes, instants are UTC.
+_FORMAT_SAMPLES = {
+    "uuid": "0193e4a2-7c1d-7b3e-9f4a-2d6c8b1e5a70",
+    "date": "2026-03-02",
+    "date-time": "2026-03-02T15:00:00Z",
+    "email": "front.desk@clinic.example",
+    "uri": "https://clinic.example/resource",
+    "time": "18:00:00",
+}
+
+
+class _Recursive(Exception):
+    """A schema refers to itself on the way down: the example stops at the nearest empty list
+    or null that the schema allows."""
+
+
+def _compose_success_examples(schema: dict[str, Any]) -> None:
+    """Every JSON success answer shows an example: the route's own when it has one, else one
+    composed from its schema, so a reader of the document sees a whole answer, not a type."""
+    components = schema.get("components", {}).get("schemas", {})
+    for path in schema.get("paths", {}).values():
+        for operation in path.values():
+            for status, response in operation.get("responses", {}).items():
+                media = response.get("content", {}).get("application/json")
+                if status[0] != "2" or media is None or {"example", "examples"} & media.keys():
+                    continue
+                try:
+                    media["example"] = compose_example(media.get("schema", {}), components)
+                except _Recursive:
+                    continue
+
+
+def compose_example(
+    schema: dict[str, Any], components: dict[str, Any], seen: frozenset[str] = frozenset()
+) -> Any:
+    """A value for `schema`: its own example, default, first enum value or constant, else one
+    made from its type and format (objects with every property, arrays with one item)."""
+    if schema.get("examples"):
+        return schema["examples"][0]
+    for key in ("example", "const", "default"):
+        if key in schema:
+            return schema[key]
+    if schema.get("enum"):
+        return schema["enum"][0]
+    if "$ref" in schema:
+        reference = schema["$ref"]
+        if reference in seen:
+            raise _Recursive(reference)
+        target = components[reference.rsplit("/", 1)[-1]]
+        return compose_example(target, components, seen | {reference})
+    if schema.get("allOf"):
+        return compose_example(schema["allOf"][0], components, seen)
+    alternatives = schema.get("anyOf") or schema.get("oneOf")
+    if alternatives:
+        return _compose_alternative(alternatives, components, seen)
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), "null")
+    if kind == "object" or "properties" in schema:
+        return _compose_object(schema, components, seen)
+    if kind == "array":
+        try:
+            return [compose_example(schema.get("items", {}), components, seen)]
+        except _Recursive:
+            return []
+    return _compose_scalar(kind, schema)
+
+
+def _compose_alternative(
+    alternatives: list[dict[str, Any]], components: dict[str, Any], seen: frozenset[str]
+) -> Any:
+    present = [a for a in alternatives if a.get("type") != "null"]
+    if {a.get("type") for a in present} == {"number", "string"}:
+        return "300.00"  # a Decimal (money, a rate) is written as a string
+    try:
+        return compose_example(present[0], components, seen) if present else None
+    except _Recursive:
+        if len(present) < len(alternatives):
+            return None
+        raise
+
+
+def _compose_object(
+    schema: dict[str, Any], components: dict[str, Any], seen: frozenset[str]
+) -> Any:
+    properties = schema.get("properties", {})
+    if not properties and isinstance(schema.get("additionalProperties"), dict):
+        key = compose_example(schema.get("propertyNames", {"type": "string"}), components, seen)
+        return {str(key): compose_example(schema["additionalProperties"], components, seen)}
+    return {name: compose_example(p, components, seen) for name, p in properties.items()}
+
+
+def _compose_scalar(kind: Any, schema: dict[str, Any]) -> Any:
+    if kind == "string":
+        text = _FORMAT_SAMPLES.get(schema.get("format", ""), "text")
+        return text.ljust(schema.get("minLength", 0), "x")
+    if kind in ("integer", "number"):
+        low = schema.get("minimum", schema.get("exclusiveMinimum", 0) + 1)
+        return min(max(low, 1), schema.get("maximum", low + 1))
+    if kind == "boolean":
+        return False
+    return None

@@ -262,5 +262,5 @@ class Page(Schema, Generic[ItemT]):
         description="How many items match the filters, over all pages; null when the request"
         " asked not to count them (`total=false`)."
     )
-    limit: int
-    offset: int
+    limit: int = Field(examples=[50])
+    offset: int = Field(examples=[0])

@@ -41,25 +41,30 @@ class ApiKeyCreate(Schema):
 
 class ApiKeyRead(Schema):
     id: uuid.UUID
-    name: str
+    name: str = Field(examples=["Front desk tablet"])
     role: Role
-    payer_id: str | None
+    payer_id: str | None = Field(examples=[None])
     staff_id: uuid.UUID | None
-    key_prefix: str = Field(description="The first characters of the key, to tell keys apart.")
+    key_prefix: str = Field(
+        examples=["iop_3kQ9"], description="The first characters of the key, to tell keys apart."
+    )
     created_at: datetime
     expires_at: datetime | None
     revoked_at: datetime | None
 
 
 class ApiKeyIssued(ApiKeyRead):
-    key: str = Field(description="The key itself. Shown once: only its hash is stored.")
+    key: str = Field(
+        examples=["iop_3kQ9v2LxT8mWc4Rb7NfYh1ZsPq6DjKa0"],
+        description="The key itself. Shown once: only its hash is stored.",
+    )
 
 
 class Me(Schema):
     key_id: uuid.UUID
     organization_id: uuid.UUID
-    organization_name: str
+    organization_name: str = Field(examples=["Riverbend Recovery"])
     role: Role
-    payer_id: str | None
+    payer_id: str | None = Field(examples=[None])
     staff_id: uuid.UUID | None
     permissions: list[Permission]

@@ -104,19 +104,20 @@ class Authorization(Schema):
     """The authorization in force: the payer's latest approved decision, else the one
     recorded when a clinician approved the admission."""
 
-    authorized_days: int
+    authorized_days: int = Field(examples=[20])
     starts_on: date
     ends_on: date
     next_review_on: date | None
     reference_number: str | None = Field(
-        description="The payer's number; null for the authorization given at approval."
+        examples=["PA-2026-0117"],
+        description="The payer's number; null for the authorization given at approval.",
     )
 
 
 class DischargeRead(Schema):
     type: DischargeType
     discharged_on: date
-    reason: str | None
+    reason: str | None = Field(examples=["Completed the program."])
 
 
 class ApprovedBy(Schema):
@@ -131,7 +132,7 @@ class AdmissionRead(Schema):
     id: uuid.UUID
     patient_id: uuid.UUID
     program_id: uuid.UUID
-    status: AdmissionStatus
+    status: AdmissionStatus = Field(examples=["active"])
     allowed_actions: list[AdmissionAction]
     decision: Decision = Field(description="The latest assessment's decision.")
     settings_version: int
@@ -144,7 +145,7 @@ class AdmissionRead(Schema):
         " clinician keys named their staff member)."
     )
     started_on: date | None
-    discharge: DischargeRead | None
+    discharge: DischargeRead | None = Field(examples=[None])
     version: int
     created_at: datetime
     updated_at: datetime
@@ -166,7 +167,7 @@ class TransitionRead(Schema):
     to_status: AdmissionStatus
     occurred_at: datetime
     by_key_id: uuid.UUID | None
-    reason: str | None
+    reason: str | None = Field(examples=["Documentation complete."])
 
 
 AuthorizationKind = Literal["initial", "concurrent_review"]
@@ -223,16 +224,16 @@ class AuthorizationRead(Schema):
 
     id: uuid.UUID
     admission_id: uuid.UUID
-    payer_id: str
+    payer_id: str = Field(examples=["60054"])
     kind: AuthorizationKind
     decision: AuthorizationDecision
-    reference_number: str
+    reference_number: str = Field(examples=["PA-2026-0117"])
     decided_on: date
     authorized_days: int | None
     starts_on: date | None
     ends_on: date | None
     next_review_on: date | None
-    denial_reason: str | None
+    denial_reason: str | None = Field(examples=[None])
     extends_id: uuid.UUID | None = Field(
         description="The approved authorization a concurrent review extends or declines to."
     )

@@ -47,13 +47,13 @@ class AssignmentRead(Schema):
     admission_id: uuid.UUID
     patient_id: uuid.UUID
     kind: AssignmentKind
-    title: str
-    instructions: str | None
+    title: str = Field(examples=["Trigger log for one week"])
+    instructions: str | None = Field(examples=["Note each craving: time, place, trigger."])
     due_on: date
     status: AssignmentStatus
     assigned_by_key_id: uuid.UUID | None
     created_at: datetime
     completed_at: datetime | None = Field(description="When it was marked complete.")
     completed_by_key_id: uuid.UUID | None = Field(description="Who marked it complete.")
-    completion_note: str | None
+    completion_note: str | None = Field(examples=[None])
     version: int

@@ -62,8 +62,8 @@ class GroupMeetingMarks(Schema):
 
 class MemberAttendance(Schema):
     patient_id: uuid.UUID
-    given_name: str
-    family_name: str
+    given_name: str = Field(examples=["Alex"])
+    family_name: str = Field(examples=["Rivera"])
     appointment_id: uuid.UUID
     appointment_status: AppointmentStatus
     attendance: AttendanceRead | None = Field(description="Null: not recorded yet.")
@@ -101,7 +101,7 @@ class AttendanceBatch(Schema):
 class BatchError(Schema):
     index: int = Field(description="The record's position in `records`, from 0.")
     code: str = Field(examples=["before_session"])
-    message: str
+    message: str = Field(examples=["No appointment of this patient on that date."])
 
 
 class BatchResult(Schema):
@@ -129,7 +129,7 @@ class WeekRead(Schema):
 
 class ReasonRead(Schema):
     code: str = Field(examples=["consecutive_absences"])
-    message: str
+    message: str = Field(examples=["3 unexcused absences in a row."])
 
 
 class AttendanceSummary(Schema):
@@ -145,7 +145,8 @@ class AttendanceSummary(Schema):
     authorized_days_left: int | None
     status: str = Field(examples=["at_risk"])
     suggested_discharge_type: str | None = Field(
-        description="With pending_discharge: what a clinician confirms through the discharge."
+        examples=[None],
+        description="With pending_discharge: what a clinician confirms through the discharge.",
     )
     reasons: list[ReasonRead]
 
@@ -156,14 +157,14 @@ class AlertRead(Schema):
     admission_id: uuid.UUID
     patient_id: uuid.UUID
     code: str = Field(examples=["consecutive_absences"])
-    message: str
+    message: str = Field(examples=["3 unexcused absences in a row."])
     status: str = Field(examples=["open"], description="open, acknowledged or resolved.")
     raised_at: datetime
     acknowledged_at: datetime | None
     acknowledged_by_key_id: uuid.UUID | None
     resolved_at: datetime | None
     resolved_by_key_id: uuid.UUID | None
-    resolution_note: str | None
+    resolution_note: str | None = Field(examples=[None])
 
 
 class AlertResolution(Schema):
@@ -174,18 +175,18 @@ class DaySheetEntry(Schema):
     appointment_id: uuid.UUID
     starts_at: datetime
     ends_at: datetime
-    kind: str
-    modality: str
+    kind: str = Field(examples=["group"])
+    modality: str = Field(examples=["in_person"])
     appointment_status: AppointmentStatus
     patient_id: uuid.UUID
-    given_name: str
-    family_name: str
+    given_name: str = Field(examples=["Alex"])
+    family_name: str = Field(examples=["Rivera"])
     group_id: uuid.UUID | None
-    group_name: str | None
+    group_name: str | None = Field(examples=["Veterans process group"])
     staff_id: uuid.UUID | None
-    staff_name: str | None
+    staff_name: str | None = Field(examples=["Dr. Ada Reyes"])
     room_id: uuid.UUID | None
-    room_name: str | None
+    room_name: str | None = Field(examples=["Group room B"])
     attendance_status: AttendanceStatus | None = Field(description="Null: not recorded yet.")
     minutes_attended: int | None
 
@@ -230,8 +231,8 @@ class DrugScreenRead(Schema):
     patient_id: uuid.UUID
     collected_on: date
     result: ScreenResult
-    substances: list[str]
-    note: str | None
+    substances: list[str] = Field(examples=[["opioids"]])
+    note: str | None = Field(examples=["Observed urine sample."])
     action: str | None = Field(
         examples=["review"],
         description="With a positive result, the program's policy applied when it was"

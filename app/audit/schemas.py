@@ -23,7 +23,7 @@ class AuditEventRead(Schema):
     sequence: int = Field(description="The event's place in the organization's chain: 1, 2, 3 …")
     occurred_at: datetime
     api_key_id: uuid.UUID | None = Field(description="None for the command line.")
-    request_id: str | None
+    request_id: str | None = Field(examples=["5f0c1b8e2a4d4c7f9e3b6a1d2c8e7f90"])
     accesses: list[AuditAccessRead] = Field(
         description="Each record the request touched, once per action.",
         examples=[[
@@ -34,8 +34,9 @@ class AuditEventRead(Schema):
         ]],
     )  # fmt: skip
     hash: str = Field(
+        examples=["3b1f0e9c6a2d48f7b5c4e1d0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a190"],
         description="SHA-256 (hex) over the previous event's hash, the sequence and the event's"
-        " fields: editing or removing an event breaks the chain."
+        " fields: editing or removing an event breaks the chain.",
     )
 
 

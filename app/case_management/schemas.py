@@ -49,8 +49,8 @@ class CaseTaskRead(Schema):
     admission_id: uuid.UUID
     patient_id: uuid.UUID
     category: CaseTaskCategory
-    title: str
-    details: str | None
+    title: str = Field(examples=["Request concurrent review"])
+    details: str | None = Field(examples=["Review is due on 16 March."])
     owner_staff_id: uuid.UUID
     due_on: date | None
     status: CaseTaskStatus

@@ -132,10 +132,10 @@ class CoverageRead(Schema):
     id: uuid.UUID
     patient_id: uuid.UUID
     payer_type: PayerType
-    payer_id: str | None
-    payer_name: str | None
-    member_id: str | None
-    group_number: str | None
+    payer_id: str | None = Field(examples=["60054"])
+    payer_name: str | None = Field(examples=["Blue Harbor Health Plan"])
+    member_id: str | None = Field(examples=["BHP123456789"])
+    group_number: str | None = Field(examples=["GRP-4471"])
     plan_starts_on: date | None
     plan_ends_on: date | None
     network_status: NetworkStatus

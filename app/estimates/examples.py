@@ -104,6 +104,15 @@ def estimate_response_examples() -> dict[str, dict[str, Any]]:
     }
 
 
+def saved_estimate_examples() -> dict[str, dict[str, Any]]:
+    """The estimate above as it reads once kept (`save`): with its id and when it was kept."""
+    kept = {"id": "0195a3c4-2a3b-7c4d-8e5f-6a7b8c9d0e1f", "saved_at": f"{_TODAY}T15:00:00Z"}
+    return {
+        name: {"summary": example["summary"], "value": example["value"] | kept}
+        for name, example in estimate_response_examples().items()
+    }
+
+
 def good_faith_request_examples() -> dict[str, dict[str, Any]]:
     return {"self_pay": {"summary": "Self-pay patient, scheduled two weeks ahead",
                          "value": SELF_PAY_GFE}}  # fmt: skip

@@ -58,7 +58,10 @@ def estimate_cost(
 @router.get(
     "/cost-estimates/{estimate_id}",
     summary="Read a saved estimate: the answer given, its inputs and its date",
-    responses=problem_responses(404),
+    responses={
+        200: {"content": {JSON: {"examples": examples.saved_estimate_examples()}}},
+        **problem_responses(404),
+    },
 )
 def get_cost_estimate(estimate_id: uuid.UUID, ctx: Reader) -> CostEstimateRead:
     return service.read_cost_estimate(ctx, estimate_id)

@@ -75,8 +75,8 @@ class CoverageUsed(Schema):
 
     coverage_id: uuid.UUID | None
     payer_type: PayerType
-    payer_id: str | None
-    payer_name: str | None
+    payer_id: str | None = Field(examples=["60054"])
+    payer_name: str | None = Field(examples=["Blue Harbor Health Plan"])
     plan_starts_on: date | None
     plan_ends_on: date | None
     network_status: NetworkStatus

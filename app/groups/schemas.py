@@ -175,30 +175,31 @@ class GroupUpdate(Schema):
 class GroupRead(Schema):
     id: uuid.UUID
     program_id: uuid.UUID
-    name: str
+    name: str = Field(examples=["Veterans process group"])
     topic: GroupTopic
-    therapy: str | None
-    specialization: str | None
+    therapy: str | None = Field(examples=["CBT"])
+    specialization: str | None = Field(examples=["veterans"])
     facilitator_id: uuid.UUID | None
     modality: Modality
     room_id: uuid.UUID | None
     weekdays: list[Weekday]
     start_time: LocalTime
-    duration_minutes: int
+    duration_minutes: int = Field(examples=[90])
     track: Track
     admission_type: AdmissionType
-    cohort_starts_on: date | None
+    cohort_starts_on: date | None = Field(examples=[None])
     criteria: list[Criterion]
-    min_size: int
-    max_size: int
+    min_size: int = Field(examples=[4])
+    max_size: int = Field(examples=[15])
     status: GroupStatus = Field(
+        examples=["active"],
         description="`forming` below min_size (does not meet yet), `active`, `full` at"
-        " max_size, `closed`."
+        " max_size, `closed`.",
     )
-    enrolled_count: int
-    waitlisted_count: int
-    seats_left: int = Field(description="0 when full or closed.")
-    closed_at: datetime | None
+    enrolled_count: int = Field(examples=[9])
+    waitlisted_count: int = Field(examples=[0])
+    seats_left: int = Field(examples=[6], description="0 when full or closed.")
+    closed_at: datetime | None = Field(examples=[None])
     version: int
     created_at: datetime
     updated_at: datetime
@@ -224,7 +225,7 @@ class MembershipRead(Schema):
     enrolled_at: datetime | None
     promoted_at: datetime | None = Field(description="When a seat came from the waitlist.")
     ended_at: datetime | None
-    end_reason: str | None
+    end_reason: str | None = Field(examples=[None])
 
 
 PassedOverReason = Literal["criteria_not_met", "admission_required", "plan_violations"]
@@ -235,7 +236,7 @@ class PassedOver(Schema):
 
     patient_id: uuid.UUID
     reason_code: PassedOverReason
-    message: str
+    message: str = Field(examples=["The patient no longer meets the group's criteria."])
 
 
 class MembershipRemoval(Schema):

@@ -88,15 +88,17 @@ class SizingRequest(Schema):
 class ProposedGroup(Schema):
     """One group to open, with its members in the order they were given."""
 
-    specialization: str | None = Field(description="None is the general group.")
-    patient_ids: list[str]
+    specialization: str | None = Field(
+        examples=["veterans"], description="None is the general group."
+    )
+    patient_ids: list[str] = Field(examples=[["veterans-1", "veterans-2", "veterans-3"]])
 
 
 class Unplaced(Schema):
     """A patient the plan leaves out, and why."""
 
-    patient_id: str
-    specialization: str | None
+    patient_id: str = Field(examples=["veterans-9"])
+    specialization: str | None = Field(examples=["veterans"])
     reason_code: UnplacedReason = Field(examples=["too_few_for_group"])
     message: str = Field(
         examples=["Only 5 patients for the veterans group; a group needs at least 8."]

@@ -51,13 +51,13 @@ class InsuranceInquiryAccepted(Schema):
 
 class InsuranceInquiryRead(Schema):
     id: uuid.UUID
-    given_name: str
-    family_name: str
-    date_of_birth: date
-    email: str | None
-    phone: str | None
-    payer_name: str
-    member_id: str
+    given_name: str = Field(examples=["Alex"])
+    family_name: str = Field(examples=["Rivera"])
+    date_of_birth: date = Field(examples=["1988-07-14"])
+    email: str | None = Field(examples=["alex.rivera@example.org"])
+    phone: str | None = Field(examples=["+1 413 555 0199"])
+    payer_name: str = Field(examples=["Blue Harbor Health Plan"])
+    member_id: str = Field(examples=["BHP123456789"])
     consents_to_contact: bool
     status: InquiryStatus
     assigned_to_staff_id: uuid.UUID | None

@@ -18,7 +18,7 @@ router = APIRouter(tags=["operations"])
 
 
 class Health(Schema):
-    status: str
+    status: str = Field(examples=["ok"])
 
 
 class Readiness(Schema):

@@ -30,7 +30,7 @@ class Guardian(Schema):
     name: str = Field(min_length=1, max_length=200, examples=["Maria Rivera"])
     relationship: str = Field(min_length=1, max_length=60, examples=["mother"])
     phone: str | None = Field(None, max_length=40, examples=["+1 413 555 0142"])
-    email: str | None = Field(None, max_length=200)
+    email: str | None = Field(None, max_length=200, examples=["maria.rivera@example.org"])
 
 
 class _PatientFields(Schema):
@@ -80,9 +80,9 @@ class PatientUpdate(Schema):
 
 class PatientRead(_PatientFields):
     id: uuid.UUID
-    given_name: str
-    family_name: str
-    date_of_birth: date
+    given_name: str = Field(examples=["Alex"])
+    family_name: str = Field(examples=["Rivera"])
+    date_of_birth: date = Field(examples=["1988-07-14"])
     identifiers: list[Identifier]
     version: int
     created_at: datetime

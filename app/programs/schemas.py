@@ -115,13 +115,15 @@ class ProgramUpdate(_ProgramFields):
 
 class ProgramRead(Schema):
     id: uuid.UUID
-    name: str
-    level: str
+    name: str = Field(examples=["Adult IOP – Evening"])
+    level: str = Field(examples=["2.1"])
     track: Track
-    time_zone: str
+    time_zone: str = Field(examples=["America/New_York"])
     operating_hours: dict[Weekday, DayHours]
-    country: str | None = Field(description="Whose public holidays close the program.")
-    subdivision: str | None
+    country: str | None = Field(
+        examples=["US"], description="Whose public holidays close the program."
+    )
+    subdivision: str | None = Field(examples=["NY"])
     holiday_country_source: HolidayCountrySource | None = Field(
         description="`given` when the country was set, `time_zone` when it is the time zone's; "
         "null (with no country) only for a program stored before a country was required whose "
@@ -160,7 +162,7 @@ class StaffCreate(Schema):
         examples=[["music"]],
         description="Complementary therapies this person is trained for (music, art, equine…).",
     )
-    email: str | None = Field(None, max_length=200)
+    email: str | None = Field(None, max_length=200, examples=["ada.reyes@clinic.example"])
 
 
 class StaffUpdate(Schema):

@@ -5,9 +5,9 @@ change. Rules receive a `ProgramSettings` value; they never read settings from a
 """
 
 from decimal import Decimal
-from typing import Literal, Self
+from typing import Any, Literal, Self
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from app.schemas import Money, Schema
 
@@ -31,8 +31,15 @@ RevenueCode = Literal["0905", "0906"]
 PositiveDrugScreenAction = Literal["review", "recommend_discharge"]
 
 
+def _defaults_as_example(schema: dict[str, Any]) -> None:
+    # The document shows a program's settings as the defaults a new program starts with.
+    schema["examples"] = [ProgramSettings().model_dump(mode="json")]
+
+
 class ProgramSettings(Schema):
     """Thresholds of one program. Defaults follow `docs/domain.md`."""
+
+    model_config = ConfigDict(json_schema_extra=_defaults_as_example)
 
     # §2 intensity (ASAM level 2.1, SAMHSA TIP 47)
     min_days_per_week: int = Field(3, ge=1, le=7)

@@ -280,7 +280,7 @@ class AppointmentRead(Schema):
     planned_starts_at: datetime
     status: AppointmentStatus
     cancel_reason: StoredCancelReason | None
-    cancel_note: str | None
+    cancel_note: str | None = Field(examples=[None])
     cancelled_at: datetime | None
     is_rescheduled: bool
     version: int

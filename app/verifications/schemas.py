@@ -59,26 +59,26 @@ class VerificationRead(Schema):
     id: uuid.UUID
     patient_id: uuid.UUID
     coverage_id: uuid.UUID
-    payer_id: str
+    payer_id: str = Field(examples=["60054"])
     status: VerificationStatus
     service_types: list[ServiceType]
     service_starts_on: date
     service_ends_on: date | None
-    provider_npi: str | None
+    provider_npi: str | None = Field(examples=["1234567893"])
     requested_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
     verified_on: date | None
     benefits: Benefits | None
-    failure_reason: str | None
+    failure_reason: str | None = Field(examples=[None])
     answered_as: Literal["json", "x12"] | None
     version: int
 
 
 class PartnerPatient(Schema):
-    given_name: str
-    family_name: str
-    date_of_birth: date
+    given_name: str = Field(examples=["Alex"])
+    family_name: str = Field(examples=["Rivera"])
+    date_of_birth: date = Field(examples=["1988-07-14"])
 
 
 class PartnerVerificationRead(Schema):
@@ -88,10 +88,10 @@ class PartnerVerificationRead(Schema):
 
     id: uuid.UUID
     status: VerificationStatus
-    payer_id: str
+    payer_id: str = Field(examples=["60054"])
     patient: PartnerPatient
-    member_id: str | None
-    group_number: str | None
+    member_id: str | None = Field(examples=["BHP123456789"])
+    group_number: str | None = Field(examples=["GRP-4471"])
     service_types: list[ServiceType]
     service_starts_on: date
     service_ends_on: date | None

@@ -29,9 +29,9 @@ class SubscriptionUpdate(Schema):
 
 class SubscriptionRead(Schema):
     id: uuid.UUID
-    url: str
+    url: str = Field(examples=["https://ehr.clinic.example/iop-events"])
     event_types: list[WebhookEventType]
-    description: str | None
+    description: str | None = Field(examples=["EHR sync"])
     status: SubscriptionStatus = Field(
         description="`failing`: a delivery was given up after its retries; resume to clear."
     )
@@ -50,9 +50,9 @@ class SubscriptionWithSecret(SubscriptionRead):
 
 class AttemptRead(Schema):
     attempted_at: datetime
-    status_code: int | None
-    error: str | None
-    duration_ms: int
+    status_code: int | None = Field(examples=[200])
+    error: str | None = Field(examples=[None])
+    duration_ms: int = Field(examples=[142])
 
 
 class DeliveryRead(Schema):

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from jsonschema import Draft202012Validator, FormatChecker
 
 from app.cli import render_openapi
 from app.config import Settings
@@ -83,3 +84,33 @@ def test_swagger_ui_gets_its_script_and_styles_from_the_service(client: TestClie
 
 def test_documentation_pages_and_their_assets_are_not_operations(document: dict[str, Any]) -> None:
     assert not [path for path in document["paths"] if path.startswith(("/docs", "/redoc"))]
+
+
+def success_answers(document: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    for name, operation in operations(document):
+        for status, response in operation["responses"].items():
+            media = response.get("content", {}).get("application/json")
+            if status.startswith("2") and media is not None:
+                yield f"{name} {status}", media
+
+
+def shown_examples(media: dict[str, Any]) -> list[Any]:
+    named = [example["value"] for example in media.get("examples", {}).values()]
+    return [media["example"], *named] if "example" in media else named
+
+
+def test_every_json_success_answer_shows_an_example(document: dict[str, Any]) -> None:
+    missing = [name for name, media in success_answers(document) if not shown_examples(media)]
+    assert not missing
+
+
+def test_every_success_example_is_valid_for_its_schema(document: dict[str, Any]) -> None:
+    invalid = []
+    for name, media in success_answers(document):
+        # `#/components/…` references resolve against the document's components.
+        schema = media["schema"] | {"components": document["components"]}
+        validator = Draft202012Validator(schema, format_checker=FormatChecker())
+        for example in shown_examples(media):
+            invalid += [f"{name}: {error.json_path}: {error.message}"
+                        for error in validator.iter_errors(example)]  # fmt: skip
+    assert not invalid, "\n".join(invalid)
