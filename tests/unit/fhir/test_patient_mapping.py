@@ -15,7 +15,7 @@ from app.patients.schemas import PatientRead
 # What the patient schemas accept and JSON can carry: 1 to 100 characters, no NUL, no lone
 # surrogate (no UTF-8 text holds one).
 NAMES = st.text(
-    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+    st.characters(codec="utf-8", exclude_characters="\x00"),
     min_size=1,
     max_size=100,
 )
