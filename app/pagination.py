@@ -38,14 +38,21 @@ PageDep = Annotated[PageParams, Depends(page_params)]
 
 
 def fetch_page(
-    session: Session, statement: Select[RowT], params: PageParams
+    session: Session,
+    statement: Select[RowT],
+    params: PageParams,
+    *,
+    narrowed: Select[RowT] | None = None,
 ) -> tuple[list[RowT], int]:
     """One page of `statement` (which must be ordered) and the total count of its rows.
 
     The count is a second query over every match, so it runs only when the page cannot tell:
     a page shorter than `limit` ends the list. Without `count_total` it never runs, and the
-    number answered is only what the page shows (`page_body` answers null for it)."""
-    rows = list(session.scalars(statement.limit(params.limit).offset(params.offset)).all())
+    number answered is only what the page shows (`page_body` answers null for it).
+    `narrowed`: the same statement cut to at least its first `offset + limit` rows, which an
+    index finds faster; the page is read from it and the count from `statement`."""
+    paged = statement if narrowed is None else narrowed
+    rows = list(session.scalars(paged.limit(params.limit).offset(params.offset)).all())
     seen = params.offset + len(rows)
     if not params.count_total or (len(rows) < params.limit and (rows or params.offset == 0)):
         return rows, seen
