@@ -22,6 +22,21 @@ class Patient(OrganizationScoped, SoftDeletable):
             "given_name_folded",
             "id",
         ),
+        # A name search: the patients whose family or given name starts with a word, read
+        # from these instead of the whole list (`text_pattern_ops`: PostgreSQL's `LIKE 'riv%'`
+        # takes the index whatever the database's collation; SQLite takes a range).
+        Index(
+            "ix_patient_organization_id_family_name_prefix",
+            "organization_id",
+            "family_name_folded",
+            postgresql_ops={"family_name_folded": "text_pattern_ops"},
+        ),
+        Index(
+            "ix_patient_organization_id_given_name_prefix",
+            "organization_id",
+            "given_name_folded",
+            postgresql_ops={"given_name_folded": "text_pattern_ops"},
+        ),
     )
 
     given_name: Mapped[str] = mapped_column(String(100))

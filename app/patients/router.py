@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Response, status
 from app.context import Context, context_with
 from app.flows import patients as patient_flows
 from app.openapi import problem_example, problem_responses
-from app.pagination import PageDep, page_body
+from app.pagination import PageDep, page_response
 from app.patients import service
 from app.patients.schemas import (
     ConsentCreate,
@@ -55,7 +55,11 @@ def create_patient(body: PatientCreate, ctx: Writer, response: Response) -> Pati
     return with_etag(response, service.create_patient(ctx, body))
 
 
-@router.get("/patients", summary="Search patients by name, date of birth or identifier")
+@router.get(
+    "/patients",
+    summary="Search patients by name, date of birth or identifier",
+    response_model=Page[PatientRead],
+)
 def list_patients(
     ctx: Reader,
     page: PageDep,
@@ -69,11 +73,11 @@ def list_patients(
             max_length=301, description="`system|value` or a bare value.", examples=["MRN-004512"]
         ),
     ] = None,
-) -> Page[PatientRead]:
+) -> Response:
     patients, total = service.search_patients(
         ctx, page, name=name, date_of_birth=date_of_birth, identifier=identifier
     )
-    return Page[PatientRead].model_validate(page_body(patients, total, page))
+    return page_response(Page[PatientRead], patients, total, page)
 
 
 @router.get("/patients/{patient_id}", summary="Read a patient", responses=NOT_FOUND)

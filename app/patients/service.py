@@ -1,11 +1,12 @@
 """Patients: records, search, soft delete, identifiers and Part 2 consents. All audited."""
 
+import sys
 import uuid
 from collections import defaultdict
 from datetime import date, datetime
 
-from sqlalchemy import delete, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, and_, delete, or_, select, union
+from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.orm.attributes import flag_modified
 
 from app.context import AuditAction, Context
@@ -68,15 +69,15 @@ def search_patients(
     """`born`: first and last date of birth, inclusive; `updated`: last change at or after the
     first instant and before the second (either bound may be open)."""
     statement = ctx.select(Patient)
-    if name:
-        for word in name.casefold().split():
-            prefix = word.replace("%", r"\%").replace("_", r"\_") + "%"
-            statement = statement.where(
-                or_(
-                    Patient.family_name_folded.like(prefix, escape="\\"),
-                    Patient.given_name_folded.like(prefix, escape="\\"),
-                )
+    words = name.casefold().split() if name else []
+    dialect = ctx.session.get_bind().dialect.name
+    for word in words:
+        statement = statement.where(
+            or_(
+                _starts_with(Patient.family_name_folded, word, dialect),
+                _starts_with(Patient.given_name_folded, word, dialect),
             )
+        )
     if date_of_birth is not None:
         statement = statement.where(Patient.date_of_birth == date_of_birth)
     born_from, born_until = born
@@ -102,10 +103,49 @@ def search_patients(
     statement = statement.order_by(
         Patient.family_name_folded, Patient.given_name_folded, Patient.id
     )
-    patients, total = fetch_page(ctx.session, statement, params)
+    narrowed = _first_matches(statement, words[0], dialect, params) if words else None
+    patients, total = fetch_page(ctx.session, statement, params, narrowed=narrowed)
     ctx.audit(AuditAction.list, "patient", [p.id for p in patients])
     identifiers = identifiers_of(ctx.session, [p.id for p in patients])
     return [patient_read(p, identifiers[p.id]) for p in patients], total
+
+
+def _starts_with(
+    column: InstrumentedAttribute[str], prefix: str, dialect: str
+) -> ColumnElement[bool]:
+    """`column` starts with `prefix`, in a form an index answers. SQLite compares text by its
+    bytes, so the prefix's names are exactly the range from `prefix` up to its successor (`riv`
+    up to `riw`): a range of the name indexes, no `LIKE` (which SQLite indexes only when it is
+    case-sensitive). PostgreSQL's collation may order otherwise, so it keeps `LIKE`, which its
+    trigram indexes on the folded names answer."""
+    if dialect == "sqlite" and prefix[-1] != chr(sys.maxunicode):
+        return and_(column >= prefix, column < prefix[:-1] + chr(ord(prefix[-1]) + 1))
+    escaped = prefix.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
+    return column.like(escaped + "%", escape="\\")
+
+
+def _first_matches(
+    statement: Select[Patient], word: str, dialect: str, params: PageParams
+) -> Select[Patient]:
+    """The search narrowed to the matches a page can hold, found from both ends of the name.
+
+    A match's family name or given name starts with `word`. The matches by family name come
+    first in the list's order out of its own index, whichever the table's size; the matches by
+    given name out of the given-name index. The page is among the first `offset + limit` of
+    each, so the search reads at most that many of each instead of the organization's whole
+    list up to its page."""
+    wanted = params.offset + params.limit
+    firsts = [
+        statement.where(_starts_with(column, word, dialect))
+        .with_only_columns(Patient.id)
+        .limit(wanted)
+        .subquery()
+        for column in (Patient.family_name_folded, Patient.given_name_folded)
+    ]
+    either = union(*(select(first.c.id) for first in firsts)).subquery()
+    # A join, not `id IN (…)`: SQLite then reads the few ids first and looks each up, rather
+    # than walking the whole list's index to skip its sort.
+    return statement.join(either, Patient.id == either.c.id)
 
 
 def update_patient(

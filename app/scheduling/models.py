@@ -76,6 +76,9 @@ class Appointment(OrganizationScoped):
         # appointments of those dates were read, every patient's.
         Index("ix_appointment_patient_id_local_date", "patient_id", "local_date"),
         Index("ix_appointment_admission_id_starts_at", "admission_id", "starts_at"),
+        # An admission's future planned sessions (a new plan replacing them): without it the
+        # planner read the organization's appointments, every other plan's.
+        Index("ix_appointment_admission_id_planned_starts_at", "admission_id", "planned_starts_at"),
         Index("ix_appointment_staff_id_starts_at", "staff_id", "starts_at"),
         Index("ix_appointment_room_id_starts_at", "room_id", "starts_at"),
     )

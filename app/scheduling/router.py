@@ -7,7 +7,7 @@ from app.context import Context, context_with
 from app.flows import plans as plan_flows
 from app.idempotency.middleware import READ_ONLY
 from app.openapi import problem_example, problem_responses
-from app.pagination import PageDep, page_body
+from app.pagination import PageDep, page_body, page_response
 from app.scheduling import appointments, feeds, service
 from app.scheduling.schemas import (
     AppointmentRead,
@@ -126,6 +126,7 @@ def list_treatment_plans(
     "/patients/{patient_id}/appointments",
     summary="A patient's appointments between two local dates",
     responses=NOT_FOUND,
+    response_model=Page[AppointmentRead],
 )
 def list_patient_appointments(
     patient_id: uuid.UUID,
@@ -134,10 +135,10 @@ def list_patient_appointments(
     from_date: Annotated[Date | None, Query(alias="from", description="Inclusive.")] = None,
     to_date: Annotated[Date | None, Query(alias="to", description="Inclusive.")] = None,
     status: AppointmentStatus | None = None,
-) -> Page[AppointmentRead]:
+) -> Response:
     dates = (from_date, to_date)
     found, total = appointments.list_patient_appointments(ctx, patient_id, dates, status, page)
-    return Page[AppointmentRead].model_validate(page_body(found, total, page))
+    return page_response(Page[AppointmentRead], found, total, page)
 
 
 @appointments_router.get("/appointments", summary="The clinic's day sheet: one local date")

@@ -69,6 +69,40 @@ def test_search_by_name_prefix_date_of_birth_or_identifier(clinic: Clinic) -> No
     assert len(found()) == 2
 
 
+def test_a_name_search_pages_through_family_and_given_name_matches_in_the_list_order(
+    clinic: Clinic,
+) -> None:
+    names = [
+        ("Riva", "Zed"), ("Ada", "Rivera"), ("Ben", "Rivera"), ("Rivka", "Adams"),
+        ("Cy", "Rivet"), ("Dee", "Riw"), ("Eve", "Ri_v"), ("Ødis", "Øde"), ("Fay", "ri%v"),
+        ("Gus", "Ri\\v"), ("Hal", "Rivers"),
+    ]  # fmt: skip
+
+    for number, (given, family) in enumerate(names):
+        mrn = [{"system": MRN, "value": f"MRN-{number}"}]
+        register(clinic.staff, given_name=given, family_name=family, identifiers=mrn)
+
+    def found(name: str, **page: str) -> list[str]:
+        params = {"name": name} | page
+        items = clinic.staff.get("/v1/patients", params=params).json()["items"]
+        return [p["given_name"] for p in items]
+
+    in_order = ["Rivka", "Ada", "Ben", "Hal", "Cy", "Riva"]  # by family name, then given name
+    assert found("RIV") == in_order
+    pages = [found("riv", limit="2", offset=str(offset)) for offset in range(0, 8, 2)]
+    assert [given for page in pages for given in page] == in_order
+    counted = clinic.staff.get("/v1/patients", params={"name": "riv", "limit": "2"}).json()
+    assert counted["total"] == len(in_order)  # every match counted, not only a page's worth
+    assert found("riv ada") == ["Rivka", "Ada"]  # each word starts one of the names
+    assert found("rivk") == ["Rivka"]
+    assert found("ri_") == ["Eve"]  # `_` and `%` are letters here, not wildcards
+    assert found("ri%") == ["Fay"]
+    assert found("ri\\") == ["Gus"]
+    assert found("øde") == ["Ødis"]
+    assert found("ØD") == ["Ødis"]
+    assert found("rix") == []
+
+
 def test_an_identifier_belongs_to_one_patient_per_organization(
     clinic: Clinic, other_clinic: Clinic
 ) -> None:
