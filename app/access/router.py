@@ -41,7 +41,10 @@ def list_api_keys(ctx: KeyAdmin, page: PageDep) -> Page[ApiKeyRead]:
 
 @router.delete(
     "/api-keys/{key_id}",
-    summary="Revoke an API key; it stops working at once",
+    summary="Revoke an API key; it stops working within seconds",
+    description="The server that answers stops accepting the key at once; other server "
+    "processes within `IOP_KEY_CACHE_SECONDS` (5 by default), the time they trust a key they "
+    "looked up.",
     responses=problem_responses(404),
 )
 def revoke_api_key(key_id: uuid.UUID, ctx: KeyAdmin, request: Request) -> ApiKeyRead:
