@@ -4,8 +4,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
 
-from fastapi import APIRouter, Depends, FastAPI, Request
-from fastapi.exceptions import RequestValidationError
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import (
     get_redoc_html,
@@ -33,12 +32,7 @@ from app.groups.router import router as groups_router
 from app.idempotency.middleware import install_idempotency
 from app.inquiries.router import router as inquiries_router
 from app.logging import configure_logging
-from app.middleware import (
-    BodySizeLimitMiddleware,
-    ConcurrencyLimitMiddleware,
-    RequestContextMiddleware,
-    SecurityHeadersMiddleware,
-)
+from app.middleware import FrontDoor
 from app.openapi import API_ERRORS, install_openapi, operation_id
 from app.ops.router import router as ops_router
 from app.patients.router import router as patients_router
@@ -120,23 +114,6 @@ DOCS_ASSETS = "/docs/assets"
 SWAGGER_OAUTH2_REDIRECT = "/docs/oauth2-redirect"
 
 
-async def refuse_nul_in_query(request: Request) -> None:
-    """No query parameter holds the NUL character, as no string of a body does (app.schemas):
-    PostgreSQL text cannot store it, so it is a 422 before any route reads it."""
-    errors = [
-        {
-            "type": "nul_character",
-            "loc": ("query", name),
-            "msg": "Text may not contain the NUL character (U+0000)",
-            "input": value,
-        }
-        for name, value in request.query_params.multi_items()
-        if "\x00" in name or "\x00" in value
-    ]
-    if errors:
-        raise RequestValidationError(errors)
-
-
 def create_app(settings: Settings | None = None, clock: Callable[[], datetime] = utcnow) -> FastAPI:
     settings = settings or get_settings()
     settings.require_production_secret()
@@ -172,20 +149,13 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     install_openapi(app)
     install_docs(app)
     app.include_router(ops_router)
-    api = APIRouter(prefix="/v1", responses=API_ERRORS, dependencies=[Depends(refuse_nul_in_query)])
+    api = APIRouter(prefix="/v1", responses=API_ERRORS)
     for router in DOMAIN_ROUTERS:
         api.include_router(router)
     app.include_router(api)
     app.include_router(fhir_router)
 
-    install_idempotency(app)  # innermost: it sees the body within the size limit
-
-    app.add_middleware(
-        BodySizeLimitMiddleware,
-        max_bytes=settings.max_body_bytes,
-        batch_max_bytes=settings.batch_max_body_bytes,
-    )
-    app.add_middleware(ConcurrencyLimitMiddleware, limit=settings.max_concurrent_requests)
+    install_idempotency(app)  # innermost: it sees the body the front door let through
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -200,8 +170,13 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
             ],
             expose_headers=["ETag", "X-Request-ID", "Retry-After", "Idempotent-Replayed"],
         )
-    app.add_middleware(RequestContextMiddleware)
-    app.add_middleware(SecurityHeadersMiddleware, hsts_seconds=settings.hsts_seconds)
+    app.add_middleware(
+        FrontDoor,
+        max_bytes=settings.max_body_bytes,
+        batch_max_bytes=settings.batch_max_body_bytes,
+        concurrency=settings.max_concurrent_requests,
+        hsts_seconds=settings.hsts_seconds,
+    )
     return app
 
 

@@ -1,31 +1,96 @@
-"""ASGI middleware: request ids, access logs and metrics; the request body size limit."""
+"""The front door: the one ASGI layer every request passes before routing.
+
+It gives each request an id, writes its access log line and metrics, adds the security headers
+every answer carries, admits at most so many requests at once, bounds and screens the body
+(no NUL character, as PostgreSQL text cannot store it) and the query. One layer, not five:
+each layer of ASGI middleware costs every request a few nested calls and closures."""
 
 import asyncio
+import json
 import re
 import time
 import uuid
 import weakref
+from urllib.parse import parse_qsl
 
 import anyio
 import anyio.to_thread
 import structlog
 from starlette.exceptions import HTTPException
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.errors import Unprocessable, field_errors, problem_response
 from app.ops.metrics import record_request
+from app.schemas import NUL_ERROR, nul_locations
 
 log = structlog.get_logger("iop.access")
 
 _CLIENT_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 
+# A JSON API is never a page: it loads nothing, is framed by no one and sends no referrer.
+API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+# Swagger UI and ReDoc are pages: their scripts and styles come from this service only (they
+# are served from /docs/assets), and each page starts itself with an inline script.
+DOCS_CSP = (
+    "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; frame-ancestors 'none'; "
+    "base-uri 'none'; form-action 'none'"
+)
+DOCS_PATHS = ("/docs", "/redoc")
+# Where NUL is refused with a problem document; FHIR answers OperationOutcomes of its own.
+SCREENED_PREFIX = "/v1/"
+_BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Threads kept free beyond the admitted requests: for answers, commits and background work.
+THREADS_SPARE = 8
 
-class RequestContextMiddleware:
-    """Gives every request an id (the client's `X-Request-ID` when well-formed), echoes it,
-    and writes one access log line naming the route template, never the concrete path:
-    paths and query strings can carry identifiers or names."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+class FrontDoor:
+    """Request ids and access logs, security headers, the concurrency limit, the body size
+    limit and the NUL screen (see the module's docstring), in that order.
+
+    - The id is the client's `X-Request-ID` when well-formed, else a new one; it is echoed.
+      The log line and metrics name the route template, never the concrete path: paths and
+      query strings can carry identifiers or names.
+    - Headers: no MIME sniffing, no framing, no referrer, a strict content policy, no caching
+      of what may be patient data, and HSTS when configured.
+    - Concurrency: sync routes and their commits run in the thread pool. If every pool thread
+      were taken by requests waiting for a row lock (a rush on a group's last seats), the
+      request holding the lock could not get the thread it needs to commit, and everything
+      would stall until the connection pool timed out. Admitting fewer requests than the
+      pool has threads leaves that thread free, for every route that locks rows.
+    - Bodies above the limit are refused whether announced by Content-Length or streamed: the
+      413 is raised from `receive`, as an `HTTPException` FastAPI answers as a problem
+      document. A body of `/v1` is read whole (within the limit) and screened for NUL, then
+      handed on unchanged."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_bytes: int,
+        batch_max_bytes: int,
+        concurrency: int,
+        hsts_seconds: int,
+    ) -> None:
+        self.app, self.max_bytes, self.batch_max_bytes = app, max_bytes, batch_max_bytes
+        self.concurrency = concurrency
+        fixed = [
+            (b"x-content-type-options", b"nosniff"),
+            (b"x-frame-options", b"DENY"),
+            (b"referrer-policy", b"no-referrer"),
+            # Answers may hold patient data: no browser or proxy keeps a copy.
+            (b"cache-control", b"no-store"),
+        ]
+        if hsts_seconds > 0:
+            hsts = f"max-age={hsts_seconds}; includeSubDomains".encode()
+            fixed.append((b"strict-transport-security", hsts))
+        self._api_headers = [*fixed, (b"content-security-policy", API_CSP.encode())]
+        self._docs_headers = [*fixed, (b"content-security-policy", DOCS_CSP.encode())]
+        # One semaphore per event loop: a server process has one loop, but a test client may
+        # run each request on a loop of its own, and a semaphore belongs to its loop.
+        self._semaphores: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.Semaphore]
+        self._semaphores = weakref.WeakKeyDictionary()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -35,16 +100,21 @@ class RequestContextMiddleware:
         scope.setdefault("state", {})["request_id"] = request_id
         structlog.contextvars.bind_contextvars(request_id=request_id)
         started, status = time.perf_counter(), 500
+        added = self._docs_headers if scope["path"].startswith(DOCS_PATHS) else self._api_headers
+        added = [*added, (b"x-request-id", request_id.encode())]
 
-        async def send_with_id(message: Message) -> None:
+        async def send_with_headers(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message.setdefault("headers", []).append((b"x-request-id", request_id.encode()))
+                headers = message.setdefault("headers", [])
+                present = {name.lower() for name, _ in headers}
+                headers.extend(pair for pair in added if pair[0] not in present)
             await send(message)
 
         try:
-            await self.app(scope, receive, send_with_id)
+            async with self._semaphore():
+                await self._admitted(scope, receive, send_with_headers)
         finally:
             seconds = time.perf_counter() - started
             route = route_template(scope, status)
@@ -57,6 +127,133 @@ class RequestContextMiddleware:
                 duration_ms=round(seconds * 1000, 2),
             )
             structlog.contextvars.unbind_contextvars("request_id")
+
+    async def _admitted(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # A batch (`…/batch`: 10,000 attendance records from an EHR) is larger by design.
+        limit = self.batch_max_bytes if scope["path"].endswith("/batch") else self.max_bytes
+        too_large = HTTPException(413, f"Request bodies are limited to {limit} bytes.")
+        announced = _header(scope, b"content-length")
+        if announced is not None and announced.isdigit() and int(announced) > limit:
+            await self.app(scope, _raising(too_large), send)
+            return
+        screened = scope["path"].startswith(SCREENED_PREFIX)
+        if not (screened and scope["method"] in _BODY_METHODS):
+            errors = _nul_in_query(scope) if screened else []
+            if errors:
+                await _refuse(scope, receive, send, errors)
+                return
+            await self.app(scope, _counting(receive, limit, too_large), send)
+            return
+        body = await _read_body(receive, limit)
+        if body is None:
+            await self.app(scope, _raising(too_large), send)
+            return
+        errors = _nul_in_query(scope) + _nul_in_body(scope, body)
+        if errors:
+            await _refuse(scope, receive, send, errors)
+            return
+        await self.app(scope, _replaying(body, receive), send)
+
+    def _semaphore(self) -> anyio.Semaphore:
+        loop = asyncio.get_running_loop()
+        if loop not in self._semaphores:
+            self._semaphores[loop] = anyio.Semaphore(self.concurrency)
+            # The pool must stay larger than the admitted requests, whatever its default.
+            threads = anyio.to_thread.current_default_thread_limiter()
+            threads.total_tokens = max(threads.total_tokens, self.concurrency + THREADS_SPARE)
+        return self._semaphores[loop]
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key == name:
+            decoded: str = value.decode("latin-1")
+            return decoded
+    return None
+
+
+async def _read_body(receive: Receive, limit: int) -> bytes | None:
+    """The whole body, or None once it passes `limit` (the rest is left unread)."""
+    chunks: list[bytes] = []
+    size, more = 0, True
+    while more:
+        message = await receive()
+        if message["type"] != "http.request":
+            break  # the client went away; the route sees an empty body and its own error
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+        more = message.get("more_body", False)
+    return b"".join(chunks)
+
+
+def _replaying(body: bytes, receive: Receive) -> Receive:
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if sent:
+            return await receive()  # waits for the disconnect, as the server's own would
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replay
+
+
+def _raising(error: HTTPException) -> Receive:
+    async def receive() -> Message:
+        raise error
+
+    return receive
+
+
+def _counting(receive: Receive, limit: int, too_large: HTTPException) -> Receive:
+    received = 0
+
+    async def counting_receive() -> Message:
+        nonlocal received
+        message = await receive()
+        received += len(message.get("body", b""))
+        if received > limit:
+            raise too_large
+        return message
+
+    return counting_receive
+
+
+Location = tuple[int | str, ...]
+
+
+def _nul_in_query(scope: Scope) -> list[Location]:
+    query: bytes = scope.get("query_string", b"")
+    if b"%00" not in query:  # the one way NUL can arrive in a query
+        return []
+    pairs = parse_qsl(query.decode("latin-1"), keep_blank_values=True)
+    return [("query", name) for name, value in pairs if "\x00" in name or "\x00" in value]
+
+
+def _nul_in_body(scope: Scope, body: bytes) -> list[Location]:
+    """NUL in a JSON body is the escape `\\u0000` (a raw NUL is invalid JSON, which the route
+    answers itself); any other body may not hold a NUL byte at all. Only a body that holds the
+    escape is decoded here, so the cost falls on the rare request that carries it."""
+    media_type = (_header(scope, b"content-type") or "").split(";")[0].strip().lower()
+    if not media_type.endswith("json"):
+        return [("body",)] if b"\x00" in body else []
+    if b"\\u0000" not in body:
+        return []
+    try:
+        document = json.loads(body)
+    except ValueError:
+        return []  # the route answers malformed JSON
+    return [("body", *at) for at in nul_locations(document)]
+
+
+async def _refuse(scope: Scope, receive: Receive, send: Send, at: list[Location]) -> None:
+    raw = [{"type": "nul_character", "loc": loc, "msg": NUL_ERROR} for loc in at]
+    problem = Unprocessable("Some fields are missing or invalid.", errors=field_errors(raw))
+    await problem_response(Request(scope), problem)(scope, receive, send)
 
 
 def route_template(scope: Scope, status: int) -> str:
@@ -83,122 +280,3 @@ def _request_id(scope: Scope) -> str:
             if _CLIENT_REQUEST_ID.fullmatch(candidate):  # safe in a log line
                 return candidate
     return uuid.uuid4().hex
-
-
-# A JSON API is never a page: it loads nothing, is framed by no one and sends no referrer.
-API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
-# Swagger UI and ReDoc are pages: their scripts and styles come from this service only (they
-# are served from /docs/assets), and each page starts itself with an inline script.
-DOCS_CSP = (
-    "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; frame-ancestors 'none'; "
-    "base-uri 'none'; form-action 'none'"
-)
-DOCS_PATHS = ("/docs", "/redoc")
-
-
-class SecurityHeadersMiddleware:
-    """Headers every answer carries: no MIME sniffing, no framing, no referrer, a strict
-    content policy, no caching of what may be patient data, and HSTS when configured."""
-
-    def __init__(self, app: ASGIApp, hsts_seconds: int) -> None:
-        self.app = app
-        self.hsts = (
-            f"max-age={hsts_seconds}; includeSubDomains".encode() if hsts_seconds > 0 else None
-        )
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        is_docs = scope["path"].startswith(DOCS_PATHS)
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = message.setdefault("headers", [])
-                present = {name.lower() for name, _ in headers}
-                added = {
-                    b"x-content-type-options": b"nosniff",
-                    b"x-frame-options": b"DENY",
-                    b"referrer-policy": b"no-referrer",
-                    b"content-security-policy": (DOCS_CSP if is_docs else API_CSP).encode(),
-                    # Answers may hold patient data: no browser or proxy keeps a copy.
-                    b"cache-control": b"no-store",
-                }
-                if self.hsts is not None:
-                    added[b"strict-transport-security"] = self.hsts
-                headers.extend((k, v) for k, v in added.items() if k not in present)
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
-
-
-class BodySizeLimitMiddleware:
-    """Refuses bodies above the limit, whether announced by Content-Length or streamed.
-
-    It raises from `receive`, as an `HTTPException` that FastAPI passes through untouched,
-    so the answer is the same 413 problem document however the body arrived."""
-
-    def __init__(self, app: ASGIApp, max_bytes: int, batch_max_bytes: int) -> None:
-        self.app, self.max_bytes, self.batch_max_bytes = app, max_bytes, batch_max_bytes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        # A batch (`…/batch`: 10,000 attendance records from an EHR) is larger by design.
-        limit = self.batch_max_bytes if scope["path"].endswith("/batch") else self.max_bytes
-        detail = f"Request bodies are limited to {limit} bytes."
-        announced = dict(scope.get("headers", [])).get(b"content-length")
-        if announced is not None and announced.isdigit() and int(announced) > limit:
-            scope.setdefault("state", {})["body_too_large"] = detail
-        received = 0
-
-        async def counting_receive() -> Message:
-            nonlocal received
-            if "body_too_large" in scope.get("state", {}):
-                raise HTTPException(413, detail)
-            message = await receive()
-            received += len(message.get("body", b""))
-            if received > limit:
-                raise HTTPException(413, detail)
-            return message
-
-        await self.app(scope, counting_receive, send)
-
-
-class ConcurrencyLimitMiddleware:
-    """Admits at most `limit` requests at once per process; the rest wait on the event loop.
-
-    Sync routes and their session dependency run in the thread pool. If every pool thread were
-    taken by requests waiting for a database row lock (a rush on a group's last seats), the
-    request holding the lock could not get the thread it needs to send its answer and commit,
-    and everything would stall until the connection pool timed out. Keeping admitted requests
-    below the pool's size leaves that thread free, for every route that locks rows."""
-
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app, self.limit = app, limit
-        # One semaphore per event loop: a server process has one loop, but a test client may
-        # run each request on a loop of its own, and a semaphore belongs to its loop.
-        self._semaphores: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.Semaphore]
-        self._semaphores = weakref.WeakKeyDictionary()
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        async with self._semaphore():
-            await self.app(scope, receive, send)
-
-    def _semaphore(self) -> anyio.Semaphore:
-        loop = asyncio.get_running_loop()
-        if loop not in self._semaphores:
-            self._semaphores[loop] = anyio.Semaphore(self.limit)
-            # The pool must stay larger than the admitted requests, whatever its default.
-            threads = anyio.to_thread.current_default_thread_limiter()
-            threads.total_tokens = max(threads.total_tokens, self.limit + THREADS_SPARE)
-        return self._semaphores[loop]
-
-
-# Threads kept free beyond the admitted requests: for answers, commits and background work.
-THREADS_SPARE = 8

@@ -13,7 +13,7 @@ document and the server agree on what is valid:
 """
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Annotated, Any, Generic, Self, TypeVar
@@ -27,9 +27,7 @@ from pydantic import (
     Field,
     GetCoreSchemaHandler,
     PlainSerializer,
-    ValidationInfo,
     WithJsonSchema,
-    field_validator,
 )
 from pydantic_core import PydanticCustomError, core_schema
 
@@ -170,16 +168,27 @@ Omittable = Annotated[
 ]
 
 
-def _nul_free(value: object) -> bool:
+NUL_ERROR = "Text may not contain the NUL character (U+0000)"
+
+
+def nul_locations(value: object, at: tuple[int | str, ...] = ()) -> Iterator[tuple[int | str, ...]]:
+    """Where a decoded JSON document holds the NUL character, in a key or a string.
+
+    PostgreSQL text cannot store NUL, so no request may carry it. It is refused once, where a
+    request comes in (`app.middleware`), rather than by a validator on every field of every
+    model: read models are built from stored rows, which were checked when they came in."""
     if isinstance(value, str):
-        return "\x00" not in value
-    if isinstance(value, BaseModel):
-        return True  # a nested schema checks its own fields
-    if isinstance(value, Mapping):
-        return all(_nul_free(k) and _nul_free(v) for k, v in value.items())
-    if isinstance(value, list | tuple | set | frozenset):
-        return all(_nul_free(item) for item in value)
-    return True
+        if "\x00" in value:
+            yield at
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if "\x00" in key:
+                yield (*at, key)
+            else:
+                yield from nul_locations(item, (*at, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from nul_locations(item, (*at, index))
 
 
 def _number_not_bool_or_text(value: object) -> object:
@@ -216,7 +225,8 @@ def _as_json_types(node: object) -> None:
 
 class Schema(BaseModel):
     """Base of every request and response body: unknown fields are rejected, not ignored; no
-    string holds NUL; no number is NaN or infinite, text or a boolean; no boolean a number."""
+    number is NaN or infinite, text or a boolean; no boolean a number. (No string holds NUL:
+    requests are screened for it before any model sees them, see `nul_locations`.)"""
 
     model_config = ConfigDict(
         extra="forbid", from_attributes=True, populate_by_name=True, allow_inf_nan=False
@@ -229,15 +239,6 @@ class Schema(BaseModel):
         schema = handler(source)
         _as_json_types(schema)
         return schema
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _no_nul_character(cls, value: object, _info: ValidationInfo) -> object:
-        if not _nul_free(value):
-            raise PydanticCustomError(
-                "nul_character", "Text may not contain the NUL character (U+0000)"
-            )
-        return value
 
     @classmethod
     def from_record(cls, record: object, **derived: Any) -> Self:

@@ -13,7 +13,7 @@ from starlette.routing import Match
 from app.admissions import service as admissions
 from app.context import Context, context_with
 from app.coverages import service as coverages
-from app.errors import DomainError, MalformedJson, NotFound
+from app.errors import DomainError, MalformedJson, NotFound, Unprocessable, field_errors
 from app.fhir import capability, patient_writes
 from app.fhir.attendance import attended_minutes
 from app.fhir.docs import FHIR_BODY, FhirBundle, FhirResource, answers, outcomes
@@ -41,6 +41,7 @@ from app.pagination import PageParams
 from app.patients import service as patients
 from app.scheduling import appointments
 from app.scheduling.schemas import AppointmentRead
+from app.schemas import NUL_ERROR, nul_locations
 from app.security import Permission
 from app.vocabulary import AppointmentStatus
 
@@ -74,6 +75,10 @@ async def resource_body(request: Request) -> dict[str, Any]:
         raise MalformedJson("The request body could not be parsed as JSON.") from None
     if not isinstance(body, dict):
         raise BadRequest("The body must be one FHIR resource, a JSON object.")
+    # `/v1` bodies are screened at the front door; FHIR's own errors are OperationOutcomes.
+    found = [{"type": "nul_character", "loc": at, "msg": NUL_ERROR} for at in nul_locations(body)]
+    if found:
+        raise Unprocessable("Some fields are missing or invalid.", errors=field_errors(found))
     return body
 
 

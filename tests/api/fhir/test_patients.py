@@ -294,3 +294,13 @@ def test_a_read_answers_the_version_as_etag_and_meta(clinic: Clinic) -> None:
     assert response.headers["ETag"] == 'W/"2"'
     assert response.headers["Last-Modified"] == "Mon, 02 Mar 2026 15:00:00 GMT"
     assert fhir(response)["meta"]["versionId"] == "2"
+
+
+def test_a_nul_character_in_a_pushed_patient_is_a_422_outcome_and_stores_nothing(
+    clinic: Clinic,
+) -> None:
+    pushed = fhir_patient(name=[{"family": "Ri\u0000vera", "given": ["Alex"]}])
+    response = clinic.ehr.post(f"{BASE}/Patient", json=pushed)
+
+    assert outcome(response, 422)["issue"][0]["expression"] == ["name[0].family"]
+    assert clinic.staff.get("/v1/patients").json()["total"] == 0

@@ -128,6 +128,28 @@ def test_a_nul_character_in_an_update_is_a_422_and_changes_nothing(clinic: Clini
     assert clinic.staff.get(f"/v1/patients/{patient['id']}").json() == patient
 
 
+def test_a_nul_character_in_a_key_is_named_by_its_place(clinic: Clinic) -> None:
+    body = PATIENT | {"address": {"city": "Springfield", "zi\u0000p": "01103"}}
+    response = clinic.staff.post("/v1/patients", json=body)
+    assert_problem(response, 422, "validation-error")
+    assert field_codes(response) == {"address.zi\u0000p": "nul_character"}
+
+
+def test_an_escaped_backslash_before_u0000_is_text_not_nul(clinic: Clinic) -> None:
+    """`\\u0000` in JSON is a backslash and five letters: stored as sent."""
+    response = clinic.staff.post("/v1/patients", json=PATIENT | {"given_name": "Al\\u0000ex"})
+    assert response.status_code == 201, response.text
+    assert response.json()["given_name"] == "Al\\u0000ex"
+
+
+def test_a_nul_byte_in_a_body_that_is_not_json_is_a_422(clinic: Clinic) -> None:
+    response = clinic.staff.post(
+        "/v1/patients", content=b"ISA*00*\x00~", headers={"Content-Type": "application/edi-x12"}
+    )
+    assert_problem(response, 422, "validation-error")
+    assert field_codes(response) == {"body": "nul_character"}
+
+
 @pytest.mark.parametrize(
     ("path", "field"),
     [("/v1/patients?name=Al%00ex", "query.name"), ("/v1/audit-events?action=%00", "query.action")],
