@@ -36,7 +36,9 @@ class NotReady(DomainError):
 
 
 @router.get("/healthz", summary="The process is alive")
-def get_health() -> Health:
+async def get_health() -> Health:
+    # On the event loop: it does no I/O, and an answer from a thread would wait for a free one
+    # (a probe must not queue behind requests holding every thread).
     return Health(status="ok")
 
 
