@@ -1,5 +1,6 @@
 """The one way to page a list: `limit` and `offset` in, `Page` out."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
@@ -43,6 +44,7 @@ def fetch_page(
     params: PageParams,
     *,
     narrowed: Select[RowT] | None = None,
+    count: Callable[[], int] | None = None,
 ) -> tuple[list[RowT], int]:
     """One page of `statement` (which must be ordered) and the total count of its rows.
 
@@ -50,12 +52,15 @@ def fetch_page(
     a page shorter than `limit` ends the list. Without `count_total` it never runs, and the
     number answered is only what the page shows (`page_body` answers null for it).
     `narrowed`: the same statement cut to at least its first `offset + limit` rows, which an
-    index finds faster; the page is read from it and the count from `statement`."""
+    index finds faster; the page is read from it and the count from `statement`. `count`: the
+    total known another way than by counting (a tally kept as rows change)."""
     paged = statement if narrowed is None else narrowed
     rows = list(session.scalars(paged.limit(params.limit).offset(params.offset)).all())
     seen = params.offset + len(rows)
     if not params.count_total or (len(rows) < params.limit and (rows or params.offset == 0)):
         return rows, seen
+    if count is not None:
+        return rows, count()
     total = session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
     return rows, int(total or 0)
 

@@ -38,18 +38,18 @@ PROGRAM = {
 }  # fmt: skip
 
 
-def requests_of(patient_id: str) -> dict[str, tuple[str, str, bytes]]:
-    sys.path.insert(0, str(ROOT / "bench"))
+def requests_of(patient_id: str) -> dict[str, tuple[str, str, str]]:
+    """Made here, not in the driver, which imports only the revision it measures."""
     from dataset import MONTH
     from serving import ASSESSMENT
 
     first, last = MONTH
     return {
-        "eligibility": ("POST", "/v1/eligibility/evaluations", ASSESSMENT.encode()),
-        "month": ("GET", f"/v1/patients/{patient_id}/appointments?from={first}&to={last}", b""),
-        "page": ("GET", "/v1/patients?limit=50", b""),
-        "page_no_total": ("GET", "/v1/patients?limit=50&total=false", b""),
-        "healthz": ("GET", "/healthz", b""),
+        "eligibility": ("POST", "/v1/eligibility/evaluations", ASSESSMENT),
+        "month": ("GET", f"/v1/patients/{patient_id}/appointments?from={first}&to={last}", ""),
+        "page": ("GET", "/v1/patients?limit=50", ""),
+        "page_no_total": ("GET", "/v1/patients?limit=50&total=false", ""),
+        "healthz": ("GET", "/healthz", ""),
     }
 
 
@@ -84,8 +84,9 @@ async def call(app: Any, key: str, method: str, target: str, body: bytes) -> int
     return status
 
 
-def drive(root: str, patient_id: str, key: str, count: int) -> dict[str, list[float]]:
-    """In a child process: import the revision at `root`, then time each target."""
+def drive(root: str, requests: str, key: str, count: int) -> dict[str, list[float]]:
+    """In a child process: import the revision at `root`, then time each request (`requests`:
+    `requests_of`'s answer, as JSON)."""
     sys.path.insert(0, root)
     from app.main import create_app
 
@@ -94,7 +95,8 @@ def drive(root: str, patient_id: str, key: str, count: int) -> dict[str, list[fl
 
     async def run() -> None:
         async with app.router.lifespan_context(app):
-            for name, (method, target, body) in requests_of(patient_id).items():
+            for name, (method, target, text) in json.loads(requests).items():
+                body = text.encode()
                 for _ in range(max(count // 10, 5)):  # warm caches and pools
                     await call(app, key, method, target, body)
                 wall, cpu = time.perf_counter(), time.process_time()
@@ -174,16 +176,17 @@ def main() -> None:
     parser.add_argument("--patients", type=int, default=2000)
     parser.add_argument("--requests", type=int, default=300, help="per target and round")
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--drive", nargs=3, metavar=("ROOT", "PATIENT", "KEY"), help="internal")
+    parser.add_argument("--drive", nargs=3, metavar=("ROOT", "REQUESTS", "KEY"), help="internal")
     args = parser.parse_args()
     if args.drive:
-        root, patient_id, key = args.drive
-        print(json.dumps(drive(root, patient_id, key, args.requests)))
+        root, requests, key = args.drive
+        print(json.dumps(drive(root, requests, key, args.requests)))
         return
     sys.path.insert(0, str(ROOT))
     sys.path.insert(0, str(ROOT / "bench"))
     with tempfile.TemporaryDirectory() as folder:
         url, key, patient_id = prepare(args.database, Path(folder), args.patients)
+        requests = requests_of(patient_id)
         roots = {}
         for revision in args.revisions:
             roots[revision] = f"{folder}/rev-{len(roots)}"
@@ -200,11 +203,11 @@ def main() -> None:
             for _ in range(args.rounds):
                 for revision in args.revisions:
                     command = [sys.executable, __file__, "--requests", str(args.requests)]
-                    command += ["--drive", roots[revision], patient_id, key]
-                    output = subprocess.run(
-                        command, env=env, capture_output=True, text=True, check=True
-                    ).stdout
-                    for target, measured in json.loads(output.splitlines()[-1]).items():
+                    command += ["--drive", roots[revision], json.dumps(requests), key]
+                    done = subprocess.run(command, env=env, capture_output=True, text=True)
+                    if done.returncode != 0:
+                        raise SystemExit(f"{revision} failed:\n{done.stderr[-2000:]}")
+                    for target, measured in json.loads(done.stdout.splitlines()[-1]).items():
                         timed[revision].setdefault(target, []).append(measured)
         finally:
             for root in roots.values():

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import OrganizationScoped, SoftDeletable
+from app.db import Base, OrganizationScoped, SoftDeletable
 
 
 class Patient(OrganizationScoped, SoftDeletable):
@@ -54,6 +54,19 @@ class Patient(OrganizationScoped, SoftDeletable):
     email: Mapped[str | None] = mapped_column(String(200))
     address: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     guardian: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class PatientTally(Base):
+    """How many live patients an organization has: the total of its unfiltered list, read
+    from one row instead of counted over every patient. Kept by triggers on `patient`
+    (migration 0020), never written by the service."""
+
+    __tablename__ = "patient_tally"
+
+    organization_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("organization.id", ondelete="CASCADE"), primary_key=True
+    )
+    live: Mapped[int] = mapped_column(default=0)
 
 
 class PatientIdentifier(OrganizationScoped):

@@ -22,6 +22,7 @@ from app.patients.schemas import (
     PatientRead,
     PatientUpdate,
 )
+from app.patients.tally import live_patients
 from app.versioning import Precondition, check_version
 
 
@@ -104,7 +105,9 @@ def search_patients(
         Patient.family_name_folded, Patient.given_name_folded, Patient.id
     )
     narrowed = _first_matches(statement, words[0], dialect, params) if words else None
-    patients, total = fetch_page(ctx.session, statement, params, narrowed=narrowed)
+    filtered = words or identifier or date_of_birth or any(born) or any(updated)
+    tally = None if filtered else (lambda: live_patients(ctx))
+    patients, total = fetch_page(ctx.session, statement, params, narrowed=narrowed, count=tally)
     ctx.audit(AuditAction.list, "patient", [p.id for p in patients])
     identifiers = identifiers_of(ctx.session, [p.id for p in patients])
     return [patient_read(p, identifiers[p.id]) for p in patients], total

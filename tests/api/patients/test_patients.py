@@ -211,3 +211,29 @@ def test_part_2_consents_are_recorded_listed_and_revoked(clinic: Clinic, clock: 
     assert revoked["is_in_force"] is False
     assert revoked["revoked_at"] is not None
     assert [c["id"] for c in clinic.staff.get(url).json()] == [consent["id"]]
+
+
+def test_the_total_of_the_whole_list_follows_registrations_and_deletions(
+    clinic: Clinic, other_clinic: Clinic
+) -> None:
+    """Counted without reading every patient, it still counts exactly the live ones."""
+    patients = [
+        register(clinic.staff, identifiers=[{"system": MRN, "value": f"MRN-{n}"}]) for n in range(5)
+    ]
+    register(other_clinic.staff)
+
+    def total() -> int:
+        page = clinic.staff.get("/v1/patients", params={"limit": "2"}).json()
+        assert len(page["items"]) == 2  # a full page: the total cannot come from the page
+        return int(page["total"])
+
+    assert total() == 5
+    url = f"/v1/patients/{patients[0]['id']}"
+    assert clinic.admin.delete(url, headers=if_match(clinic.admin, url)).status_code == 204
+    assert total() == 4
+    refused = clinic.staff.post("/v1/patients", json={"given_name": "No date of birth"})
+    assert refused.status_code == 422
+    assert total() == 4
+    register(clinic.staff, identifiers=[{"system": MRN, "value": "MRN-5"}])
+    assert total() == 5
+    assert other_clinic.staff.get("/v1/patients", params={"limit": "1"}).json()["total"] == 1
