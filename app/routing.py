@@ -11,6 +11,9 @@ match wins, the 405s, the redirects and the 404s as they were, and FastAPI's own
 does the matching, so `scope["route"]`, the path parameters, the dependencies and `app.routes`
 are FastAPI's. The index is only as fine as the app's entries: each domain router is included
 on the app itself, so that `/v1/patients/…` tries the routers that hold such paths, not all.
+The frontend routes of an included router (`APIRouter.frontend`, tried after all others) are
+not indexed: the app serves none, and one would need its router to stay a candidate of every
+path.
 
 FastAPI builds the app's router itself and has no setting for its class. Starlette's router
 enters through `middleware_stack`, where its own router-level middleware goes; the index sits
@@ -22,7 +25,7 @@ from collections.abc import Iterator
 
 from fastapi import FastAPI
 from fastapi.routing import APIRouter, iter_route_contexts
-from starlette._utils import get_route_path
+from starlette._utils import get_route_path  # the path Starlette's routes match: root_path off
 from starlette.routing import BaseRoute
 from starlette.types import Receive, Scope, Send
 
