@@ -39,6 +39,7 @@ from app.patients.router import router as patients_router
 from app.programs.router import rooms_router, staff_router
 from app.programs.router import router as programs_router
 from app.ratelimit import Rate, RateLimiter
+from app.routing import index_routes
 from app.scheduling.router import appointments_router, plans_router
 from app.security import KeyCache
 from app.verifications.router import router as verifications_router
@@ -149,11 +150,12 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     install_openapi(app)
     install_docs(app)
     app.include_router(ops_router)
-    api = APIRouter(prefix="/v1", responses=API_ERRORS)
+    # Each domain router on the app itself, not in one `/v1` router: the route index
+    # (app.routing) then tries only the routers that hold a request's path.
     for router in DOMAIN_ROUTERS:
-        api.include_router(router)
-    app.include_router(api)
+        app.include_router(router, prefix="/v1", responses=API_ERRORS)
     app.include_router(fhir_router)
+    index_routes(app)
 
     install_idempotency(app)  # innermost: it sees the body the front door let through
     if settings.cors_origins:

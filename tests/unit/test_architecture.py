@@ -36,8 +36,8 @@ def test_queries_are_scoped_only_by_the_context(path: Path) -> None:
 LAYERS: list[set[str]] = [
     {
         "access", "audit", "config", "context", "db", "errors", "events", "idempotency", "logging",
-        "middleware", "migrations", "openapi", "ops", "pagination", "ratelimit", "schemas",
-        "security", "timeofday", "versioning", "vocabulary",
+        "middleware", "migrations", "openapi", "ops", "pagination", "ratelimit", "routing",
+        "schemas", "security", "timeofday", "versioning", "vocabulary",
     },
     {"programs", "patients", "webhooks"},
     {"admissions", "coverages"},
