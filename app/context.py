@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from fastapi import Depends, Request
 from sqlalchemy import ColumnElement, Select, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import DictBundle, Session
 
 from app.audit.models import AuditChainHead, AuditEvent
 from app.audit.trail import note_access
@@ -80,6 +80,13 @@ class Context:
         """`select(model)` of the rows this request may see."""
         return select(model).where(*self.scope(model))
 
+    def select_rows(self, model: type[OwnedT]) -> Select[dict[str, Any]]:
+        """The rows of `select(model)` as dicts of its table's columns, for a read that only
+        shows them (`Schema.from_record` reads either). No ORM instance is built, kept in the
+        session's identity map, then expired and checked for changes at commit: for a page of
+        rows that costs more than the query."""
+        return select(_columns_of(model)).where(*self.scope(model))
+
     def get(
         self, model: type[ScopedT], record_id: uuid.UUID, *, for_update: bool = False
     ) -> ScopedT:
@@ -146,6 +153,18 @@ class Context:
                 }
             ],
         )
+
+
+_COLUMNS: dict[str, DictBundle[dict[str, Any]]] = {}
+
+
+def _columns_of(model: type[OwnedT]) -> DictBundle[dict[str, Any]]:
+    """A table's columns read as one dict per row, built once per table rather than for every
+    request (building it walks and copies each of the table's columns)."""
+    name = model.__tablename__
+    if name not in _COLUMNS:
+        _COLUMNS[name] = DictBundle(name, *model.__table__.columns)
+    return _COLUMNS[name]
 
 
 def context_with(permission: Permission) -> Any:

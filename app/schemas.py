@@ -223,6 +223,9 @@ def _as_json_types(node: object) -> None:
             _as_json_types(value)
 
 
+_ABSENT = object()
+
+
 class Schema(BaseModel):
     """Base of every request and response body: unknown fields are rejected, not ignored; no
     number is NaN or infinite, text or a boolean; no boolean a number. (No string holds NUL:
@@ -242,13 +245,24 @@ class Schema(BaseModel):
 
     @classmethod
     def from_record(cls, record: object, **derived: Any) -> Self:
-        """A read model from a stored record's attributes, plus the `derived` fields the
-        record does not hold (counts, statuses, related rows)."""
-        stored = {
-            name: getattr(record, name)
-            for name in cls.model_fields
-            if name not in derived and hasattr(record, name)
-        }
+        """A read model from a stored record, plus the `derived` fields the record does not
+        hold (counts, statuses, related rows). The record is an ORM instance, or a row of its
+        table's columns (`Context.select_rows`, for a list that only shows them)."""
+        if isinstance(record, dict):
+            stored = {
+                name: record[name]
+                for name in cls.model_fields
+                if name in record and name not in derived
+            }
+            return cls.model_validate(stored | derived)
+        stored = {}
+        for name in cls.model_fields:
+            if name not in derived:
+                # One read per field: a mapped attribute is a descriptor call, and `hasattr`
+                # before `getattr` would pay it twice for every field of every record.
+                value = getattr(record, name, _ABSENT)
+                if value is not _ABSENT:
+                    stored[name] = value
         return cls.model_validate(stored | derived)
 
 

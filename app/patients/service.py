@@ -4,6 +4,7 @@ import sys
 import uuid
 from collections import defaultdict
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, delete, or_, select, union
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -69,7 +70,7 @@ def search_patients(
 ) -> tuple[list[PatientRead], int]:
     """`born`: first and last date of birth, inclusive; `updated`: last change at or after the
     first instant and before the second (either bound may be open)."""
-    statement = ctx.select(Patient)
+    statement = ctx.select_rows(Patient)
     words = name.casefold().split() if name else []
     dialect = ctx.session.get_bind().dialect.name
     for word in words:
@@ -108,9 +109,10 @@ def search_patients(
     filtered = words or identifier or date_of_birth or any(born) or any(updated)
     tally = None if filtered else (lambda: live_patients(ctx))
     patients, total = fetch_page(ctx.session, statement, params, narrowed=narrowed, count=tally)
-    ctx.audit(AuditAction.list, "patient", [p.id for p in patients])
-    identifiers = identifiers_of(ctx.session, [p.id for p in patients])
-    return [patient_read(p, identifiers[p.id]) for p in patients], total
+    ids = [patient["id"] for patient in patients]
+    ctx.audit(AuditAction.list, "patient", ids)
+    identifiers = identifiers_of(ctx.session, ids)
+    return [patient_read(p, identifiers[p["id"]]) for p in patients], total
 
 
 def _starts_with(
@@ -128,8 +130,8 @@ def _starts_with(
 
 
 def _first_matches(
-    statement: Select[Patient], word: str, dialect: str, params: PageParams
-) -> Select[Patient]:
+    statement: Select[dict[str, Any]], word: str, dialect: str, params: PageParams
+) -> Select[dict[str, Any]]:
     """The search narrowed to the matches a page can hold, found from both ends of the name.
 
     A match's family name or given name starts with `word`. The matches by family name come
@@ -191,17 +193,17 @@ def identifiers_of(
     session: Session, patient_ids: list[uuid.UUID]
 ) -> dict[uuid.UUID, list[Identifier]]:
     found: dict[uuid.UUID, list[Identifier]] = defaultdict(list)
-    rows = session.scalars(
-        select(PatientIdentifier)
+    rows = session.execute(
+        select(PatientIdentifier.patient_id, PatientIdentifier.system, PatientIdentifier.value)
         .where(PatientIdentifier.patient_id.in_(patient_ids))
         .order_by(PatientIdentifier.system, PatientIdentifier.value)
     )
-    for row in rows:
-        found[row.patient_id].append(Identifier(system=row.system, value=row.value))
+    for patient_id, system, value in rows:
+        found[patient_id].append(Identifier(system=system, value=value))
     return found
 
 
-def patient_read(patient: Patient, identifiers: list[Identifier]) -> PatientRead:
+def patient_read(patient: Patient | dict[str, Any], identifiers: list[Identifier]) -> PatientRead:
     return PatientRead.from_record(patient, identifiers=identifiers)
 
 

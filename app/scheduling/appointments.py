@@ -3,8 +3,9 @@
 import datetime as dt
 import uuid
 from collections import defaultdict
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import replace
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, or_, select
@@ -57,8 +58,9 @@ def list_patient_appointments(
     if last is not None:
         statement = statement.where(Appointment.local_date <= last)
     appointments, total = fetch_page(ctx.session, statement, params)
-    ctx.audit(AuditAction.list, "appointment", [a.id for a in appointments], patient_id=patient.id)
-    return [AppointmentRead.model_validate(a) for a in appointments], total
+    ids = [appointment["id"] for appointment in appointments]
+    ctx.audit(AuditAction.list, "appointment", ids, patient_id=patient.id)
+    return [AppointmentRead.from_record(a) for a in appointments], total
 
 
 def search_appointments(
@@ -72,7 +74,7 @@ def search_appointments(
 ) -> tuple[list[AppointmentRead], int]:
     """The organization's appointments in time order, filtered by patient, statuses, program
     local dates (inclusive) and start instants (at or after the first, before the second)."""
-    statement = ctx.select(Appointment).order_by(Appointment.starts_at, Appointment.id)
+    statement = ctx.select_rows(Appointment).order_by(Appointment.starts_at, Appointment.id)
     if patient_id is not None:
         statement = statement.where(Appointment.patient_id == patient_id)
     if statuses is not None:
@@ -88,8 +90,8 @@ def search_appointments(
     if before is not None:
         statement = statement.where(Appointment.starts_at < before)
     appointments, total = fetch_page(ctx.session, statement, params)
-    audit_by_patient(ctx, AuditAction.list, appointments)
-    return [AppointmentRead.model_validate(a) for a in appointments], total
+    audit_by_patient(ctx, AuditAction.list, [(a["patient_id"], a["id"]) for a in appointments])
+    return [AppointmentRead.from_record(a) for a in appointments], total
 
 
 def future_bookings_of(ctx: Context, patient_id: uuid.UUID) -> list[Appointment]:
@@ -120,8 +122,8 @@ def day_sheet(
         if value is not None:
             statement = statement.where(getattr(Appointment, name) == value)
     appointments, total = fetch_page(ctx.session, statement, params)
-    audit_by_patient(ctx, AuditAction.list, appointments)
-    return [AppointmentRead.model_validate(a) for a in appointments], total
+    audit_by_patient(ctx, AuditAction.list, [(a["patient_id"], a["id"]) for a in appointments])
+    return [AppointmentRead.from_record(a) for a in appointments], total
 
 
 def read_appointment(ctx: Context, appointment_id: uuid.UUID) -> AppointmentRead:
@@ -277,19 +279,20 @@ def as_session(appointment: Appointment, local: dt.datetime, weekday: Weekday) -
     )
 
 
-def _scoped(ctx: Context, status: str | None) -> Select[Appointment]:
-    statement = ctx.select(Appointment)
+def _scoped(ctx: Context, status: str | None) -> Select[dict[str, Any]]:
+    statement = ctx.select_rows(Appointment)
     if status is not None:
         statement = statement.where(Appointment.status == status)
     return statement.order_by(Appointment.starts_at, Appointment.id)
 
 
 def audit_by_patient(
-    ctx: Context, action: AuditAction, appointments: Sequence[Appointment]
+    ctx: Context, action: AuditAction, appointments: Iterable[tuple[uuid.UUID, uuid.UUID]]
 ) -> None:
+    """`appointments`: the patient's id and the appointment's id of each."""
     by_patient: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
-    for appointment in appointments:
-        by_patient[appointment.patient_id].append(appointment.id)
+    for patient_id, appointment_id in appointments:
+        by_patient[patient_id].append(appointment_id)
     for patient_id, ids in by_patient.items():
         ctx.audit(action, "appointment", ids, patient_id=patient_id)
 

@@ -237,3 +237,23 @@ def test_the_total_of_the_whole_list_follows_registrations_and_deletions(
     register(clinic.staff, identifiers=[{"system": MRN, "value": "MRN-5"}])
     assert total() == 5
     assert other_clinic.staff.get("/v1/patients", params={"limit": "1"}).json()["total"] == 1
+
+
+def test_a_patient_in_a_page_reads_exactly_as_the_patients_own_record(clinic: Clinic) -> None:
+    full = register(
+        clinic.staff,
+        given_name="Sam",
+        family_name="Okafor",
+        gender_identity="nonbinary",
+        phone="+1 413 555 0142",
+        address={"city": "Springfield", "state": "MA"},
+        guardian={"name": "Ada Okafor", "relationship": "mother"},
+        identifiers=[{"system": MRN, "value": "MRN-9"}, {"system": "urn:a", "value": "A-1"}],
+    )
+    sparse = register(clinic.staff, given_name="Sam", family_name="Ode", identifiers=[], tags=[])
+    page = clinic.staff.get("/v1/patients", params={"name": "sam"})
+    listed = {item["id"]: item for item in page.json()["items"]}
+    for patient in (full, sparse):
+        own = clinic.staff.get(f"/v1/patients/{patient['id']}").json()
+        # Same fields in the same order, nulls included: a client may compare them as text.
+        assert list(listed[patient["id"]].items()) == list(own.items())

@@ -97,3 +97,20 @@ def test_reading_an_admissions_plans_is_audited_for_the_patient_even_with_none(
         schedule_reads(app, patient.patient_id)
         == [("read", "patient_schedule", str(patient.patient_id))] * 2
     )
+
+
+def test_an_appointment_in_a_patients_schedule_reads_exactly_as_its_own_record(
+    app: FastAPI, clinic: Clinic
+) -> None:
+    program = make_track(clinic)
+    patient = admit(app, clinic, program)
+    saved = clinic.staff.post(
+        f"/v1/admissions/{patient.admission_id}/treatment-plan", json=plan_body(weeks=1)
+    )
+    assert saved.status_code == 201, saved.text
+    page = clinic.staff.get(f"/v1/patients/{patient.patient_id}/appointments").json()
+    assert page["items"]
+    for item in page["items"]:
+        own = clinic.staff.get(f"/v1/appointments/{item['id']}").json()
+        # Same fields in the same order, nulls included: a client may compare them as text.
+        assert list(item.items()) == list(own.items())
