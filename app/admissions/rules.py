@@ -395,7 +395,12 @@ def _coherent(findings: list[Finding], outcome: Outcome) -> list[Finding]:
         return [f for f in findings if f.code not in PLACES_IN_IOP_OR_LOWER]
     if outcome == "eligible":
         return findings
-    return [replace(f, message=_tentative(f, outcome)) for f in findings]
+    return [_reworded(f, _tentative(f, outcome)) for f in findings]
+
+
+def _reworded(finding: Finding, message: str) -> Finding:
+    # Most findings keep their words: copy only those that change.
+    return finding if message == finding.message else replace(finding, message=message)
 
 
 def _tentative(finding: Finding, outcome: Outcome) -> str:
