@@ -8,6 +8,7 @@ threshold comes from `ProgramSettings`; `today` is passed in, so no rule reads a
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 from typing import Literal, get_args
 
 from app.admissions.assessment import Assessment, Decision, Diagnosis, Level, Outcome, Reason
@@ -142,19 +143,23 @@ def check_diagnosis(
     if not diagnoses:
         return [Finding("diagnosis_missing", "No diagnosis is recorded.", missing=("diagnoses",))]
     prefixes = tuple(settings.qualifying_diagnosis_prefixes)
-    qualifying = [d for d in diagnoses if d.code.startswith(prefixes)]
-    if any(not _clinician_problems(d, settings) for d in qualifying):
+    accepted = _accepted_credential_keys(tuple(settings.accepted_credentials))
+    problems_of = [_clinician_problems(d, accepted) for d in diagnoses]
+    is_qualifying = [d.code.startswith(prefixes) for d in diagnoses]
+    if any(q and not problems for q, problems in zip(is_qualifying, problems_of, strict=True)):
         return []
     findings = []
-    if not qualifying:
+    is_candidate = is_qualifying
+    if not any(is_qualifying):
         codes = ", ".join(d.code for d in diagnoses)
         message = f"No recorded diagnosis ({codes}) qualifies for this program."
         findings.append(Finding("diagnosis_not_qualifying", message, missing=("diagnoses",)))
+        is_candidate = [True] * len(diagnoses)
     # Name every clinician who stands in the way, so that staff can fix all in one pass.
-    candidates = qualifying or diagnoses
-    for index, diagnosis in enumerate(diagnoses):
-        problems = _clinician_problems(diagnosis, settings)
-        if problems and diagnosis in candidates:
+    for index, (diagnosis, problems, candidate) in enumerate(
+        zip(diagnoses, problems_of, is_candidate, strict=True)
+    ):
+        if problems and candidate:
             said = " and ".join(problem for problem, _ in problems)
             message = f"Diagnosis {diagnosis.code} by {diagnosis.diagnosed_by.name}: {said}."
             missing = tuple(f"diagnoses.{index}.diagnosed_by.{field}" for _, field in problems)
@@ -162,16 +167,22 @@ def check_diagnosis(
     return findings
 
 
-def _clinician_problems(diagnosis: Diagnosis, settings: ProgramSettings) -> list[tuple[str, str]]:
+def _clinician_problems(diagnosis: Diagnosis, accepted: frozenset[str]) -> list[tuple[str, str]]:
     """What keeps this diagnosis's clinician from qualifying, with the field to fix."""
     clinician = diagnosis.diagnosed_by
-    accepted = {_credential_key(credential) for credential in settings.accepted_credentials}
     problems = []
     if _credential_key(clinician.credential) not in accepted:
         problems.append((f"credential {clinician.credential} is not accepted", "credential"))
     if not (clinician.license_number or "").strip():
         problems.append(("no license number is recorded", "license_number"))
     return problems
+
+
+@lru_cache(maxsize=256)
+def _accepted_credential_keys(credentials: tuple[str, ...]) -> frozenset[str]:
+    # Programs share a handful of credential lists: each is normalised once per process, not
+    # once per diagnosis of every evaluation.
+    return frozenset(_credential_key(credential) for credential in credentials)
 
 
 def _credential_key(credential: str) -> str:
@@ -384,7 +395,12 @@ def _coherent(findings: list[Finding], outcome: Outcome) -> list[Finding]:
         return [f for f in findings if f.code not in PLACES_IN_IOP_OR_LOWER]
     if outcome == "eligible":
         return findings
-    return [replace(f, message=_tentative(f, outcome)) for f in findings]
+    return [_reworded(f, _tentative(f, outcome)) for f in findings]
+
+
+def _reworded(finding: Finding, message: str) -> Finding:
+    # Most findings keep their words: copy only those that change.
+    return finding if message == finding.message else replace(finding, message=message)
 
 
 def _tentative(finding: Finding, outcome: Outcome) -> str:

@@ -60,22 +60,26 @@ class Part2NoticeMissing(Conflict):
     slug, title = "part2-notice-missing", "The 42 CFR Part 2 notice has not been recorded"
 
 
+# Built once, not per evaluation: the rules only read their settings.
+_DOMAIN_DEFAULTS = ProgramSettings()
+
+
 def evaluate(ctx: Context, request: EvaluationRequest) -> Evaluation:
     """A stateless decision: nothing is stored, so nothing is audited."""
-    assessment = Assessment.model_validate(request.model_dump(exclude={"program_id"}))
+    # The request is an `Assessment` already validated: the rules read it as it is.
+    assessment: Assessment = request
     if request.program_id is None:
         _refuse_contradictions(contradictions_of_age(assessment, None, ctx.now.date()), "")
-        decision = evaluate_eligibility(assessment, ProgramSettings(), ctx.now.date())
+        decision = evaluate_eligibility(assessment, _DOMAIN_DEFAULTS, ctx.now.date())
         return Evaluation(
-            **decision.model_dump(), program_id=None, settings_version=None,
-            evaluated_on=ctx.now.date(),
-        )  # fmt: skip
+            **dict(decision), program_id=None, settings_version=None, evaluated_on=ctx.now.date()
+        )
     program = ctx.get(Program, request.program_id)
     today = programs_service.program_today(program, ctx.now)
     _refuse_contradictions(contradictions_of_age(assessment, None, today), "")
     decision = evaluate_eligibility(assessment, programs_service.settings_for(ctx, program), today)
     return Evaluation(
-        **decision.model_dump(), program_id=program.id,
+        **dict(decision), program_id=program.id,
         settings_version=program.settings_version, evaluated_on=today,
     )  # fmt: skip
 
