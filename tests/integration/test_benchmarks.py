@@ -23,3 +23,20 @@ def test_the_attendance_benchmark_runs_and_reports_its_ratios() -> None:
     assert finished.returncode == 0, finished.stderr
     assert re.search(r"batch / COPY\s+\d+\.\d{3}", finished.stdout), finished.stdout
     assert re.search(r"latency with [\d,]+ rows ÷ with [\d,]+\s+\d+\.\d{2}", finished.stdout)
+
+
+def test_the_revisions_benchmark_measures_a_revision_and_reports_it() -> None:
+    command = [sys.executable, "bench/revisions.py", "HEAD", "--patients", "30"]
+    command += ["--requests", "3", "--rounds", "1"]
+
+    finished = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+
+    assert finished.returncode == 0, finished.stderr
+    for request in ("eligibility", "month", "page", "page_no_total", "healthz"):
+        assert re.search(
+            rf"^\| {request} \| \d+\.\d{{3}} \(\d+\.\d{{3}}\) \|$", finished.stdout, re.M
+        )
+    worktrees = subprocess.run(
+        ["git", "worktree", "list"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert "rev-0" not in worktrees.stdout  # its checkout is removed again
