@@ -45,33 +45,35 @@ class RouteIndex:
 
     def __init__(self, router: APIRouter) -> None:
         self._router = router
-        self._indexed: list[BaseRoute] = []
-        self._positions: dict[Segments, list[int]] = {}
-        self._branches: dict[tuple[int, ...], APIRouter] = {}
+        self._index = _Index([])
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
             await self._router.app(scope, receive, send)
             return
         # A test adds a route of its own and takes it away: the index follows the app's list
-        # (an included router, though, is complete when it is included).
-        if self._router.routes != self._indexed:
-            self._build()
+        # (an included router, though, is complete when it is included). A new index replaces
+        # the old one whole: requests on other threads' event loops (test clients) read either.
+        index = self._index
+        if self._router.routes != index.entries:
+            index = self._index = _Index(list(self._router.routes))
         # The router, not the copy that matches, is what `request.url_for` asks.
         scope.setdefault("router", self._router)
-        await self._branch(scope).app(scope, receive, send)
+        await index.branch(self._router, scope).app(scope, receive, send)
 
-    def _build(self) -> None:
-        self._indexed = list(self._router.routes)
-        self._positions = {}
-        self._branches = {}
-        for position, entry in enumerate(self._indexed):
+
+class _Index:
+    def __init__(self, entries: list[BaseRoute]) -> None:
+        self.entries = entries
+        self._positions: dict[Segments, list[int]] = {}
+        self._branches: dict[tuple[int, ...], APIRouter] = {}
+        for position, entry in enumerate(entries):
             for prefix in {
                 literal_prefix(context.path_format) for context in iter_route_contexts([entry])
             }:
                 self._positions.setdefault(prefix, []).append(position)
 
-    def _branch(self, scope: Scope) -> APIRouter:
+    def branch(self, router: APIRouter, scope: Scope) -> APIRouter:
         route_path = get_route_path(scope)
         path: str = scope["path"]
         toggled = path.rstrip("/") if route_path.endswith("/") else path + "/"
@@ -85,8 +87,8 @@ class RouteIndex:
         chosen = tuple(sorted(positions))
         branch = self._branches.get(chosen)
         if branch is None:
-            branch = copy.copy(self._router)
-            branch.routes = [self._indexed[position] for position in chosen]
+            branch = copy.copy(router)
+            branch.routes = [self.entries[position] for position in chosen]
             self._branches[chosen] = branch
         return branch
 

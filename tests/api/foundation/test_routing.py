@@ -1,7 +1,9 @@
 """The route index (app.routing) sends every request where FastAPI's in-order matching would."""
 
 import re
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -151,3 +153,19 @@ def test_a_route_added_to_the_app_is_served_and_gone_once_removed(
     assert client.get("/v1/wave").json() == {"wave": "hello"}
     app.router.routes[:] = routes
     assert client.get("/v1/wave").status_code == 404
+
+
+@pytest.mark.commits  # a fresh app: its index is built by the first requests
+def test_requests_on_several_event_loops_at_once_find_their_routes(app: FastAPI) -> None:
+    """Test clients (and any server running several loops) reach the app from many threads: a
+    request there must never see an index half built by another."""
+    clients = [TestClient(app, raise_server_exceptions=False) for _ in range(8)]
+    start = threading.Barrier(len(clients))
+
+    def first_request(client: TestClient) -> int:
+        start.wait()
+        return client.get("/v1/patients").status_code
+
+    with ThreadPoolExecutor(max_workers=len(clients)) as pool:
+        statuses = list(pool.map(first_request, clients))
+    assert statuses == [401] * len(clients)  # no key: the route was found, and refuses
