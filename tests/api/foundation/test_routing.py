@@ -164,7 +164,8 @@ def test_requests_on_several_event_loops_at_once_find_their_routes(app: FastAPI)
 
     def first_request(client: TestClient) -> int:
         start.wait()
-        return client.get("/v1/patients").status_code
+        status: int = client.get("/v1/patients").status_code
+        return status
 
     with ThreadPoolExecutor(max_workers=len(clients)) as pool:
         statuses = list(pool.map(first_request, clients))
