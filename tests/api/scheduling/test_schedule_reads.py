@@ -7,7 +7,7 @@ from sqlalchemy import select
 from app.audit.models import AuditEvent
 from tests.factories import Clinic, if_match, make_patient
 
-from .factories import admit, make_track, plan_body
+from .factories import Admitted, admit, make_track, plan_body
 
 
 def schedule_reads(app: FastAPI, patient_id: object) -> list[tuple[str, str, str]]:
@@ -22,15 +22,19 @@ def schedule_reads(app: FastAPI, patient_id: object) -> list[tuple[str, str, str
         ]
 
 
+def admitted_with_a_plan(app: FastAPI, clinic: Clinic, weeks: int) -> Admitted:
+    patient = admit(app, clinic, make_track(clinic))
+    saved = clinic.staff.post(
+        f"/v1/admissions/{patient.admission_id}/treatment-plan", json=plan_body(weeks=weeks)
+    )
+    assert saved.status_code == 201, saved.text
+    return patient
+
+
 def test_a_deleted_patients_appointments_and_calendar_are_not_found(
     app: FastAPI, clinic: Clinic
 ) -> None:
-    program = make_track(clinic)
-    patient = admit(app, clinic, program)
-    saved = clinic.staff.post(
-        f"/v1/admissions/{patient.admission_id}/treatment-plan", json=plan_body(weeks=2)
-    )
-    assert saved.status_code == 201, saved.text
+    patient = admitted_with_a_plan(app, clinic, weeks=2)
     refused = clinic.admin.delete(
         f"/v1/patients/{patient.patient_id}",
         headers=if_match(clinic.admin, f"/v1/patients/{patient.patient_id}"),
@@ -102,12 +106,7 @@ def test_reading_an_admissions_plans_is_audited_for_the_patient_even_with_none(
 def test_an_appointment_in_a_patients_schedule_reads_exactly_as_its_own_record(
     app: FastAPI, clinic: Clinic
 ) -> None:
-    program = make_track(clinic)
-    patient = admit(app, clinic, program)
-    saved = clinic.staff.post(
-        f"/v1/admissions/{patient.admission_id}/treatment-plan", json=plan_body(weeks=1)
-    )
-    assert saved.status_code == 201, saved.text
+    patient = admitted_with_a_plan(app, clinic, weeks=1)
     page = clinic.staff.get(f"/v1/patients/{patient.patient_id}/appointments").json()
     assert page["items"]
     for item in page["items"]:

@@ -7,12 +7,12 @@ from decimal import Decimal
 from typing import Any, get_args
 
 import pytest
-from fhir.resources.R4B import get_fhir_model_class
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.coverages.schemas import CoverageRead, PayerType
 from app.fhir.mapping.coverage import coverage_resource
+from tests.api.fhir.fhir import valid
 
 AMOUNTS = st.decimals(min_value=0, max_value=Decimal("99999999.99"), places=2)
 RATES = st.decimals(min_value=0, max_value=1, places=4)
@@ -41,11 +41,6 @@ def coverage(**fields: Any) -> CoverageRead:
         }
         | fields
     )
-
-
-def valid(resource: dict[str, Any]) -> dict[str, Any]:
-    get_fhir_model_class("Coverage").model_validate(resource)
-    return resource
 
 
 def copay_types(resource: dict[str, Any]) -> list[str]:
