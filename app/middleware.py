@@ -22,7 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.errors import Unprocessable, field_errors, problem_response
 from app.ops.metrics import record_request
-from app.schemas import NUL_ERROR, nul_locations
+from app.schemas import Location, nul_character_errors, nul_locations
 
 log = structlog.get_logger("iop.access")
 
@@ -132,9 +132,9 @@ class FrontDoor:
         # A batch (`…/batch`: 10,000 attendance records from an EHR) is larger by design.
         limit = self.batch_max_bytes if scope["path"].endswith("/batch") else self.max_bytes
         too_large = HTTPException(413, f"Request bodies are limited to {limit} bytes.")
-        announced = _header(scope, b"content-length")
+        announced = header(scope, b"content-length")
         if announced is not None and announced.isdigit() and int(announced) > limit:
-            await self.app(scope, _raising(too_large), send)
+            await self.app(scope, raising(too_large), send)
             return
         screened = scope["path"].startswith(SCREENED_PREFIX)
         if not (screened and scope["method"] in _BODY_METHODS):
@@ -146,13 +146,13 @@ class FrontDoor:
             return
         body = await _read_body(receive, limit)
         if body is None:
-            await self.app(scope, _raising(too_large), send)
+            await self.app(scope, raising(too_large), send)
             return
         errors = _nul_in_query(scope) + _nul_in_body(scope, body)
         if errors:
             await _refuse(scope, receive, send, errors)
             return
-        await self.app(scope, _replaying(body, receive), send)
+        await self.app(scope, replaying(body, receive), send)
 
     def _semaphore(self) -> anyio.Semaphore:
         loop = asyncio.get_running_loop()
@@ -164,7 +164,7 @@ class FrontDoor:
         return self._semaphores[loop]
 
 
-def _header(scope: Scope, name: bytes) -> str | None:
+def header(scope: Scope, name: bytes) -> str | None:
     for key, value in scope.get("headers", []):
         if key == name:
             decoded: str = value.decode("latin-1")
@@ -189,7 +189,8 @@ async def _read_body(receive: Receive, limit: int) -> bytes | None:
     return b"".join(chunks)
 
 
-def _replaying(body: bytes, receive: Receive) -> Receive:
+def replaying(body: bytes, receive: Receive) -> Receive:
+    """`receive` for a body already read: the body, then what the client sends next."""
     sent = False
 
     async def replay() -> Message:
@@ -202,7 +203,9 @@ def _replaying(body: bytes, receive: Receive) -> Receive:
     return replay
 
 
-def _raising(error: HTTPException) -> Receive:
+def raising(error: HTTPException) -> Receive:
+    """`receive` that refuses the body: FastAPI answers `error` when the route reads it."""
+
     async def receive() -> Message:
         raise error
 
@@ -223,9 +226,6 @@ def _counting(receive: Receive, limit: int, too_large: HTTPException) -> Receive
     return counting_receive
 
 
-Location = tuple[int | str, ...]
-
-
 def _nul_in_query(scope: Scope) -> list[Location]:
     query: bytes = scope.get("query_string", b"")
     if b"%00" not in query:  # the one way NUL can arrive in a query
@@ -238,7 +238,7 @@ def _nul_in_body(scope: Scope, body: bytes) -> list[Location]:
     """NUL in a JSON body is the escape `\\u0000` (a raw NUL is invalid JSON, which the route
     answers itself); any other body may not hold a NUL byte at all. Only a body that holds the
     escape is decoded here, so the cost falls on the rare request that carries it."""
-    media_type = (_header(scope, b"content-type") or "").split(";")[0].strip().lower()
+    media_type = (header(scope, b"content-type") or "").split(";")[0].strip().lower()
     if not media_type.endswith("json"):
         return [("body",)] if b"\x00" in body else []
     if b"\\u0000" not in body:
@@ -251,8 +251,8 @@ def _nul_in_body(scope: Scope, body: bytes) -> list[Location]:
 
 
 async def _refuse(scope: Scope, receive: Receive, send: Send, at: list[Location]) -> None:
-    raw = [{"type": "nul_character", "loc": loc, "msg": NUL_ERROR} for loc in at]
-    problem = Unprocessable("Some fields are missing or invalid.", errors=field_errors(raw))
+    errors = field_errors(nul_character_errors(at))
+    problem = Unprocessable("Some fields are missing or invalid.", errors=errors)
     await problem_response(Request(scope), problem)(scope, receive, send)
 
 

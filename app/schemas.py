@@ -13,7 +13,7 @@ document and the server agree on what is valid:
 """
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Annotated, Any, Generic, Self, TypeVar
@@ -168,10 +168,16 @@ Omittable = Annotated[
 ]
 
 
-NUL_ERROR = "Text may not contain the NUL character (U+0000)"
+Location = tuple[int | str, ...]
 
 
-def nul_locations(value: object, at: tuple[int | str, ...] = ()) -> Iterator[tuple[int | str, ...]]:
+def nul_character_errors(locations: Iterable[Location]) -> list[dict[str, Any]]:
+    """Validation errors, in pydantic's form, for each place that holds NUL."""
+    message = "Text may not contain the NUL character (U+0000)"
+    return [{"type": "nul_character", "loc": loc, "msg": message} for loc in locations]
+
+
+def nul_locations(value: object, at: Location = ()) -> Iterator[Location]:
     """Where a decoded JSON document holds the NUL character, in a key or a string.
 
     PostgreSQL text cannot store NUL, so no request may carry it. It is refused once, where a

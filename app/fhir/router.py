@@ -41,7 +41,7 @@ from app.pagination import PageParams
 from app.patients import service as patients
 from app.scheduling import appointments
 from app.scheduling.schemas import AppointmentRead
-from app.schemas import NUL_ERROR, nul_locations
+from app.schemas import nul_character_errors, nul_locations
 from app.security import Permission
 from app.vocabulary import AppointmentStatus
 
@@ -76,7 +76,7 @@ async def resource_body(request: Request) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise BadRequest("The body must be one FHIR resource, a JSON object.")
     # `/v1` bodies are screened at the front door; FHIR's own errors are OperationOutcomes.
-    found = [{"type": "nul_character", "loc": at, "msg": NUL_ERROR} for at in nul_locations(body)]
+    found = nul_character_errors(nul_locations(body))
     if found:
         raise Unprocessable("Some fields are missing or invalid.", errors=field_errors(found))
     return body

@@ -45,6 +45,7 @@ from app.errors import (
 )
 from app.idempotency import store
 from app.idempotency.store import KeyTerms, Reservation, StoredAnswer
+from app.middleware import header, raising, replaying
 from app.openapi import problem_example
 
 HEADER = "Idempotency-Key"
@@ -77,7 +78,7 @@ class IdempotencyMiddleware:
         self._read_only: list[tuple[re.Pattern[str], set[str]]] | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        key = _header(scope, b"idempotency-key")
+        key = header(scope, b"idempotency-key")
         if (
             scope["type"] != "http"
             or scope["method"] != "POST"
@@ -94,9 +95,9 @@ class IdempotencyMiddleware:
         try:
             body = await _read_body(receive)
         except HTTPException as too_large:  # the route answers the 413 problem itself
-            await self.app(scope, _raising(too_large), send)
+            await self.app(scope, raising(too_large), send)
             return
-        replay = _replaying(body)
+        replay = replaying(body, receive)
         try:
             key_id = await self._key_id(scope)
         except (DBAPIError, SQLAlchemyTimeoutError) as error:
@@ -179,7 +180,7 @@ class IdempotencyMiddleware:
             log.warning("idempotency_key_not_settled", error_type=type(error).__name__)
 
     async def _key_id(self, scope: Scope) -> uuid.UUID | None:
-        authorization = _header(scope, b"authorization")
+        authorization = header(scope, b"authorization")
         if authorization is None or not authorization.lower().startswith("bearer "):
             return None
         state = self.fastapi_app.state
@@ -234,14 +235,6 @@ def _database_problem(error: DBAPIError | SQLAlchemyTimeoutError) -> DomainError
     return DatabaseUnavailable("The database is unavailable; retry shortly.", retry_after=5)
 
 
-def _header(scope: Scope, name: bytes) -> str | None:
-    for header, value in scope.get("headers", []):
-        if header == name:
-            text: str = value.decode("latin-1")
-            return text
-    return None
-
-
 async def _read_body(receive: Receive) -> bytes:
     chunks, more = [], True
     while more:
@@ -249,26 +242,6 @@ async def _read_body(receive: Receive) -> bytes:
         chunks.append(message.get("body", b""))
         more = message.get("more_body", False)
     return b"".join(chunks)
-
-
-def _raising(error: HTTPException) -> Receive:
-    async def receive() -> Message:
-        raise error
-
-    return receive
-
-
-def _replaying(body: bytes) -> Receive:
-    sent = False
-
-    async def receive() -> Message:
-        nonlocal sent
-        if sent:
-            return {"type": "http.disconnect"}
-        sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return receive
 
 
 def fingerprint(method: str, path: str, query: bytes, body: bytes) -> str:
