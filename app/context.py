@@ -25,6 +25,7 @@ from app.security import (
     refuse_unless_granted,
 )
 
+T = TypeVar("T")
 ScopedT = TypeVar("ScopedT", bound=OrganizationScoped)
 OwnedT = TypeVar("OwnedT", bound=OrganizationScoped | AuditEvent | AuditChainHead)
 
@@ -71,21 +72,18 @@ class Context:
 
         The one place a query is scoped: every statement over a scoped table starts from
         `select` below or adds these criteria (a test refuses hand-written ones elsewhere)."""
-        criteria = [model.organization_id == self.organization_id]
-        if issubclass(model, SoftDeletable):
-            criteria.append(model.deleted_at.is_(None))
-        return tuple(criteria)
+        return _scope(model, self.organization_id)
 
     def select(self, model: type[OwnedT]) -> Select[OwnedT]:
         """`select(model)` of the rows this request may see."""
-        return select(model).where(*self.scope(model))
+        return _select(model, self.organization_id)
 
     def select_rows(self, model: type[OwnedT]) -> Select[dict[str, Any]]:
         """The rows of `select(model)` as dicts of its table's columns, for a read that only
         shows them (`Schema.from_record` reads either). No ORM instance is built, kept in the
         session's identity map, then expired and checked for changes at commit: for a page of
         rows that costs more than the query."""
-        return select(_columns_of(model)).where(*self.scope(model))
+        return _select_rows(model, self.organization_id)
 
     def get(
         self, model: type[ScopedT], record_id: uuid.UUID, *, for_update: bool = False
@@ -155,16 +153,48 @@ class Context:
         )
 
 
-_COLUMNS: dict[str, DictBundle[dict[str, Any]]] = {}
+# Statements are immutable and each change makes a copy, so one organization's scoped
+# statements serve all of its requests: building them (the criteria's comparisons, the table's
+# columns) cost as much as a short read's query. Forgotten all at once past a bound.
+_STATEMENTS_KEPT = 4096
+_statements: dict[tuple[str, type[Any], uuid.UUID], Any] = {}
 
 
-def _columns_of(model: type[OwnedT]) -> DictBundle[dict[str, Any]]:
-    """A table's columns read as one dict per row, built once per table rather than for every
-    request (building it walks and copies each of the table's columns)."""
-    name = model.__tablename__
-    if name not in _COLUMNS:
-        _COLUMNS[name] = DictBundle(name, *model.__table__.columns)
-    return _COLUMNS[name]
+def _kept(kind: str, model: type[Any], organization_id: uuid.UUID, build: Callable[[], T]) -> T:
+    key = (kind, model, organization_id)
+    found: T | None = _statements.get(key)
+    if found is None:
+        if len(_statements) >= _STATEMENTS_KEPT:
+            _statements.clear()
+        found = _statements[key] = build()
+    return found
+
+
+def _scope(model: type[Any], organization_id: uuid.UUID) -> tuple[ColumnElement[bool], ...]:
+    def build() -> tuple[ColumnElement[bool], ...]:
+        criteria = [model.organization_id == organization_id]
+        if issubclass(model, SoftDeletable):
+            criteria.append(model.deleted_at.is_(None))
+        return tuple(criteria)
+
+    return _kept("scope", model, organization_id, build)
+
+
+def _select(model: type[Any], organization_id: uuid.UUID) -> Select[Any]:
+    return _kept(
+        "select", model, organization_id,
+        lambda: select(model).where(*_scope(model, organization_id)),
+    )  # fmt: skip
+
+
+def _select_rows(model: type[Any], organization_id: uuid.UUID) -> Select[dict[str, Any]]:
+    def build() -> Select[dict[str, Any]]:
+        columns: DictBundle[dict[str, Any]] = DictBundle(
+            model.__tablename__, *model.__table__.columns
+        )
+        return select(columns).where(*_scope(model, organization_id))
+
+    return _kept("rows", model, organization_id, build)
 
 
 def context_with(permission: Permission) -> Any:
