@@ -9,9 +9,9 @@ import uuid
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, case, null, or_, select
 
 from app.context import Context
 from app.groups.models import TherapyGroup
@@ -162,17 +162,29 @@ def _other_meetings(
         TreatmentPlanSession.staff_id.in_(staff_ids),
         TreatmentPlanSession.room_id.in_(room_ids),
     ]
+    patient: ColumnElement[Any] = null()
     if subject.patient_id is not None:
         shares.append(TreatmentPlan.patient_id == subject.patient_id)
+        is_patients = TreatmentPlan.patient_id == subject.patient_id
+        patient = case((is_patients, TreatmentPlan.patient_id))
+    # The plans that join one meeting (a group, a shared class) hold it once, so it is read
+    # once, not once per plan: a crowded program takes no longer to check than a quiet one.
+    # A session of its own keeps its id, so two alike are still two; the patient's own
+    # sessions keep the patient.
+    joins_a_meeting = or_(
+        TreatmentPlanSession.group_id.is_not(None),
+        TreatmentPlanSession.kind.in_([SessionKind.GROUP, SessionKind.EDUCATION]),
+    )
     statement = (
         # Columns, not entities: a busy program has many plans, and they are only read here.
         select(
             *(getattr(TreatmentPlanSession, name) for name in SESSION_FIELDS),
-            TreatmentPlanSession.id,
-            TreatmentPlan.patient_id,
+            case((joins_a_meeting, null()), else_=TreatmentPlanSession.id).label("id"),
+            patient.label("patient_id"),
             TherapyGroup.max_size,
             Program.time_zone,
         )
+        .distinct()
         .join(TreatmentPlan, TreatmentPlan.id == TreatmentPlanSession.plan_id)
         .join(Program, Program.id == TreatmentPlan.program_id)
         .outerjoin(TherapyGroup, TherapyGroup.id == TreatmentPlanSession.group_id)

@@ -179,6 +179,49 @@ def test_one_therapist_cannot_see_two_patients_at_once(app: FastAPI, clinic: Cli
     assert codes(response.json()) == ["staff_double_booked"]
 
 
+def test_alike_sessions_of_their_own_each_take_their_seats(app: FastAPI, clinic: Clinic) -> None:
+    # A meeting many plans join is read once; a session of its own is never merged with
+    # another just because they look alike.
+    program = make_track(clinic)
+    room = make_room(clinic, capacity=4)["id"]  # two individual sessions of two seats each
+    week = [
+        session("monday", "17:00", 60, "individual", room_id=room),
+        *plan_body(modality="telehealth")["sessions"],
+    ]
+    body = {"start_date": "2026-03-02", "weeks": 4, "sessions": week}
+    first, second, third = (admit(app, clinic, program) for _ in range(3))
+    for admitted in (first, second):
+        url = f"/v1/admissions/{admitted.admission_id}/treatment-plan"
+        assert clinic.staff.post(url, json=body).status_code == 201
+
+    response = clinic.staff.post(f"/v1/admissions/{third.admission_id}/treatment-plan", json=body)
+
+    assert response.status_code == 422
+    assert codes(response.json()) == ["room_over_capacity"]
+
+
+def test_a_crowded_class_still_holds_its_therapist(app: FastAPI, clinic: Clinic) -> None:
+    program = make_track(clinic)
+    therapist = make_staff(clinic)["id"]
+    room = make_room(clinic)["id"]
+    body = plan_body(staff_id=therapist, room_id=room, weeks=4)  # Mon, Wed, Thu at 18:00
+    for _ in range(6):
+        admitted = admit(app, clinic, program)
+        url = f"/v1/admissions/{admitted.admission_id}/treatment-plan"
+        assert clinic.staff.post(url, json=body).status_code == 201
+    elsewhere = plan_body("tuesday", "wednesday", "thursday", staff_id=therapist, room_id=room)
+    monday = session("monday", "18:00", 60, "individual", staff_id=therapist, modality="telehealth")
+    late = admit(app, clinic, program)
+
+    response = clinic.staff.post(
+        f"/v1/admissions/{late.admission_id}/treatment-plan",
+        json=elsewhere | {"weeks": 4, "sessions": [*elsewhere["sessions"], monday]},
+    )
+
+    assert response.status_code == 422
+    assert codes(response.json()) == ["staff_double_booked"]
+
+
 def test_a_later_plan_that_ends_before_the_other_begins_does_not_clash(
     app: FastAPI, clinic: Clinic
 ) -> None:
