@@ -9,6 +9,7 @@ from app.groups import membership
 from app.patients import service as patients_service
 from app.patients.models import Patient
 from app.scheduling import appointments
+from app.verifications import service as verifications
 from app.versioning import Precondition
 
 
@@ -21,7 +22,7 @@ def delete_patient(
 ) -> None:
     """Soft-delete a patient with no open admission, group seat, waitlist place or booking;
     else 409 naming each, so staff end them first (a discharge says how care ended, which a
-    deletion cannot)."""
+    deletion cannot). Open verification requests are not care: they are cancelled."""
     patient = ctx.get(Patient, patient_id, for_update=True)
     admissions = admissions_service.open_admissions_of(ctx, patient.id)
     memberships = membership.open_memberships_of(ctx, patient.id)
@@ -34,4 +35,5 @@ def delete_patient(
             open_group_membership_ids=[str(m.id) for m in memberships],
             booked_appointment_ids=[str(a.id) for a in bookings],
         )
+    verifications.cancel_for_deleted_patient(ctx, patient.id)
     patients_service.delete_patient(ctx, patient, expected_version)

@@ -105,6 +105,8 @@ def update_patient(
     responses=DELETE_ERRORS,
 )
 def delete_patient(patient_id: uuid.UUID, ctx: Deleter, if_match: IfMatch = None) -> None:
+    """The patient's open insurance verification requests are cancelled, and payers no
+    longer see any of the patient's requests."""
     patient_flows.delete_patient(ctx, patient_id, expected_version(if_match))
 
 

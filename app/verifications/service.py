@@ -5,7 +5,7 @@ import uuid
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import ColumnElement, Select, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -95,7 +95,7 @@ def partner_list(
     ctx: Context, params: PageParams, status: VerificationStatus | None
 ) -> tuple[list[PartnerVerificationRead], int]:
     statement: Select[InsuranceVerification] = ctx.select(InsuranceVerification).where(
-        InsuranceVerification.payer_id == _payer_of(ctx)
+        InsuranceVerification.payer_id == _payer_of(ctx), _of_live_patients(ctx)
     )
     if status is not None:
         statement = statement.where(InsuranceVerification.status == status)
@@ -121,11 +121,41 @@ def start(ctx: Context, verification_id: uuid.UUID) -> PartnerVerificationRead:
 def payer_verification(
     ctx: Context, verification_id: uuid.UUID, *, for_update: bool = False
 ) -> InsuranceVerification:
-    """A request for the calling payer; another payer's is missing, as another clinic's is."""
+    """A request for the calling payer; another payer's is missing, as another clinic's is,
+    and so is any request for a deleted patient."""
     verification = ctx.get(InsuranceVerification, verification_id, for_update=for_update)
-    if verification.payer_id != _payer_of(ctx):
+    payer = _payer_of(ctx)
+    if verification.payer_id != payer or not _patient_is_live(ctx, verification.patient_id):
         raise NotFound(f"No insurance verification with id {verification_id} in your organization.")
     return verification
+
+
+def cancel_for_deleted_patient(ctx: Context, patient_id: uuid.UUID) -> None:
+    """The open requests of a patient whose record is being deleted, cancelled as staff
+    would cancel them, so that no payer keeps working on them."""
+    open_requests = (
+        ctx.select(InsuranceVerification)
+        .where(
+            InsuranceVerification.patient_id == patient_id,
+            InsuranceVerification.status.in_(OPEN),
+        )
+        .order_by(InsuranceVerification.id)
+        .with_for_update()
+    )
+    for verification in ctx.session.scalars(open_requests).all():
+        _move(ctx, verification, "cancelled")
+        _emit(ctx, EventType.insurance_verification_cancelled, verification)
+
+
+def _of_live_patients(ctx: Context) -> ColumnElement[bool]:
+    """Requests for patients whose record is not deleted: a deleted record leaves the payer's
+    view with the rest of the clinic's."""
+    return InsuranceVerification.patient_id.in_(select(Patient.id).where(*ctx.scope(Patient)))
+
+
+def _patient_is_live(ctx: Context, patient_id: uuid.UUID) -> bool:
+    live = select(Patient.id).where(*ctx.scope(Patient), Patient.id == patient_id)
+    return ctx.session.scalar(live) is not None
 
 
 def payer_reaches_patient(ctx: Context, patient_id: uuid.UUID) -> bool:
@@ -140,6 +170,7 @@ def payer_reaches_patient(ctx: Context, patient_id: uuid.UUID) -> bool:
                 InsuranceVerification.payer_id == _payer_of(ctx),
                 InsuranceVerification.patient_id == patient_id,
                 InsuranceVerification.status != "cancelled",
+                _of_live_patients(ctx),
             )
             .limit(1)
         )

@@ -4,10 +4,20 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import select
 
 from app.security import Role
+from app.verifications.models import InsuranceVerification
 from tests.api.coverages.test_coverages import add_coverage
-from tests.factories import Clinic, audited, client_for, make_key, make_patient, make_program
+from tests.factories import (
+    Clinic,
+    audited,
+    client_for,
+    if_match,
+    make_key,
+    make_patient,
+    make_program,
+)
 
 PAYER = "60054"
 
@@ -171,3 +181,33 @@ def test_a_coverage_without_a_payer_id_cannot_be_verified(app: FastAPI, clinic: 
     body = {"patient_id": str(patient_id), "coverage_id": coverage["id"]}
     response = clinic.staff.post("/v1/insurance-verifications", json=body)
     assert response.status_code == 422
+
+
+def test_a_deleted_patients_requests_leave_the_payers_view(
+    app: FastAPI, clinic: Clinic, partner: Any
+) -> None:
+    answered = request_verification(app, clinic)
+    result = {"status": "failed", "failure_reason": "member not found"}
+    url = f"/v1/insurance-verifications/{answered['id']}"
+    assert partner.post(f"{url}/result", json=result).status_code == 200
+    waiting = request_verification(app, clinic)
+    assert partner.get("/v1/insurance-verifications").json()["total"] == 2
+
+    for verification in (answered, waiting):
+        patient = f"/v1/patients/{verification['patient_id']}"
+        deleted = clinic.admin.delete(patient, headers=if_match(clinic.admin, patient))
+        assert deleted.status_code == 204, deleted.text
+
+    assert partner.get("/v1/insurance-verifications").json() == {
+        "items": [], "total": 0, "limit": 50, "offset": 0,
+    }  # fmt: skip
+    for verification in (answered, waiting):
+        url = f"/v1/insurance-verifications/{verification['id']}"
+        assert partner.get(url).status_code == 404
+        assert partner.get(f"{url}/x12-270").status_code == 404
+    late = partner.post(f"/v1/insurance-verifications/{waiting['id']}/start")
+    assert late.status_code == 404
+    with app.state.sessionmaker() as session:
+        stored = session.scalars(select(InsuranceVerification)).all()
+        statuses = {str(verification.id): verification.status for verification in stored}
+    assert statuses == {answered["id"]: "failed", waiting["id"]: "cancelled"}
