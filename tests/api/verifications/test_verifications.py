@@ -1,5 +1,6 @@
 """Insurance verification partners: requests, the payer's narrow view, results and X12."""
 
+import uuid
 from typing import Any
 
 import pytest
@@ -208,6 +209,9 @@ def test_a_deleted_patients_requests_leave_the_payers_view(
     late = partner.post(f"/v1/insurance-verifications/{waiting['id']}/start")
     assert late.status_code == 404
     with app.state.sessionmaker() as session:
-        stored = session.scalars(select(InsuranceVerification)).all()
+        ids = [uuid.UUID(verification["id"]) for verification in (answered, waiting)]
+        stored = session.scalars(
+            select(InsuranceVerification).where(InsuranceVerification.id.in_(ids))
+        ).all()
         statuses = {str(verification.id): verification.status for verification in stored}
     assert statuses == {answered["id"]: "failed", waiting["id"]: "cancelled"}
