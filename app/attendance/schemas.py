@@ -6,8 +6,10 @@ from typing import Annotated, Self
 
 from pydantic import Field, StringConstraints, model_validator
 
+from app.admissions.schemas import DischargeType
+from app.attendance.rules import ComplianceStatus, ReasonCode
 from app.schemas import Date, Instant, Schema
-from app.vocabulary import AppointmentStatus, AttendanceStatus, ScreenResult
+from app.vocabulary import AlertCode, AlertStatus, AppointmentStatus, AttendanceStatus, ScreenResult
 
 MAX_BATCH = 10_000
 MAX_SESSION_MINUTES = 720  # the longest plan session
@@ -128,7 +130,7 @@ class WeekRead(Schema):
 
 
 class ReasonRead(Schema):
-    code: str = Field(examples=["consecutive_absences"])
+    code: ReasonCode = Field(examples=["consecutive_absences"])
     message: str = Field(examples=["3 unexcused absences in a row."])
 
 
@@ -143,8 +145,8 @@ class AttendanceSummary(Schema):
     days_since_last_attendance: int | None
     authorized_days_used: int
     authorized_days_left: int | None
-    status: str = Field(examples=["at_risk"])
-    suggested_discharge_type: str | None = Field(
+    status: ComplianceStatus = Field(examples=["at_risk"])
+    suggested_discharge_type: DischargeType | None = Field(
         examples=[None],
         description="With pending_discharge: what a clinician confirms through the discharge.",
     )
@@ -156,9 +158,9 @@ class AlertRead(Schema):
     program_id: uuid.UUID
     admission_id: uuid.UUID
     patient_id: uuid.UUID
-    code: str = Field(examples=["consecutive_absences"])
+    code: AlertCode = Field(examples=["consecutive_absences"])
     message: str = Field(examples=["3 unexcused absences in a row."])
-    status: str = Field(examples=["open"], description="open, acknowledged or resolved.")
+    status: AlertStatus = Field(examples=["open"])
     raised_at: datetime
     acknowledged_at: datetime | None
     acknowledged_by_key_id: uuid.UUID | None
