@@ -62,7 +62,10 @@ class DeliveryRead(Schema):
     event_type: WebhookEventType
     payload: dict[str, Any]
     status: DeliveryStatus
-    attempts: int
+    attempts: int = Field(
+        description="Tries since the event was first queued or last redelivered;"
+        " `attempt_log` lists every try."
+    )
     next_attempt_at: datetime
     delivered_at: datetime | None
     attempt_log: list[AttemptRead]

@@ -127,13 +127,14 @@ def read_delivery(ctx: Context, delivery_id: uuid.UUID) -> DeliveryRead:
 
 
 def redeliver(ctx: Context, delivery_id: uuid.UUID, retry_for: timedelta) -> DeliveryRead:
-    """Send the event again, with the same `webhook-id` so a receiver can tell."""
+    """Send the event again, with the same `webhook-id` so a receiver can tell. A new round
+    of retries: its backoff starts from the first wait, not the last round's longest."""
     delivery = ctx.get(WebhookDelivery, delivery_id, for_update=True)
     if delivery.status == "pending":
         raise InvalidTransition(
             "The delivery is still pending; it will be sent.", current_state="pending"
         )
-    delivery.status, delivery.delivered_at = "pending", None
+    delivery.status, delivery.delivered_at, delivery.attempts = "pending", None, 0
     delivery.next_attempt_at, delivery.give_up_at = ctx.now, ctx.now + retry_for
     ctx.session.flush()
     return _delivery_read(ctx, delivery)

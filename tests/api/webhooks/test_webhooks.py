@@ -4,7 +4,7 @@ import json
 import threading
 from collections import Counter
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -104,6 +104,31 @@ def test_an_event_can_be_redelivered_under_its_id(
 
     assert len(receiver.ids()) == 2
     assert len(set(receiver.ids())) == 1  # a receiver drops the second by its webhook-id
+
+
+def test_a_redelivery_starts_its_retries_afresh(
+    hooks_app: FastAPI, hooks_clinic: Clinic, receiver: Receiver, clock: FixedClock
+) -> None:
+    subscription = subscribe(hooks_clinic, receiver.url)
+    receiver.answers = [503] * 6  # each retry waits twice as long, up to an hour
+    hooks_clinic.staff.post("/v1/patients", json=PATIENT)
+    for _ in range(7):
+        deliver(hooks_app, clock)
+        clock.now += worker.LONGEST_RETRY
+    url = f"/v1/webhook-subscriptions/{subscription['id']}/deliveries"
+    [delivery] = hooks_clinic.admin.get(url).json()["items"]
+    assert (delivery["status"], delivery["attempts"]) == ("delivered", 7)
+
+    again = hooks_clinic.admin.post(f"/v1/webhook-deliveries/{delivery['id']}/redeliver")
+    assert again.json()["attempts"] == 0
+    receiver.answers = [503]
+    deliver(hooks_app, clock)
+
+    [delivery] = hooks_clinic.admin.get(url).json()["items"]
+    assert (delivery["status"], delivery["attempts"]) == ("pending", 1)
+    assert len(delivery["attempt_log"]) == 8  # every try of every round
+    retry_at = datetime.fromisoformat(delivery["next_attempt_at"])
+    assert retry_at - clock.now <= worker.FIRST_RETRY  # not an hour
 
 
 def test_a_paused_subscription_keeps_its_events_until_resumed(
