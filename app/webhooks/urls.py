@@ -2,16 +2,34 @@
 
 Only `https`, except for hosts a setting allows over plain `http` (such as 127.0.0.1 in tests);
 no credentials in the URL; and at delivery, the host must resolve to public addresses only,
-unless it is one of the allowed hosts.
+unless it is one of the allowed hosts. The delivery then connects to one of the addresses that
+were checked: were the HTTP client to look the name up again, a name server could answer it
+with a private address the second time (DNS rebinding).
 """
 
 import ipaddress
 import socket
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
+
+import httpx
 
 
 class UnsafeUrl(ValueError):
     pass
+
+
+@dataclass(frozen=True)
+class Destination:
+    """Where a delivery goes: the subscribed URL with its host replaced by a checked address,
+    and the host name kept for the `Host` header and for TLS (the name the server's
+    certificate must carry). An allowed host is left as subscribed."""
+
+    url: str
+    headers: dict[str, str] = field(default_factory=dict)
+    extensions: dict[str, Any] = field(default_factory=dict)
 
 
 def check_url(url: str, allowed_hosts: list[str]) -> None:
@@ -29,15 +47,32 @@ def check_url(url: str, allowed_hosts: list[str]) -> None:
     raise UnsafeUrl("Webhook URLs must use https.")
 
 
-def check_destination(url: str, allowed_hosts: list[str]) -> None:
-    """At delivery time: every address the host resolves to must be public."""
-    host = urlsplit(url).hostname or ""
-    if host in allowed_hosts:
-        return
+def addresses_of(host: str) -> list[str]:
+    """The host's addresses, in the resolver's order of preference."""
+    found = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(str(info[4][0]) for info in found))
+
+
+def check_destination(
+    url: str, allowed_hosts: list[str], resolve: Callable[[str], list[str]] = addresses_of
+) -> Destination:
+    """At delivery time: every address the host resolves to must be public, and the delivery
+    goes to the first of them (one lookup only)."""
+    subscribed = httpx.URL(url)
+    if subscribed.host in allowed_hosts:
+        return Destination(url)
+    host = subscribed.raw_host.decode("ascii")
     try:
-        addresses = {str(info[4][0]) for info in socket.getaddrinfo(host, None)}
+        addresses = resolve(host)
     except OSError as error:
         raise UnsafeUrl(f"The host {host!r} does not resolve.") from error
+    if not addresses:
+        raise UnsafeUrl(f"The host {host!r} does not resolve.")
     for address in addresses:
         if not ipaddress.ip_address(address.split("%")[0]).is_global:
             raise UnsafeUrl(f"The host {host!r} resolves to a non-public address.")
+    return Destination(
+        url=str(subscribed.copy_with(host=addresses[0].split("%")[0])),
+        headers={"Host": subscribed.netloc.decode("ascii")},
+        extensions={"sni_hostname": host},
+    )

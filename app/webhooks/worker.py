@@ -158,11 +158,14 @@ def send(claim: Claim, settings: Settings, sent_at: datetime) -> Outcome:
     started = time.perf_counter()
     status_code, error = None, None
     try:
-        check_destination(claim.url, settings.webhook_allow_http_hosts)
+        destination = check_destination(claim.url, settings.webhook_allow_http_hosts)
         with (
             httpx.Client(timeout=settings.webhook_timeout_seconds, follow_redirects=False) as http,
-            http.stream("POST", claim.url, content=claim.body, headers=headers) as response,
-        ):
+            http.stream(
+                "POST", destination.url, content=claim.body,
+                headers=headers | destination.headers, extensions=destination.extensions,
+            ) as response,
+        ):  # fmt: skip
             _read_at_most(response, settings.webhook_max_response_bytes)
             status_code = response.status_code
             if not 200 <= status_code < 300:

@@ -1,5 +1,7 @@
-"""A real HTTP receiver on 127.0.0.1 that records what it is sent and answers as told."""
+"""A real HTTP receiver on 127.0.0.1 that records what it is sent and answers as told, over
+TLS when given a server context."""
 
+import ssl
 import threading
 import time
 from collections.abc import Iterator
@@ -26,6 +28,7 @@ class Receiver:
     stall_first: bool = False
     stalled: threading.Event = field(default_factory=threading.Event)
     release: threading.Event = field(default_factory=threading.Event)
+    server_names: list[str | None] = field(default_factory=list)  # TLS: each client's SNI
 
     def ids(self) -> list[str]:
         return [r.headers["webhook-id"] for r in self.received]
@@ -36,7 +39,7 @@ class Receiver:
 
 
 @contextmanager
-def running_receiver() -> Iterator[Receiver]:
+def running_receiver(tls: ssl.SSLContext | None = None) -> Iterator[Receiver]:
     receiver = Receiver(url="")
 
     class Handler(BaseHTTPRequestHandler):
@@ -62,7 +65,16 @@ def running_receiver() -> Iterator[Receiver]:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    receiver.url = f"http://127.0.0.1:{server.server_address[1]}/hooks"
+    scheme = "http"
+    if tls is not None:
+
+        def note_server_name(_socket: object, name: str | None, _context: object) -> None:
+            receiver.server_names.append(name)
+
+        tls.sni_callback = note_server_name
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
+        scheme = "https"
+    receiver.url = f"{scheme}://127.0.0.1:{server.server_address[1]}/hooks"
     # A short poll interval: shutdown() waits for the next poll, half a second by default.
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()

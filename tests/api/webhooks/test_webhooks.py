@@ -1,19 +1,23 @@
 """Webhooks: signed deliveries to a real receiver, retried, de-duplicable, never lost."""
 
 import json
+import ssl
 import threading
 from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
+import httpx
 import pytest
+import trustme
 from fastapi import FastAPI
 from standardwebhooks.webhooks import Webhook
 
 from app.config import Settings
 from app.main import create_app
 from app.webhooks import worker
+from app.webhooks.urls import check_destination
 from tests.api.webhooks.receiver import Receiver, running_receiver
 from tests.conftest import FixedClock, uses_postgres
 from tests.factories import Clinic, json_object, make_clinic
@@ -250,3 +254,32 @@ def test_two_workers_deliver_each_event_once(
     assert len(counts) == 30
     assert set(counts.values()) == {1}
     assert all(json.loads(r.body)["type"] == "patient.changed" for r in receiver.received)
+
+
+def test_a_delivery_to_a_checked_address_still_speaks_tls_to_the_host_name() -> None:
+    # The worker connects to the address it checked, not to the name: the server must still
+    # see the name (SNI and Host) and its certificate must be checked against the name.
+    authority = trustme.CA()
+    name = "hooks.example.test"
+    server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert(name).configure_cert(server)
+    client = ssl.create_default_context()
+    authority.configure_trust(client)
+    with running_receiver(tls=server) as receiver:
+        port = httpx.URL(receiver.url).port
+        destination = check_destination(
+            f"https://{name}:{port}/hooks", [], lambda host: ["93.184.215.14"]
+        )
+        loopback = httpx.URL(destination.url).copy_with(host="127.0.0.1")  # no public server here
+
+        with httpx.Client(verify=client) as http:
+            answer = http.post(
+                loopback, content=b"{}", headers=destination.headers,
+                extensions=destination.extensions,
+            )  # fmt: skip
+        with httpx.Client(verify=client) as http, pytest.raises(httpx.ConnectError):
+            http.post(loopback, content=b"{}")  # the address alone: the certificate does not match
+
+    assert answer.status_code == 204
+    assert receiver.server_names == [name, None]
+    assert receiver.received[0].headers["host"] == f"{name}:{port}"
