@@ -84,7 +84,7 @@ def list_alerts(
     program_id: uuid.UUID | None,
     code: AlertCode | None,
 ) -> tuple[list[AlertRead], int]:
-    statement = ctx.select(Alert)
+    statement = ctx.select_rows(Alert)
     if status is not None:
         statement = statement.where(Alert.status == status)
     if program_id is not None:
@@ -93,8 +93,8 @@ def list_alerts(
         statement = statement.where(Alert.code == code)
     alerts, total = fetch_page(ctx.session, statement.order_by(Alert.raised_at, Alert.id), page)
     for alert in alerts:
-        ctx.audit(AuditAction.list, "alert", alert.id, patient_id=alert.patient_id)
-    return [AlertRead.model_validate(alert) for alert in alerts], total
+        ctx.audit(AuditAction.list, "alert", alert["id"], patient_id=alert["patient_id"])
+    return [AlertRead.from_record(alert) for alert in alerts], total
 
 
 def acknowledge(ctx: Context, alert_id: uuid.UUID) -> AlertRead:

@@ -36,13 +36,13 @@ def list_coverages(ctx: Context, patient_id: uuid.UUID) -> list[CoverageRead]:
     patient = get_live_patient(ctx, patient_id)
     coverages = list(
         ctx.session.scalars(
-            ctx.select(Coverage)
+            ctx.select_rows(Coverage)
             .where(Coverage.patient_id == patient.id)
             .order_by(Coverage.created_at.desc(), Coverage.id.desc())
         )
     )
-    ctx.audit(AuditAction.list, "coverage", [c.id for c in coverages], patient_id=patient.id)
-    return [CoverageRead.model_validate(c) for c in coverages]
+    ctx.audit(AuditAction.list, "coverage", [c["id"] for c in coverages], patient_id=patient.id)
+    return [CoverageRead.from_record(c) for c in coverages]
 
 
 def search_coverages(
@@ -55,7 +55,7 @@ def search_coverages(
     """The organization's coverages, newest first, of patients who are not deleted (a deleted
     patient's coverages are gone with the record); each one listed is audited."""
     statement = (
-        ctx.select(Coverage)
+        ctx.select_rows(Coverage)
         .join(Patient, Patient.id == Coverage.patient_id)
         .where(*ctx.scope(Patient))
     )
@@ -66,8 +66,8 @@ def search_coverages(
     statement = statement.order_by(Coverage.created_at.desc(), Coverage.id.desc())
     coverages, total = fetch_page(ctx.session, statement, params)
     for coverage in coverages:
-        ctx.audit(AuditAction.list, "coverage", coverage.id, patient_id=coverage.patient_id)
-    return [CoverageRead.model_validate(c) for c in coverages], total
+        ctx.audit(AuditAction.list, "coverage", coverage["id"], patient_id=coverage["patient_id"])
+    return [CoverageRead.from_record(c) for c in coverages], total
 
 
 def read_coverage(

@@ -138,6 +138,9 @@ def test_an_alert_is_acknowledged_then_resolved_with_who_and_when(
     assert resolved.json()["resolved_by_key_id"] != acknowledged.json()["acknowledged_by_key_id"]
     assert again.status_code == 409
     assert open_alerts(clinic, code="consecutive_absences") == []
+    [listed] = open_alerts(clinic, status="resolved", code="consecutive_absences")
+    # Same fields in the same order, nulls included: a client may compare them as text.
+    assert list(listed.items()) == list(resolved.json().items())
     assert clinic.staff.post(f"/v1/alerts/{uuid.uuid4()}/acknowledge").status_code == 404
 
 

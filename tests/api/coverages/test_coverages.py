@@ -118,3 +118,19 @@ def test_impossible_benefits_are_refused_with_the_field(
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
     assert field in {error["field"] for error in response.json()["errors"]}
+
+
+def test_a_coverage_in_a_list_reads_exactly_as_its_own_record(app: FastAPI, clinic: Clinic) -> None:
+    patient_id = make_patient(app, clinic)
+    full = add_coverage(clinic, patient_id)
+    response = clinic.staff.post(
+        f"/v1/patients/{patient_id}/coverages", json={"payer_type": "self_pay"}
+    )
+    assert response.status_code == 201, response.text
+    sparse = response.json()
+    listed = clinic.staff.get(f"/v1/patients/{patient_id}/coverages").json()
+    for coverage in (full, sparse):
+        own = clinic.staff.get(f"/v1/patients/{patient_id}/coverages/{coverage['id']}").json()
+        [item] = [item for item in listed if item["id"] == coverage["id"]]
+        # Same fields in the same order, nulls included: a client may compare them as text.
+        assert list(item.items()) == list(own.items())

@@ -180,3 +180,19 @@ def test_coverages_read_by_fhir_are_audited_and_only_for_roles_that_read_coverag
     trail = [(a["action"], a["resource_type"]) for a in audited(clinic, patient_id=str(patient_id))]
     assert trail.count(("read", "coverage")) == 1
     assert trail.count(("list", "coverage")) == 1
+
+
+def test_a_coverage_found_by_search_reads_as_its_own_resource(app: FastAPI, clinic: Clinic) -> None:
+    patient_id = make_patient(app, clinic)
+    full = add_coverage(clinic, patient_id)
+    response = clinic.staff.post(
+        f"/v1/patients/{patient_id}/coverages", json={"payer_type": "self_pay"}
+    )
+    assert response.status_code == 201, response.text
+    sparse = json_object(response)
+
+    found = resources(fhir(clinic.ehr.get(f"{BASE}/Coverage", params={"patient": str(patient_id)})))
+
+    assert [c["id"] for c in found] == [sparse["id"], full["id"]]
+    for resource in found:
+        assert resource == fhir(clinic.ehr.get(f"{BASE}/Coverage/{resource['id']}"))
