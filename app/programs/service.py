@@ -174,7 +174,7 @@ def list_staff(
     ctx: Context, params: PageParams, is_active: bool | None
 ) -> tuple[list[StaffRead], int]:
     staff, total = _list(ctx, StaffMember, params, is_active)
-    return [StaffRead.model_validate(member) for member in staff], total
+    return [StaffRead.from_record(member) for member in staff], total
 
 
 def create_room(ctx: Context, body: RoomCreate) -> RoomRead:
@@ -195,7 +195,7 @@ def list_rooms(
     ctx: Context, params: PageParams, is_active: bool | None
 ) -> tuple[list[RoomRead], int]:
     rooms, total = _list(ctx, Room, params, is_active)
-    return [RoomRead.model_validate(room) for room in rooms], total
+    return [RoomRead.from_record(room) for room in rooms], total
 
 
 RecordT = TypeVar("RecordT", Program, StaffMember, Room)
@@ -226,8 +226,8 @@ def _update(
 
 def _list(
     ctx: Context, model: type[StaffMember] | type[Room], params: PageParams, is_active: bool | None
-) -> tuple[list[Any], int]:
-    statement: Any = ctx.select(model)
+) -> tuple[list[dict[str, Any]], int]:
+    statement = ctx.select_rows(model)
     if is_active is not None:
         statement = statement.where(model.is_active == is_active)
     return fetch_page(ctx.session, statement.order_by(model.name, model.id), params)

@@ -153,3 +153,17 @@ def test_staff_and_rooms_send_the_etag_their_updates_check(
     assert (updated.status_code, updated.headers["etag"]) == (200, '"2"')
     stale = clinic.admin.patch(url, json=change, headers={"If-Match": etag})
     assert stale.status_code == 412
+
+
+def test_staff_and_rooms_in_a_list_read_exactly_as_their_own_records(clinic: Clinic) -> None:
+    staff = [
+        make_staff(clinic, therapies=["CBT", "MI"]),
+        make_staff(clinic, name="Sam Ortiz", credential=None, license_number=None),
+    ]
+    rooms = [make_room(clinic, location="2nd floor"), make_room(clinic, name="Room C")]
+    for kind, made in (("staff", staff), ("rooms", rooms)):
+        listed = {item["id"]: item for item in clinic.staff.get(f"/v1/{kind}").json()["items"]}
+        for record in made:
+            own = clinic.staff.get(f"/v1/{kind}/{record['id']}").json()
+            # Same fields in the same order, nulls included: a client may compare them as text.
+            assert list(listed[record["id"]].items()) == list(own.items())
