@@ -102,7 +102,7 @@ def partner_list(
     rows, total = fetch_page(ctx.session, statement.order_by(InsuranceVerification.id), params)
     for row in rows:
         ctx.audit(AuditAction.list, RESOURCE, row.id, patient_id=row.patient_id)
-    return [partner_read(ctx, row) for row in rows], total
+    return partner_reads(ctx, rows), total
 
 
 def partner_read_one(ctx: Context, verification_id: uuid.UUID) -> PartnerVerificationRead:
@@ -316,40 +316,66 @@ def staff_read(verification: InsuranceVerification) -> VerificationRead:
 
 
 def partner_read(ctx: Context, verification: InsuranceVerification) -> PartnerVerificationRead:
-    patient = ctx.session.get_one(Patient, verification.patient_id)
-    coverage = ctx.session.get_one(Coverage, verification.coverage_id)
-    return PartnerVerificationRead(
-        id=verification.id,
-        status=verification.status,
-        payer_id=verification.payer_id,
-        patient=PartnerPatient(
-            given_name=patient.given_name,
-            family_name=patient.family_name,
-            date_of_birth=patient.date_of_birth,
-        ),
-        member_id=coverage.member_id,
-        group_number=coverage.group_number,
-        service_types=verification.service_types,
-        service_starts_on=verification.service_starts_on,
-        service_ends_on=verification.service_ends_on,
-        requested_at=verification.created_at,
-        admission_id=_open_admission_of(ctx, verification.patient_id),
-    )
+    [read] = partner_reads(ctx, [verification])
+    return read
 
 
-def _open_admission_of(ctx: Context, patient_id: uuid.UUID) -> uuid.UUID | None:
-    """The patient's open admission, the newest if several: where the payer records its
+def partner_reads(
+    ctx: Context, verifications: list[InsuranceVerification]
+) -> list[PartnerVerificationRead]:
+    """What the payer sees of each request: three reads for a whole page (its patients, their
+    coverages, their open admissions), not three for every request on it."""
+    patient_ids = {verification.patient_id for verification in verifications}
+    coverage_ids = {verification.coverage_id for verification in verifications}
+    patients = {
+        patient.id: patient
+        for patient in ctx.session.scalars(select(Patient).where(Patient.id.in_(patient_ids)))
+    }
+    coverages = {
+        coverage.id: coverage
+        for coverage in ctx.session.scalars(select(Coverage).where(Coverage.id.in_(coverage_ids)))
+    }
+    admissions = _open_admissions_of(ctx, patient_ids)
+    reads = []
+    for verification in verifications:
+        patient = patients[verification.patient_id]
+        coverage = coverages[verification.coverage_id]
+        reads.append(
+            PartnerVerificationRead(
+                id=verification.id,
+                status=verification.status,
+                payer_id=verification.payer_id,
+                patient=PartnerPatient(
+                    given_name=patient.given_name,
+                    family_name=patient.family_name,
+                    date_of_birth=patient.date_of_birth,
+                ),
+                member_id=coverage.member_id,
+                group_number=coverage.group_number,
+                service_types=verification.service_types,
+                service_starts_on=verification.service_starts_on,
+                service_ends_on=verification.service_ends_on,
+                requested_at=verification.created_at,
+                admission_id=admissions.get(verification.patient_id),
+            )
+        )
+    return reads
+
+
+def _open_admissions_of(ctx: Context, patient_ids: set[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
+    """Each patient's open admission, the newest if several: where the payer records its
     prior-authorization decision."""
-    return ctx.session.scalar(
-        select(Admission.id)
+    found = ctx.session.execute(
+        select(Admission.patient_id, Admission.id)
         .where(
             *ctx.scope(Admission),
-            Admission.patient_id == patient_id,
+            Admission.patient_id.in_(patient_ids),
             Admission.status.in_(OPEN_ADMISSION),
         )
-        .order_by(Admission.id.desc())
-        .limit(1)
+        .order_by(Admission.id)
     )
+    # In id order: the newest (UUIDv7 ids follow creation) is the last, and the one kept.
+    return dict(found.all())
 
 
 def _emit(ctx: Context, event_type: EventType, verification: InsuranceVerification) -> None:

@@ -17,7 +17,7 @@ from tests.api.attendance.factories import on, planned_patient
 from tests.api.coverages.test_coverages import add_coverage
 from tests.api.scheduling.factories import Admitted, admit, make_track, plan_body
 from tests.conftest import FixedClock
-from tests.factories import Clinic, audited, client_for, make_key
+from tests.factories import Clinic, audited, client_for, if_match, make_key
 
 PAYER = "60054"
 CLINICIAN_TERMS: dict[str, Any] = {
@@ -193,3 +193,29 @@ def test_recording_an_authorization_is_audited_and_leaves_its_event(
         (a["action"], a["resource_type"], a["resource_id"])
         for a in audited(clinic, patient_id=str(patient.patient_id))
     }
+
+
+def test_the_payers_page_names_each_patients_open_admission_as_each_read_does(
+    app: FastAPI, clinic: Clinic, payer: TestClient
+) -> None:
+    program = make_track(clinic)
+    admitted = [admit(app, clinic, program) for _ in range(3)]
+    requests = [verification_for(clinic, patient, member_id=f"M-{n}") for n, patient in
+                enumerate(admitted)]  # fmt: skip
+    url = f"/v1/admissions/{admitted[1].admission_id}/cancel"
+    cancelled = clinic.staff.post(
+        url, json={"reason": "Chose another program."}, headers=if_match(clinic.staff, url)
+    )
+    assert cancelled.status_code == 200, cancelled.text
+
+    page = payer.get("/v1/insurance-verifications").json()["items"]
+
+    assert [item["id"] for item in page] == [request["id"] for request in requests]
+    assert [item["admission_id"] for item in page] == [
+        str(admitted[0].admission_id),
+        None,
+        str(admitted[2].admission_id),
+    ]
+    assert [item["member_id"] for item in page] == ["M-0", "M-1", "M-2"]
+    for item in page:
+        assert item == payer.get(f"/v1/insurance-verifications/{item['id']}").json()
