@@ -4,11 +4,14 @@ Only `https`, except for hosts a setting allows over plain `http` (such as 127.0
 no credentials in the URL; and at delivery, the host must resolve to public addresses only,
 unless it is one of the allowed hosts. The delivery then connects to one of the addresses that
 were checked: were the HTTP client to look the name up again, a name server could answer it
-with a private address the second time (DNS rebinding).
+with a private address the second time (DNS rebinding). Through an egress proxy of the
+environment (`HTTPS_PROXY`, `ALL_PROXY`, less `NO_PROXY`), the proxy connects by name, and
+refusing private addresses there is the proxy's to do.
 """
 
 import ipaddress
 import socket
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -71,8 +74,19 @@ def check_destination(
     for address in addresses:
         if not ipaddress.ip_address(address.split("%")[0]).is_global:
             raise UnsafeUrl(f"The host {host!r} resolves to a non-public address.")
+    if through_proxy(url):
+        return Destination(url)
     return Destination(
         url=str(subscribed.copy_with(host=addresses[0].split("%")[0])),
         headers={"Host": subscribed.netloc.decode("ascii")},
         extensions={"sni_hostname": host},
     )
+
+
+def through_proxy(url: str) -> bool:
+    """Whether the environment sends `url` through a proxy, as the HTTP client will."""
+    parts = urlsplit(url)
+    proxies = urllib.request.getproxies()
+    if not (proxies.get(parts.scheme) or proxies.get("all")):
+        return False
+    return not urllib.request.proxy_bypass(parts.hostname or "")

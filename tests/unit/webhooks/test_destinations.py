@@ -9,6 +9,13 @@ from app.webhooks.urls import Destination, UnsafeUrl, check_destination
 PUBLIC = "93.184.215.14"
 
 
+@pytest.fixture(autouse=True)
+def no_proxy_in_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("https_proxy", "http_proxy", "all_proxy", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+
+
 def answering(*answers: list[str]) -> tuple[Callable[[str], list[str]], list[str]]:
     """A resolver giving each answer in turn, and the names it was asked for."""
     asked: list[str] = []
@@ -83,3 +90,19 @@ def test_an_allowed_host_is_left_as_subscribed() -> None:
 
     assert destination == Destination("http://127.0.0.1:9000/iop")
     assert asked == []
+
+
+def test_through_an_egress_proxy_the_checked_url_goes_as_subscribed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The proxy connects by name (and would present an address to the server as its name).
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.internal:3128")
+    monkeypatch.setenv("NO_PROXY", "hooks.partner.example")
+    resolve, asked = answering([PUBLIC], [PUBLIC])
+
+    proxied = check_destination("https://hooks.example.org/iop", [], resolve)
+    bypassed = check_destination("https://hooks.partner.example/iop", [], resolve)
+
+    assert proxied == Destination("https://hooks.example.org/iop")
+    assert bypassed.url == f"https://{PUBLIC}/iop"
+    assert asked == ["hooks.example.org", "hooks.partner.example"]  # checked either way
