@@ -26,11 +26,12 @@ class UnsafeUrl(ValueError):
 
 @dataclass(frozen=True)
 class Destination:
-    """Where a delivery goes: the subscribed URL with its host replaced by a checked address,
-    and the host name kept for the `Host` header and for TLS (the name the server's
-    certificate must carry). An allowed host is left as subscribed."""
+    """Where a delivery goes: the subscribed URL with its host replaced by each checked
+    address, to try in turn as a client tries a name's addresses, and the host name kept for
+    the `Host` header and for TLS (the name the server's certificate must carry). An allowed
+    or proxied host is left as subscribed."""
 
-    url: str
+    urls: tuple[str, ...]
     headers: dict[str, str] = field(default_factory=dict)
     extensions: dict[str, Any] = field(default_factory=dict)
 
@@ -60,10 +61,10 @@ def check_destination(
     url: str, allowed_hosts: list[str], resolve: Callable[[str], list[str]] = addresses_of
 ) -> Destination:
     """At delivery time: every address the host resolves to must be public, and the delivery
-    goes to the first of them (one lookup only)."""
+    goes to those addresses only (one lookup)."""
     subscribed = httpx.URL(url)
     if subscribed.host in allowed_hosts:
-        return Destination(url)
+        return Destination((url,))
     host = subscribed.raw_host.decode("ascii")
     try:
         addresses = resolve(host)
@@ -75,9 +76,9 @@ def check_destination(
         if not ipaddress.ip_address(address.split("%")[0]).is_global:
             raise UnsafeUrl(f"The host {host!r} resolves to a non-public address.")
     if through_proxy(url):
-        return Destination(url)
+        return Destination((url,))
     return Destination(
-        url=str(subscribed.copy_with(host=addresses[0].split("%")[0])),
+        urls=tuple(str(subscribed.copy_with(host=address)) for address in addresses),
         headers={"Host": subscribed.netloc.decode("ascii")},
         extensions={"sni_hostname": host},
     )

@@ -17,7 +17,7 @@ from standardwebhooks.webhooks import Webhook
 from app.config import Settings
 from app.main import create_app
 from app.webhooks import worker
-from app.webhooks.urls import check_destination
+from app.webhooks.urls import Destination, check_destination
 from tests.api.webhooks.receiver import Receiver, running_receiver
 from tests.conftest import FixedClock, uses_postgres
 from tests.factories import Clinic, json_object, make_clinic
@@ -274,7 +274,8 @@ def test_a_delivery_to_a_checked_address_still_speaks_tls_to_the_host_name(
         destination = check_destination(
             f"https://{name}:{port}/hooks", [], lambda host: ["93.184.215.14"]
         )
-        loopback = httpx.URL(destination.url).copy_with(host="127.0.0.1")  # no public server here
+        [checked] = destination.urls
+        loopback = httpx.URL(checked).copy_with(host="127.0.0.1")  # no public server here
 
         with httpx.Client(verify=client) as http:
             answer = http.post(
@@ -287,3 +288,17 @@ def test_a_delivery_to_a_checked_address_still_speaks_tls_to_the_host_name(
     assert answer.status_code == 204
     assert receiver.server_names == [name, None]
     assert receiver.received[0].headers["host"] == f"{name}:{port}"
+
+
+def test_an_address_that_refuses_the_connection_is_passed_over_for_the_next(
+    hooks_app: FastAPI, receiver: Receiver
+) -> None:
+    closed = "http://127.0.0.1:1/hooks"  # nothing listens on port 1
+    destination = Destination((closed, receiver.url))
+
+    status = worker.post(destination, "{}", {}, hooks_app.state.settings)
+
+    assert status == 204
+    assert len(receiver.received) == 1
+    with pytest.raises(httpx.ConnectError):
+        worker.post(Destination((closed,)), "{}", {}, hooks_app.state.settings)

@@ -66,9 +66,20 @@ def test_the_delivery_goes_to_the_address_that_was_checked() -> None:
 
     assert asked == ["hooks.example.org"]
     assert destination == Destination(
-        url=f"https://{PUBLIC}:8443/iop?v=2",
+        urls=(f"https://{PUBLIC}:8443/iop?v=2",),
         headers={"Host": "hooks.example.org:8443"},
         extensions={"sni_hostname": "hooks.example.org"},
+    )
+
+
+def test_every_checked_address_is_kept_in_the_resolvers_order() -> None:
+    resolve, _ = answering([PUBLIC, "2606:2800:21f:cb07:6820:80da:af6b:8b2c"])
+
+    destination = check_destination("https://hooks.example.org/iop", [], resolve)
+
+    assert destination.urls == (
+        f"https://{PUBLIC}/iop",
+        "https://[2606:2800:21f:cb07:6820:80da:af6b:8b2c]/iop",
     )
 
 
@@ -78,7 +89,7 @@ def test_an_ipv6_address_and_an_international_name_are_kept_apart() -> None:
     destination = check_destination("https://bücher.example/iop", [], resolve)
 
     assert asked == ["xn--bcher-kva.example"]
-    assert destination.url == "https://[2606:2800:21f:cb07:6820:80da:af6b:8b2c]/iop"
+    assert destination.urls == ("https://[2606:2800:21f:cb07:6820:80da:af6b:8b2c]/iop",)
     assert destination.headers == {"Host": "xn--bcher-kva.example"}
     assert destination.extensions == {"sni_hostname": "xn--bcher-kva.example"}
 
@@ -88,7 +99,7 @@ def test_an_allowed_host_is_left_as_subscribed() -> None:
 
     destination = check_destination("http://127.0.0.1:9000/iop", ["127.0.0.1"], resolve)
 
-    assert destination == Destination("http://127.0.0.1:9000/iop")
+    assert destination == Destination(("http://127.0.0.1:9000/iop",))
     assert asked == []
 
 
@@ -103,6 +114,6 @@ def test_through_an_egress_proxy_the_checked_url_goes_as_subscribed(
     proxied = check_destination("https://hooks.example.org/iop", [], resolve)
     bypassed = check_destination("https://hooks.partner.example/iop", [], resolve)
 
-    assert proxied == Destination("https://hooks.example.org/iop")
-    assert bypassed.url == f"https://{PUBLIC}/iop"
+    assert proxied == Destination(("https://hooks.example.org/iop",))
+    assert bypassed.urls == (f"https://{PUBLIC}/iop",)
     assert asked == ["hooks.example.org", "hooks.partner.example"]  # checked either way
