@@ -10,6 +10,7 @@ refusing private addresses there is the proxy's to do.
 """
 
 import ipaddress
+import re
 import socket
 import urllib.request
 from collections.abc import Callable
@@ -38,10 +39,17 @@ class Destination:
 
 def check_url(url: str, allowed_hosts: list[str]) -> None:
     """Refuse a URL a subscription may not have (raises `UnsafeUrl` with the reason)."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # raises unless a number from 0 to 65535
+        raw_host = httpx.URL(url).raw_host.decode("ascii")
+    except (ValueError, httpx.InvalidURL) as error:
+        raise UnsafeUrl(f"The URL is not valid: {error}.") from error
     host = parts.hostname or ""
     if not host:
         raise UnsafeUrl("The URL has no host.")
+    if port == 0 or not _is_host(raw_host):
+        raise UnsafeUrl("The URL is not valid: its host or port cannot be reached.")
     if parts.username or parts.password:
         raise UnsafeUrl("The URL may not carry credentials; sign with the webhook secret.")
     if parts.scheme == "https":
@@ -49,6 +57,18 @@ def check_url(url: str, allowed_hosts: list[str]) -> None:
     if parts.scheme == "http" and host in allowed_hosts:
         return
     raise UnsafeUrl("Webhook URLs must use https.")
+
+
+_HOST_NAME = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*\.?", re.I)
+
+
+def _is_host(raw_host: str) -> bool:
+    """A host name (IDNA-encoded) or an IP address."""
+    try:
+        ipaddress.ip_address(raw_host)
+    except ValueError:
+        return _HOST_NAME.fullmatch(raw_host) is not None
+    return True
 
 
 def addresses_of(host: str) -> list[str]:

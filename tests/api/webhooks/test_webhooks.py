@@ -200,6 +200,11 @@ def test_a_worker_that_dies_after_claiming_loses_no_event(
         ("http://hooks.example.org/iop", "https"),
         ("https://user:secret@hooks.example.org/iop", "credentials"),
         ("ftp://hooks.example.org/iop", "https"),
+        ("https://[::1/iop", "not valid"),
+        ("https://hooks example.org/iop", "not valid"),
+        ("https://hooks.example.org:99999/iop", "not valid"),
+        ("https://hooks.example.org:x/iop", "not valid"),
+        ("https://hooks.example.org:0/iop", "not valid"),
     ],
 )
 def test_unsafe_webhook_urls_are_refused(hooks_clinic: Clinic, url: str, reason: str) -> None:
