@@ -120,7 +120,8 @@ def test_impossible_benefits_are_refused_with_the_field(
     assert field in {error["field"] for error in response.json()["errors"]}
 
 
-def test_a_coverage_in_a_list_reads_exactly_as_its_own_record(app: FastAPI, clinic: Clinic) -> None:
+def full_and_sparse(app: FastAPI, clinic: Clinic) -> tuple[Any, dict[str, Any], dict[str, Any]]:
+    """A patient with a commercial coverage and a self-pay one (nulls in most fields)."""
     patient_id = make_patient(app, clinic)
     full = add_coverage(clinic, patient_id)
     response = clinic.staff.post(
@@ -128,6 +129,11 @@ def test_a_coverage_in_a_list_reads_exactly_as_its_own_record(app: FastAPI, clin
     )
     assert response.status_code == 201, response.text
     sparse = response.json()
+    return patient_id, full, sparse
+
+
+def test_a_coverage_in_a_list_reads_exactly_as_its_own_record(app: FastAPI, clinic: Clinic) -> None:
+    patient_id, full, sparse = full_and_sparse(app, clinic)
     listed = clinic.staff.get(f"/v1/patients/{patient_id}/coverages").json()
     for coverage in (full, sparse):
         own = clinic.staff.get(f"/v1/patients/{patient_id}/coverages/{coverage['id']}").json()

@@ -5,7 +5,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from tests.api.coverages.test_coverages import COMMERCIAL
+from tests.api.coverages.test_coverages import COMMERCIAL, full_and_sparse
 from tests.factories import Clinic, audited, if_match, json_object, make_patient
 
 from .fhir import BASE, fhir, outcome, resources
@@ -183,13 +183,7 @@ def test_coverages_read_by_fhir_are_audited_and_only_for_roles_that_read_coverag
 
 
 def test_a_coverage_found_by_search_reads_as_its_own_resource(app: FastAPI, clinic: Clinic) -> None:
-    patient_id = make_patient(app, clinic)
-    full = add_coverage(clinic, patient_id)
-    response = clinic.staff.post(
-        f"/v1/patients/{patient_id}/coverages", json={"payer_type": "self_pay"}
-    )
-    assert response.status_code == 201, response.text
-    sparse = json_object(response)
+    patient_id, full, sparse = full_and_sparse(app, clinic)
 
     found = resources(fhir(clinic.ehr.get(f"{BASE}/Coverage", params={"patient": str(patient_id)})))
 
