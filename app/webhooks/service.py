@@ -42,11 +42,11 @@ def create_subscription(
 
 
 def list_subscriptions(ctx: Context, params: PageParams) -> tuple[list[SubscriptionRead], int]:
-    statement = ctx.select(WebhookSubscription).order_by(
+    statement = ctx.select_rows(WebhookSubscription).order_by(
         WebhookSubscription.created_at, WebhookSubscription.id
     )
     subscriptions, total = fetch_page(ctx.session, statement, params)
-    return [SubscriptionRead.model_validate(s) for s in subscriptions], total
+    return [SubscriptionRead.from_record(s) for s in subscriptions], total
 
 
 def read_subscription(ctx: Context, subscription_id: uuid.UUID) -> SubscriptionRead:

@@ -307,3 +307,18 @@ def test_an_address_that_refuses_the_connection_is_passed_over_for_the_next(
     assert len(receiver.received) == 1
     with pytest.raises(httpx.ConnectError):
         worker.post(Destination((closed,)), "{}", {}, hooks_app.state.settings)
+
+
+def test_a_subscription_in_the_list_reads_exactly_as_its_own_record(hooks_clinic: Clinic) -> None:
+    described = hooks_clinic.admin.post(
+        "/v1/webhook-subscriptions",
+        json={"url": "https://ehr.example.org/iop", "event_types": ["patient.changed"],
+              "description": "EHR"},
+    ).json()  # fmt: skip
+    plain = subscribe(hooks_clinic, "https://billing.example.org/iop", "alert.raised")
+    page = hooks_clinic.admin.get("/v1/webhook-subscriptions").json()
+    listed = {subscription["id"]: subscription for subscription in page["items"]}
+    for made in (described, plain):
+        own = hooks_clinic.admin.get(f"/v1/webhook-subscriptions/{made['id']}").json()
+        # Same fields in the same order, nulls included: a client may compare them as text.
+        assert list(listed[made["id"]].items()) == list(own.items())
