@@ -266,8 +266,8 @@ def test_a_delivery_to_a_checked_address_still_speaks_tls_to_the_host_name(
 ) -> None:
     # The worker connects to the address it checked, not to the name: the server must still
     # see the name (SNI and Host) and its certificate must be checked against the name.
-    for name in ("https_proxy", "all_proxy", "HTTPS_PROXY", "ALL_PROXY"):
-        monkeypatch.delenv(name, raising=False)
+    for variable in ("https_proxy", "all_proxy", "HTTPS_PROXY", "ALL_PROXY"):
+        monkeypatch.delenv(variable, raising=False)
     authority = trustme.CA()
     name = "hooks.example.test"
     server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
