@@ -56,7 +56,10 @@ def context(app: FastAPI, principal: Principal, request_id: str) -> Iterator[Con
 
 def events_of(app: FastAPI, request_id: str | None = None) -> list[tuple[str, dict[str, str]]]:
     with app.state.sessionmaker() as session:
-        statement = select(DomainEventRecord).order_by(DomainEventRecord.occurred_at)
+        # In the order they were made: the test's clock stands still, and ids follow creation.
+        statement = select(DomainEventRecord).order_by(
+            DomainEventRecord.occurred_at, DomainEventRecord.id
+        )
         if request_id is not None:
             statement = statement.where(DomainEventRecord.request_id == request_id)
         return [(event.type, event.subject) for event in session.scalars(statement)]
