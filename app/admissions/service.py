@@ -262,7 +262,9 @@ def list_transitions(ctx: Context, admission_id: uuid.UUID) -> list[TransitionRe
     rows = ctx.session.scalars(
         select(AdmissionTransition)
         .where(AdmissionTransition.admission_id == admission.id)
-        .order_by(AdmissionTransition.occurred_at, AdmissionTransition.created_at)
+        .order_by(
+            AdmissionTransition.occurred_at, AdmissionTransition.created_at, AdmissionTransition.id
+        )
     )
     return [TransitionRead.model_validate(row) for row in rows]
 

@@ -39,7 +39,14 @@ def day_sheet(ctx: Context, program_id: uuid.UUID, day: dt.date) -> DaySheet:
             Appointment.local_date == day,
             Appointment.status != AppointmentStatus.cancelled,
         )
-        .order_by(Appointment.starts_at, TherapyGroup.name, Patient.family_name, Patient.given_name)
+        # The id last: namesakes in one group keep the same order on every read.
+        .order_by(
+            Appointment.starts_at,
+            TherapyGroup.name,
+            Patient.family_name,
+            Patient.given_name,
+            Appointment.id,
+        )
     ).all()
     entries = []
     for row in rows:
