@@ -133,9 +133,11 @@ class Context:
             ],
         )
 
-    def emit(self, event: DomainEvent) -> None:
-        """Store a domain event in the request's transaction: it exists exactly when the
-        change it describes was committed."""
+    def emit(self, *events: DomainEvent) -> None:
+        """Store domain events in the request's transaction: each exists exactly when the
+        change it describes was committed. Many at once take one statement."""
+        if not events:
+            return
         self.session.execute(
             insert(DomainEventRecord),
             [
@@ -149,6 +151,7 @@ class Context:
                     "api_key_id": self.principal.key_id,
                     "request_id": self.request_id,
                 }
+                for event in events
             ],
         )
 

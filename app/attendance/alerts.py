@@ -2,6 +2,7 @@
 resolved by someone. The clinic's daily worklist."""
 
 import uuid
+from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
@@ -11,7 +12,8 @@ from app.admissions.models import Admission
 from app.attendance.models import Alert
 from app.attendance.rules import Reason
 from app.attendance.schemas import AlertRead, AlertResolution
-from app.attendance.summary import summary_of
+from app.attendance.service import chunks
+from app.attendance.summary import standings_of
 from app.context import AuditAction, Context
 from app.db import new_id
 from app.errors import InvalidTransition
@@ -22,32 +24,32 @@ from app.vocabulary import AlertCode, AlertStatus
 _ALERT_CODES = frozenset(code.value for code in AlertCode)
 
 
-def raise_alerts(ctx: Context, admission: Admission) -> list[uuid.UUID]:
-    """Raise the alerts an admission's summary calls for today and were never raised before;
-    returns the new alerts' ids. Safe to call any number of times."""
-    summary, _ = summary_of(ctx, admission)
-    return raise_reasons(ctx, admission, summary.reasons)
+def raise_alerts(ctx: Context, admissions: Sequence[Admission]) -> list[uuid.UUID]:
+    """Raise the alerts each admission's summary calls for today and were never raised
+    before; returns the new alerts' ids. Safe to call any number of times."""
+    standings = standings_of(ctx, admissions)
+    return raise_reasons(ctx, [(a, standings[a.id].summary.reasons) for a in admissions])
 
 
-def raise_reasons(ctx: Context, admission: Admission, reasons: Sequence[Reason]) -> list[uuid.UUID]:
-    """Raise an alert for each of these reasons whose occurrence was never raised before."""
-    wanted: dict[str, tuple[AlertCode, str]] = {}
-    for reason in reasons:
-        if reason.code.value not in _ALERT_CODES:
-            continue  # a reason that is no alert (the plan completed)
-        key = f"{reason.code.value}:{admission.id}:{reason.occurrence}"
-        wanted[key] = (AlertCode(reason.code.value), reason.message)
-    if not wanted:
-        return []
-    raised = set(
-        ctx.session.scalars(
-            select(Alert.dedupe_key).where(
-                *ctx.scope(Alert),
-                Alert.admission_id == admission.id,
-                Alert.dedupe_key.in_(list(wanted)),
+def raise_reasons(
+    ctx: Context, found: Sequence[tuple[Admission, Sequence[Reason]]]
+) -> list[uuid.UUID]:
+    """Raise an alert for each of these admissions' reasons whose occurrence was never
+    raised before."""
+    wanted: dict[str, tuple[Admission, AlertCode, str]] = {}
+    for admission, reasons in found:
+        for reason in reasons:
+            if reason.code.value not in _ALERT_CODES:
+                continue  # a reason that is no alert (the plan completed)
+            key = f"{reason.code.value}:{admission.id}:{reason.occurrence}"
+            wanted[key] = (admission, AlertCode(reason.code.value), reason.message)
+    raised: set[str] = set()
+    for part in chunks(list(wanted)):
+        raised.update(
+            ctx.session.scalars(
+                select(Alert.dedupe_key).where(*ctx.scope(Alert), Alert.dedupe_key.in_(part))
             )
         )
-    )
     rows: list[dict[str, Any]] = [
         {
             "id": new_id(),
@@ -64,17 +66,27 @@ def raise_reasons(ctx: Context, admission: Admission, reasons: Sequence[Reason])
             "updated_at": ctx.now,
             "version": 1,
         }
-        for key, (code, message) in wanted.items()
+        for key, (admission, code, message) in wanted.items()
         if key not in raised
     ]
     if rows:
         ctx.session.execute(insert(Alert), rows)
-    ids = [row["id"] for row in rows]
-    ctx.audit(AuditAction.create, "alert", ids, patient_id=admission.patient_id)
-    for alert_id in ids:
-        subject = {"alert_id": alert_id, "admission_id": admission.id}
-        ctx.emit(DomainEvent(EventType.alert_raised, subject, admission.patient_id))
-    return ids
+    ctx.emit(
+        *(
+            DomainEvent(
+                EventType.alert_raised,
+                {"alert_id": row["id"], "admission_id": row["admission_id"]},
+                row["patient_id"],
+            )
+            for row in rows
+        )
+    )
+    by_patient: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
+    for row in rows:
+        by_patient[row["patient_id"]].append(row["id"])
+    for patient_id, ids in by_patient.items():
+        ctx.audit(AuditAction.create, "alert", ids, patient_id=patient_id)
+    return [row["id"] for row in rows]
 
 
 def list_alerts(

@@ -61,7 +61,7 @@ def record_drug_screen(
             " review is due.",
             str(screen.id),
         )
-        alerts.raise_reasons(ctx, admission, [reason])
+        alerts.raise_reasons(ctx, [(admission, [reason])])
     return DrugScreenRead.model_validate(screen)
 
 

@@ -7,13 +7,13 @@ module writes only its own tables.
 import datetime as dt
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from sqlalchemy import Table, bindparam, insert, select, update
 
-from app.admissions.authorizations import terms_in_force
+from app.admissions.authorizations import terms_in_force_of
 from app.admissions.models import Admission
 from app.attendance.marks import (
     Refusal,
@@ -173,40 +173,46 @@ def store(ctx: Context, accepted: Sequence[Accepted]) -> Stored:
     return stored
 
 
-def reflag(ctx: Context, admissions: Iterable[Admission]) -> None:
+def reflag(ctx: Context, admissions: Sequence[Admission]) -> None:
     """Flag each admission's attended days the authorization does not cover, and unflag the
-    ones it does (a correction may move a day in or out)."""
-    for admission in admissions:
-        rows = ctx.session.execute(
+    ones it does (a correction may move a day in or out). A few statements for any number of
+    admissions."""
+    rows_of: dict[uuid.UUID, list[Any]] = defaultdict(list)
+    for part in chunks([admission.id for admission in admissions]):
+        marks = ctx.session.execute(
             select(
                 AttendanceRecord.id,
+                AttendanceRecord.admission_id,
                 AttendanceRecord.local_date,
                 AttendanceRecord.status,
                 AttendanceRecord.is_beyond_authorization,
-            ).where(*ctx.scope(AttendanceRecord), AttendanceRecord.admission_id == admission.id)
-        ).all()
-        attended = [row.local_date for row in rows if row.status in ATTENDED]
-        terms = terms_in_force(ctx, admission)
+            ).where(*ctx.scope(AttendanceRecord), AttendanceRecord.admission_id.in_(part))
+        )
+        for row in marks:
+            rows_of[row.admission_id].append(row)
+    terms_of = terms_in_force_of(ctx, admissions)
+    to_flag: dict[bool, list[uuid.UUID]] = {True: [], False: []}
+    for admission in admissions:
+        rows = rows_of[admission.id]
+        terms = terms_of[admission.id]
         beyond = beyond_authorization(
-            attended,
+            [row.local_date for row in rows if row.status in ATTENDED],
             None if terms is None else terms.authorized_days,
             None if terms is None else terms.starts_on,
             None if terms is None else terms.ends_on,
         )
-        for flag in (True, False):
-            ids = [
-                row.id
-                for row in rows
-                if ((row.status in ATTENDED and row.local_date in beyond) == flag)
-                and row.is_beyond_authorization != flag
-            ]
-            for part in chunks(ids):
-                ctx.session.execute(
-                    update(AttendanceRecord)
-                    .where(AttendanceRecord.id.in_(part))
-                    .values(is_beyond_authorization=flag)
-                    .execution_options(synchronize_session=False)
-                )
+        for row in rows:
+            flag = row.status in ATTENDED and row.local_date in beyond
+            if row.is_beyond_authorization != flag:
+                to_flag[flag].append(row.id)
+    for flag, ids in to_flag.items():
+        for part in chunks(ids):
+            ctx.session.execute(
+                update(AttendanceRecord)
+                .where(AttendanceRecord.id.in_(part))
+                .values(is_beyond_authorization=flag)
+                .execution_options(synchronize_session=False)
+            )
 
 
 def read_attendance(
@@ -316,9 +322,16 @@ def _emit(ctx: Context, appointments: Sequence[Appointment]) -> None:
     by_admission: dict[uuid.UUID, Appointment] = {}
     for appointment in appointments:
         by_admission.setdefault(appointment.admission_id, appointment)
-    for admission_id, appointment in by_admission.items():
-        subject = {"admission_id": admission_id, "program_id": appointment.program_id}
-        ctx.emit(DomainEvent(EventType.attendance_recorded, subject, appointment.patient_id))
+    ctx.emit(
+        *(
+            DomainEvent(
+                EventType.attendance_recorded,
+                {"admission_id": admission_id, "program_id": appointment.program_id},
+                appointment.patient_id,
+            )
+            for admission_id, appointment in by_admission.items()
+        )
+    )
 
 
 def get_attendance(ctx: Context, appointment_id: uuid.UUID) -> AttendanceRead:

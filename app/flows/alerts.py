@@ -23,8 +23,8 @@ def sweep(ctx: Context) -> int:
         )
     )
     raised = 0
-    for admission_id in admission_ids:
-        admission = locks.admission(ctx, admission_id)
-        if admission.status in IN_TREATMENT:  # it may have closed meanwhile
-            raised += len(alerts.raise_alerts(ctx, admission))
+    for start in range(0, len(admission_ids), locks.CHUNK):
+        admissions = locks.admissions(ctx, admission_ids[start : start + locks.CHUNK])
+        still = [a for a in admissions if a.status in IN_TREATMENT]  # some may have closed
+        raised += len(alerts.raise_alerts(ctx, still))
     return raised

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from app.admissions import service as admissions_service
+from app.admissions.models import Admission
 from app.admissions.schemas import Start
 from app.attendance import alerts
 from app.attendance import service as attendance_service
@@ -164,9 +165,9 @@ def _record(
         for e in entries
         if e.appointment_id in appointments
     }
-    admissions = locks.admissions(ctx, admission_ids)
+    admissions = {a.id: a for a in locks.admissions(ctx, admission_ids)}
     accepted, refused = attendance_service.check(entries, appointments, ctx.now)
-    accepted = _start_treatment(ctx, accepted, refused)
+    accepted = _start_treatment(ctx, admissions, accepted, refused)
     # Read before the writes expire the appointments: afterwards each would be reloaded alone.
     admission_of = {item.appointment.id: item.appointment.admission_id for item in accepted}
     stored = attendance_service.store(ctx, accepted)
@@ -175,16 +176,17 @@ def _record(
         ctx,
         {i: appointment_status_of(by_appointment[i].entry.status) for i in stored.changed},
     )
-    changed_admissions = {admission_of[i] for i in stored.changed}
-    changed = [a for a in admissions if a.id in changed_admissions]
+    changed = [admissions[i] for i in sorted({admission_of[i] for i in stored.changed})]
     attendance_service.reflag(ctx, changed)
-    for admission in changed:
-        alerts.raise_alerts(ctx, admission)
+    alerts.raise_alerts(ctx, changed)
     return Recorded(stored, refused)
 
 
 def _start_treatment(
-    ctx: Context, accepted: list[Accepted], refused: dict[int, Refusal]
+    ctx: Context,
+    admissions: dict[uuid.UUID, Admission],
+    accepted: list[Accepted],
+    refused: dict[int, Refusal],
 ) -> list[Accepted]:
     """Start each approved admission on its first attended session in these marks; refuse
     the marks of one that cannot start."""
@@ -196,8 +198,7 @@ def _start_treatment(
             first_day[admission_id] = min(day, first_day.get(admission_id, day))
     cannot_start: dict[uuid.UUID, str] = {}
     for admission_id, day in sorted(first_day.items()):
-        admission = locks.admission(ctx, admission_id)
-        if admission.status != AdmissionStatus.approved:
+        if admissions[admission_id].status != AdmissionStatus.approved:
             continue
         try:
             admissions_service.start(

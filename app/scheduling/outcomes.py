@@ -4,7 +4,7 @@ import datetime as dt
 import uuid
 from collections.abc import Mapping, Sequence
 
-from sqlalchemy import select, tuple_, update
+from sqlalchemy import inspect, select, tuple_, update
 
 from app.context import Context
 from app.patients.models import PatientIdentifier
@@ -88,4 +88,10 @@ def record_outcomes(ctx: Context, outcomes: Mapping[uuid.UUID, AppointmentStatus
                 .values(status=status, version=Appointment.version + 1, updated_at=ctx.now)
                 .execution_options(synchronize_session=False)
             )
-    ctx.session.expire_all()  # appointments loaded before the statements are stale now
+    # What the statements changed of the appointments already loaded is stale now, and
+    # nothing else is: expiring everything would reload each admission the caller holds, one
+    # query apiece, and expiring whole appointments walks their relationships.
+    for held in list(ctx.session.identity_map.values()):
+        identity = inspect(held).identity  # its id, without loading an expired one
+        if isinstance(held, Appointment) and identity is not None and identity[0] in outcomes:
+            ctx.session.expire(held, ["status", "version", "updated_at"])

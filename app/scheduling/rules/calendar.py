@@ -5,10 +5,12 @@ program's country, time zone and own closure dates.
 """
 
 import datetime as dt
+import functools
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -80,12 +82,21 @@ def closures(
         raise ValueError("a subdivision needs its country")
     closed: dict[dt.date, str] = {}
     if country is not None:
-        try:
-            closed.update(holidays.country_holidays(country, subdiv=subdivision, years=list(years)))
-        except NotImplementedError as error:  # what `holidays` raises for unknown codes
-            raise ValueError(str(error)) from error
+        for year in years:
+            closed.update(_public_holidays(country, subdivision, year))
     closed.update(closed_dates)
     return closed
+
+
+@functools.lru_cache(maxsize=512)
+def _public_holidays(country: str, subdivision: str | None, year: int) -> Mapping[dt.date, str]:
+    """One year's public holidays, built once: building a country's calendar takes about a
+    millisecond, and a batch of attendance asks for it once per admission."""
+    try:
+        found = holidays.country_holidays(country, subdiv=subdivision, years=year)
+    except NotImplementedError as error:  # what `holidays` raises for unknown codes
+        raise ValueError(str(error)) from error
+    return MappingProxyType(dict(found))
 
 
 def materialize(

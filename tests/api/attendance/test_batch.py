@@ -1,11 +1,13 @@
 """Attendance from an EHR in bulk: valid records stored, invalid ones reported, twice the same."""
 
-from datetime import UTC, datetime
+from collections import Counter
+from datetime import UTC, date, datetime
 from typing import Any
 
 from fastapi import FastAPI
 
 from app.patients.models import PatientIdentifier
+from tests.api.scheduling.factories import Admitted, admit, make_track, plan_body
 from tests.conftest import FixedClock
 from tests.factories import Clinic, if_match
 
@@ -135,3 +137,92 @@ def test_a_batch_over_ten_thousand_records_or_naming_no_appointment_answers_422(
     assert unnamed.status_code == 422
     assert unnamed.json()["errors"][0]["field"] == "records[1]"
     assert bad_identifier.status_code == 422
+
+
+# Three patients of one program, each in another situation: an authorization of 2 days that
+# four attended days outrun, three absences in a row, and steady attendance.
+SITUATIONS: dict[str, tuple[dict[str, Any], dict[str, str]]] = {
+    "outruns its authorization": (
+        {"authorized_days": 2, "authorization_starts_on": date(2026, 3, 2),
+         "authorization_ends_on": date(2026, 3, 20)},
+        {"2026-03-02": "present", "2026-03-04": "present", "2026-03-05": "present",
+         "2026-03-09": "present"},
+    ),
+    "misses three in a row": (
+        {},
+        {"2026-03-02": "present", "2026-03-04": "no_show", "2026-03-05": "no_show",
+         "2026-03-09": "unexcused_absence"},
+    ),
+    "attends every session": (
+        {},
+        {"2026-03-02": "present", "2026-03-04": "present", "2026-03-05": "present",
+         "2026-03-09": "present"},
+    ),
+}  # fmt: skip
+
+
+def what_staff_see(clinic: Clinic, patient: Admitted, days: list[str]) -> dict[str, Any]:
+    alerts = clinic.staff.get("/v1/alerts", params={"limit": 200}).json()["items"]
+    summary = clinic.staff.get(f"/v1/admissions/{patient.admission_id}/attendance-summary")
+    marks = {}
+    for day in days:
+        url = f"/v1/appointments/{on(clinic, patient, day)['id']}/attendance"
+        marks[day] = {
+            k: clinic.staff.get(url).json()[k] for k in ("status", "is_beyond_authorization")
+        }
+    return {
+        "alerts": Counter(
+            (a["code"], a["message"])
+            for a in alerts
+            if a["admission_id"] == str(patient.admission_id)
+        ),
+        "summary": summary.json() | {"admission_id": None},
+        "marks": marks,
+        "appointments": {a["local_date"]: a["status"] for a in appointments_of(clinic, patient)},
+    }
+
+
+def situated(app: FastAPI, clinic: Clinic) -> dict[str, Admitted]:
+    """The three patients in one program, planned for four weeks, booked past what is
+    authorized."""
+    program = make_track(clinic)
+    patients = {}
+    for name, (terms, _) in SITUATIONS.items():
+        patient = patients[name] = admit(app, clinic, program, **terms)
+        body = plan_body(weeks=4) | {"book_beyond_authorization": True}
+        url = f"/v1/admissions/{patient.admission_id}/treatment-plan"
+        assert clinic.staff.post(url, json=body).status_code == 201
+    return patients
+
+
+def test_a_batch_over_several_admissions_leaves_each_as_its_own_batch_would(
+    app: FastAPI, clinic: Clinic, other_clinic: Clinic, clock: FixedClock
+) -> None:
+    together, apart = situated(app, clinic), situated(app, other_clinic)
+    clock.now = datetime(2026, 3, 10, 14, 0, tzinfo=UTC)
+    records = []
+    for name, (_, marks) in SITUATIONS.items():
+        own = [
+            {"appointment_id": on(other_clinic, apart[name], day)["id"], "status": status}
+            for day, status in marks.items()
+        ]
+        assert other_clinic.staff.post("/v1/attendance/batch", json={"records": own}).is_success
+        records += [
+            {"appointment_id": on(clinic, together[name], day)["id"], "status": status}
+            for day, status in marks.items()
+        ]
+
+    result = clinic.staff.post("/v1/attendance/batch", json={"records": records})
+
+    assert result.status_code == 200, result.text
+    assert result.json()["created"] == len(records)
+    for name, (_, marks) in SITUATIONS.items():
+        seen = what_staff_see(clinic, together[name], list(marks))
+        assert seen == what_staff_see(other_clinic, apart[name], list(marks)), name
+    outrun = what_staff_see(clinic, together["outruns its authorization"], ["2026-03-05"])
+    assert outrun["marks"]["2026-03-05"]["is_beyond_authorization"] is True
+    assert "authorization_exhausted" in {code for code, _ in outrun["alerts"]}
+    absent = what_staff_see(clinic, together["misses three in a row"], [])
+    assert "consecutive_absences" in {code for code, _ in absent["alerts"]}
+    steady = what_staff_see(clinic, together["attends every session"], [])
+    assert not steady["alerts"]

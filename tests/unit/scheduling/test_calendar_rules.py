@@ -5,6 +5,7 @@ import datetime as dt
 from collections import Counter
 from zoneinfo import ZoneInfo
 
+import holidays
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -139,6 +140,21 @@ def test_closures_merge_public_holidays_with_the_programs_own_dates() -> None:
     assert closed[dt.date(2026, 12, 25)] == "Christmas Day"
     assert closed[dt.date(2026, 7, 3)] == "Independence Day (observed)"
     assert closed[dt.date(2026, 8, 14)] == "staff retreat"
+
+
+@pytest.mark.parametrize(
+    ("country", "subdivision"), [("US", "MA"), ("US", None), ("CA", "ON"), ("GB", None)]
+)
+@pytest.mark.parametrize("years", [[2026], [2027, 2028], [2031, 2032, 2033]])
+def test_closures_hold_every_holiday_of_the_years_even_one_observed_across_new_year(
+    country: str, subdivision: str | None, years: list[int]
+) -> None:
+    expected = dict(holidays.country_holidays(country, subdiv=subdivision, years=years))
+
+    first = closures(country, subdivision, years, {})
+    first.clear()  # what a caller does with its answer does not change the next one
+
+    assert closures(country, subdivision, years, {}) == expected
 
 
 def test_the_programs_reason_wins_over_the_holiday_name() -> None:
