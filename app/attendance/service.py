@@ -29,7 +29,8 @@ from app.db import new_id
 from app.errors import NotFound
 from app.events.types import DomainEvent, EventType
 from app.scheduling.models import Appointment
-from app.vocabulary import ATTENDED, AppointmentStatus, AttendanceStatus
+from app.scheduling.outcomes import Booking
+from app.vocabulary import ATTENDED, AttendanceStatus
 
 CHUNK = 1000  # ids per IN (…): well under every database's bound-parameter limit
 T = TypeVar("T")
@@ -53,7 +54,7 @@ class Entry:
 @dataclass(frozen=True)
 class Accepted:
     entry: Entry
-    appointment: Appointment
+    appointment: Booking
     minutes: int
 
 
@@ -69,7 +70,7 @@ class Stored:
 
 
 def check(
-    entries: Sequence[Entry], appointments: dict[uuid.UUID, Appointment], now: dt.datetime
+    entries: Sequence[Entry], appointments: dict[uuid.UUID, Booking], now: dt.datetime
 ) -> tuple[list[Accepted], dict[int, Refusal]]:
     """Each entry accepted with its minutes, or refused with the reason. Two entries for one
     appointment that say different things are both refused: the batch contradicts itself."""
@@ -83,9 +84,7 @@ def check(
                 RefusalCode.unknown_appointment, "No such appointment in your organization."
             )
             continue
-        session = Session(
-            AppointmentStatus(appointment.status), appointment.starts_at, appointment.ends_at
-        )
+        session = Session(appointment.status, appointment.starts_at, appointment.ends_at)
         minutes = minutes_of(entry.status, entry.minutes_attended, session, now)
         if isinstance(minutes, Refusal):
             refused[entry.index] = minutes
@@ -308,7 +307,7 @@ def _revision_row(ctx: Context, record: AttendanceRecord) -> dict[str, Any]:
     }
 
 
-def _audit(ctx: Context, action: AuditAction, appointments: Sequence[Appointment]) -> None:
+def _audit(ctx: Context, action: AuditAction, appointments: Sequence[Booking]) -> None:
     by_patient: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
     for appointment in appointments:
         by_patient[appointment.patient_id].append(appointment.id)
@@ -316,10 +315,10 @@ def _audit(ctx: Context, action: AuditAction, appointments: Sequence[Appointment
         ctx.audit(action, "attendance", ids, patient_id=patient_id)
 
 
-def _emit(ctx: Context, appointments: Sequence[Appointment]) -> None:
+def _emit(ctx: Context, appointments: Sequence[Booking]) -> None:
     """One event per admission whose attendance changed (ids only): a batch of thousands of
     marks leaves one event per patient, not one per row."""
-    by_admission: dict[uuid.UUID, Appointment] = {}
+    by_admission: dict[uuid.UUID, Booking] = {}
     for appointment in appointments:
         by_admission.setdefault(appointment.admission_id, appointment)
     ctx.emit(

@@ -38,6 +38,7 @@ from app.groups.models import TherapyGroup
 from app.patients.models import Patient
 from app.scheduling import outcomes
 from app.scheduling.models import Appointment
+from app.scheduling.outcomes import Booking
 from app.vocabulary import ATTENDED, AdmissionStatus, AppointmentStatus
 
 FIRST_ATTENDANCE = "First attended session recorded."
@@ -51,7 +52,7 @@ class Recorded:
 
 def record_one(ctx: Context, appointment_id: uuid.UUID, mark: AttendanceMark) -> AttendanceRead:
     """One appointment's mark, or its correction (the earlier mark kept in the history)."""
-    appointments = outcomes.appointments_by_id(ctx, [appointment_id])
+    appointments = outcomes.bookings_by_id(ctx, [appointment_id])
     if appointment_id not in appointments:
         raise NotFound(f"No appointment with id {appointment_id} in your organization.")
     entry = Entry(0, appointment_id, mark.status, mark.minutes_attended)
@@ -84,7 +85,7 @@ def record_group_meeting(
         entries.append(Entry(index, appointment.id, mark.status, mark.minutes_attended))
     if errors:
         raise Unprocessable("Some marks name no one of this meeting.", errors=errors)
-    recorded = _record(ctx, entries, {a.id: a for a in meeting})
+    recorded = _record(ctx, entries, {a.id: Booking.of(a) for a in meeting})
     if recorded.refused:
         raise Unprocessable(
             "Some marks cannot be recorded; nothing was stored.",
@@ -125,7 +126,7 @@ def record_batch(ctx: Context, body: AttendanceBatch) -> BatchResult:
                 continue
             appointment_id = found[0]
         entries.append(Entry(index, appointment_id, record.status, record.minutes_attended))
-    appointments = outcomes.appointments_by_id(ctx, [entry.appointment_id for entry in entries])
+    appointments = outcomes.bookings_by_id(ctx, [entry.appointment_id for entry in entries])
     recorded = _record(ctx, entries, appointments)
     refused |= recorded.refused
     return BatchResult(
@@ -158,7 +159,7 @@ def _unresolved(count: int) -> Refusal:
 
 
 def _record(
-    ctx: Context, entries: Sequence[Entry], appointments: dict[uuid.UUID, Appointment]
+    ctx: Context, entries: Sequence[Entry], appointments: dict[uuid.UUID, Booking]
 ) -> Recorded:
     admission_ids = {
         appointments[e.appointment_id].admission_id
