@@ -5,7 +5,7 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 
 from app.context import Context
 from app.errors import FieldError, NotFound, Unprocessable
@@ -57,7 +57,8 @@ def list_programs(
     if is_active is not None:
         statement = statement.where(Program.is_active == is_active)
     programs, total = fetch_page(ctx.session, statement.order_by(Program.name, Program.id), params)
-    return [program_read(ctx, program) for program in programs], total
+    settings = current_settings_of(ctx, programs)
+    return [ProgramRead.from_record(p, settings=settings[p.id]) for p in programs], total
 
 
 def update_program(
@@ -149,6 +150,18 @@ def list_settings_versions(ctx: Context, program_id: uuid.UUID) -> list[Settings
         .order_by(ProgramSettingsVersion.number.desc())
     )
     return [SettingsVersionRead.model_validate(row) for row in rows]
+
+
+def current_settings_of(ctx: Context, programs: list[Program]) -> dict[uuid.UUID, ProgramSettings]:
+    """Each program's current settings, in one query for a page of programs."""
+    rows = ctx.session.execute(
+        select(ProgramSettingsVersion.program_id, ProgramSettingsVersion.settings).where(
+            tuple_(ProgramSettingsVersion.program_id, ProgramSettingsVersion.number).in_(
+                [(program.id, program.settings_version) for program in programs]
+            )
+        )
+    )
+    return {row.program_id: ProgramSettings.model_validate(row.settings) for row in rows}
 
 
 def program_read(ctx: Context, program: Program) -> ProgramRead:

@@ -135,13 +135,21 @@ def has_plan(ctx: Context, admission_id: uuid.UUID) -> bool:
 
 
 def plan_sessions(ctx: Context, plan_id: uuid.UUID) -> list[TreatmentPlanSession]:
-    return list(
-        ctx.session.scalars(
-            select(TreatmentPlanSession)
-            .where(TreatmentPlanSession.plan_id == plan_id)
-            .order_by(TreatmentPlanSession.position)
-        )
-    )
+    return sessions_of_plans(ctx, [plan_id])[plan_id]
+
+
+def sessions_of_plans(
+    ctx: Context, plan_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, list[TreatmentPlanSession]]:
+    """Each plan's weekly sessions in order, in one query for a page of plans."""
+    found: dict[uuid.UUID, list[TreatmentPlanSession]] = {plan_id: [] for plan_id in plan_ids}
+    for session in ctx.session.scalars(
+        select(TreatmentPlanSession)
+        .where(TreatmentPlanSession.plan_id.in_(plan_ids))
+        .order_by(TreatmentPlanSession.plan_id, TreatmentPlanSession.position)
+    ):
+        found[session.plan_id].append(session)
+    return found
 
 
 def store_plan(

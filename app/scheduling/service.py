@@ -26,6 +26,7 @@ from app.scheduling.booking import (
     current_plan,
     end_plan,
     plan_sessions,
+    sessions_of_plans,
     store_plan,
 )
 from app.scheduling.dated import dated_plan
@@ -107,7 +108,8 @@ def list_plans(
     plans, total = fetch_page(ctx.session, statement, params)
     ids = [plan.id for plan in plans]
     ctx.audit(AuditAction.list, "treatment_plan", ids, patient_id=admission.patient_id)
-    reads = [TreatmentPlanRead.of(StoredPlan(plan, plan_sessions(ctx, plan.id))) for plan in plans]
+    sessions = sessions_of_plans(ctx, ids)
+    reads = [TreatmentPlanRead.of(StoredPlan(plan, sessions[plan.id])) for plan in plans]
     return reads, total
 
 

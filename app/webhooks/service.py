@@ -119,7 +119,8 @@ def list_deliveries(
         statement = statement.where(WebhookDelivery.status == status)
     statement = statement.order_by(WebhookDelivery.created_at.desc(), WebhookDelivery.id)
     deliveries, total = fetch_page(ctx.session, statement, params)
-    return [_delivery_read(ctx, delivery) for delivery in deliveries], total
+    logs = _attempt_logs(ctx, [delivery.id for delivery in deliveries])
+    return [DeliveryRead.from_record(d, attempt_log=logs[d.id]) for d in deliveries], total
 
 
 def read_delivery(ctx: Context, delivery_id: uuid.UUID) -> DeliveryRead:
@@ -141,13 +142,23 @@ def redeliver(ctx: Context, delivery_id: uuid.UUID, retry_for: timedelta) -> Del
 
 
 def _delivery_read(ctx: Context, delivery: WebhookDelivery) -> DeliveryRead:
+    log = _attempt_logs(ctx, [delivery.id])[delivery.id]
+    return DeliveryRead.from_record(delivery, attempt_log=log)
+
+
+def _attempt_logs(
+    ctx: Context, delivery_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, list[AttemptRead]]:
+    """Each delivery's attempts in the order they were made, in one query for a page."""
+    logs: dict[uuid.UUID, list[AttemptRead]] = {delivery_id: [] for delivery_id in delivery_ids}
     attempts = ctx.session.scalars(
         select(WebhookAttempt)
-        .where(WebhookAttempt.delivery_id == delivery.id)
+        .where(WebhookAttempt.delivery_id.in_(delivery_ids))
         .order_by(WebhookAttempt.attempted_at, WebhookAttempt.id)
     )
-    log = [AttemptRead.model_validate(attempt) for attempt in attempts]
-    return DeliveryRead.from_record(delivery, attempt_log=log)
+    for attempt in attempts:
+        logs[attempt.delivery_id].append(AttemptRead.model_validate(attempt))
+    return logs
 
 
 def _check_url(url: str, settings: Settings) -> None:

@@ -167,3 +167,21 @@ def test_staff_and_rooms_in_a_list_read_exactly_as_their_own_records(clinic: Cli
             own = clinic.staff.get(f"/v1/{kind}/{record['id']}").json()
             # Same fields in the same order, nulls included: a client may compare them as text.
             assert list(listed[record["id"]].items()) == list(own.items())
+
+
+def test_programs_in_a_list_read_exactly_as_their_own_records_each_with_its_settings(
+    clinic: Clinic,
+) -> None:
+    kept = make_program(clinic, name="Adult IOP – Day")
+    changed = make_program(clinic, name="Adult IOP – Evening")
+    url = f"/v1/programs/{changed['id']}/settings"
+    settings = changed["settings"] | {"min_hours_per_day": 3, "max_weekly_hours": 18}
+    assert clinic.admin.put(url, json=settings, headers=if_match(clinic.admin, url)).is_success
+
+    listed = {item["id"]: item for item in clinic.staff.get("/v1/programs").json()["items"]}
+
+    for made in (kept, changed):
+        own = clinic.staff.get(f"/v1/programs/{made['id']}").json()
+        assert list(listed[made["id"]].items()) == list(own.items())
+    assert listed[changed["id"]]["settings"]["max_weekly_hours"] == 18
+    assert listed[kept["id"]]["settings"]["max_weekly_hours"] != 18

@@ -90,3 +90,24 @@ def test_a_change_that_starts_later_books_from_its_own_start(
     assert [day for day, status in booked.items() if status == "booked"] == [
         "2026-03-16", "2026-03-18", "2026-03-19",
     ]  # fmt: skip
+
+
+def test_each_plan_version_in_the_history_lists_its_own_sessions(
+    app: FastAPI, clinic: Clinic, clock: FixedClock
+) -> None:
+    program = make_track(clinic)
+    patient = admit(app, clinic, program, status="active")
+    url = f"/v1/admissions/{patient.admission_id}/treatment-plan"
+    first = clinic.staff.post(url, json=plan_body(weeks=4)).json()["plan"]
+    clock.now = datetime(2026, 3, 12, 12, tzinfo=UTC)
+    changed = plan_body("monday", "tuesday", "friday", weeks=4)
+    assert clinic.staff.post(url, json=changed).is_success
+
+    history = clinic.staff.get(f"/v1/admissions/{patient.admission_id}/treatment-plans").json()
+
+    newest, oldest = history["items"]
+    assert list(newest.items()) == list(clinic.staff.get(url).json().items())
+    assert oldest["id"] == first["id"]
+    assert oldest["sessions"] == first["sessions"]
+    assert [s["weekday"] for s in newest["sessions"]] == ["monday", "tuesday", "friday"]
+    assert [s["weekday"] for s in oldest["sessions"]] == ["monday", "wednesday", "thursday"]

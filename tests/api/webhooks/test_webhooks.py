@@ -322,3 +322,23 @@ def test_a_subscription_in_the_list_reads_exactly_as_its_own_record(hooks_clinic
         own = hooks_clinic.admin.get(f"/v1/webhook-subscriptions/{made['id']}").json()
         # Same fields in the same order, nulls included: a client may compare them as text.
         assert list(listed[made["id"]].items()) == list(own.items())
+
+
+def test_deliveries_in_the_list_read_exactly_as_their_own_records_attempts_included(
+    hooks_app: FastAPI, hooks_clinic: Clinic, receiver: Receiver, clock: FixedClock
+) -> None:
+    subscription = subscribe(hooks_clinic, receiver.url)
+    receiver.answers = [500]  # the first delivery fails once, then succeeds
+    for _ in range(2):
+        hooks_clinic.staff.post("/v1/patients", json=PATIENT)
+    for _ in range(2):
+        deliver(hooks_app, clock)
+        clock.now += worker.LONGEST_RETRY
+
+    url = f"/v1/webhook-subscriptions/{subscription['id']}/deliveries"
+    listed = hooks_clinic.admin.get(url).json()["items"]
+
+    assert sorted(len(d["attempt_log"]) for d in listed) == [1, 2]
+    for delivery in listed:
+        own = hooks_clinic.admin.get(f"/v1/webhook-deliveries/{delivery['id']}").json()
+        assert list(delivery.items()) == list(own.items())
