@@ -72,6 +72,7 @@ class Target:
     name: str
     path: str
     body: str | None = None  # a POST body, else GET
+    on_floor: bool = False  # served by `bench/floor.py`, not by the service
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,12 @@ def targets(patient_id: uuid.UUID) -> list[Target]:
     first, last = MONTH
     return [
         Target("eligibility evaluation", "/v1/eligibility/evaluations", ASSESSMENT),
+        Target(
+            "eligibility rules alone, bare FastAPI (the ceiling)",
+            "/v1/eligibility/evaluations",
+            ASSESSMENT,
+            on_floor=True,
+        ),
         Target(
             "a patient's month of appointments",
             f"/v1/patients/{patient_id}/appointments?from={first}&to={last}",
@@ -241,15 +248,22 @@ class Row:
     failures: int
 
 
+@dataclass(frozen=True)
+class Servers:
+    base: str  # the bare endpoint
+    floor: str  # the evaluation's rules alone (`bench/floor.py`)
+
+
 def measure(
-    app_url: str, base_url: str, key: str, chosen: list[Target], args: argparse.Namespace,
+    app_url: str, servers: Servers, key: str, chosen: list[Target], args: argparse.Namespace,
     connections: int, database: str, patients: int,
 ) -> list[Row]:  # fmt: skip
     runs: dict[str, list[tuple[float, Measure]]] = {t.name: [] for t in chosen}
     for _ in range(args.rounds):
         for target in chosen:
-            baseline = drive(base_url, None, key, args.seconds, connections)
-            measured = drive(app_url, target, key, args.seconds, connections)
+            baseline = drive(servers.base, None, key, args.seconds, connections)
+            url = servers.floor if target.on_floor else app_url
+            measured = drive(url, target, key, args.seconds, connections)
             runs[target.name].append((measured.rps / max(baseline.rps, 1e-9), measured))
     rows = []
     for target in chosen:
@@ -268,7 +282,7 @@ def measure(
 
 
 def bench_database(
-    database: str, patients: int, args: argparse.Namespace, base_url: str
+    database: str, patients: int, args: argparse.Namespace, servers: Servers
 ) -> list[Row]:
     with tempfile.TemporaryDirectory() as folder, fresh_database(database, Path(folder)) as url:
         upgrade_to_head(url)
@@ -299,13 +313,13 @@ def bench_database(
             print(f"{database}: {patients} patients loaded in {loaded:.1f} s", flush=True)
             chosen = targets(patient_id)
             for target in chosen:
-                check(app_url, target, key)
+                check(servers.floor if target.on_floor else app_url, target, key)
             rows = measure(
-                app_url, base_url, key, chosen, args, args.connections, database, patients
+                app_url, servers, key, chosen, args, args.connections, database, patients
             )
             if database == "sqlite" and args.connections != 1:
                 reads = [t for t in chosen if t.body is None and t.name != "/healthz"]
-                rows += measure(app_url, base_url, key, reads, args, 1, database, patients)
+                rows += measure(app_url, servers, key, reads, args, 1, database, patients)
             return rows
 
 
@@ -416,10 +430,11 @@ def main() -> None:
     if shutil.which("wrk") is None:
         print("wrk is not installed (Debian: apt-get install wrk): using an asyncio client")
     rows: list[Row] = []
-    with server("baseline:app", {}, "--app-dir", str(ROOT / "bench")) as base_url:
+    bench = ("--app-dir", str(ROOT / "bench"))
+    with server("baseline:app", {}, *bench) as base, server("floor:app", {}, *bench) as floor:
         for database in args.databases.split(","):
             for size in (int(s) for s in args.sizes.split(",")):
-                rows += bench_database(database, size, args, base_url)
+                rows += bench_database(database, size, args, Servers(base, floor))
     markdown = report(rows, args)
     print(markdown, flush=True)
     if args.output is not None:
