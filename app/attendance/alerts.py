@@ -12,10 +12,9 @@ from app.admissions.models import Admission
 from app.attendance.models import Alert
 from app.attendance.rules import Reason
 from app.attendance.schemas import AlertRead, AlertResolution
-from app.attendance.service import chunks
 from app.attendance.summary import standings_of
 from app.context import AuditAction, Context
-from app.db import new_id
+from app.db import in_chunks, new_id
 from app.errors import InvalidTransition
 from app.events.types import DomainEvent, EventType
 from app.pagination import PageParams, fetch_page
@@ -44,7 +43,7 @@ def raise_reasons(
             key = f"{reason.code.value}:{admission.id}:{reason.occurrence}"
             wanted[key] = (admission, AlertCode(reason.code.value), reason.message)
     raised: set[str] = set()
-    for part in chunks(list(wanted)):
+    for part in in_chunks(list(wanted)):
         raised.update(
             ctx.session.scalars(
                 select(Alert.dedupe_key).where(*ctx.scope(Alert), Alert.dedupe_key.in_(part))

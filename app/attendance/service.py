@@ -7,9 +7,9 @@ module writes only its own tables.
 import datetime as dt
 import uuid
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import Table, bindparam, insert, select, update
 
@@ -25,20 +25,12 @@ from app.attendance.marks import (
 from app.attendance.models import AttendanceRecord, AttendanceRevision
 from app.attendance.schemas import AttendanceRead, AttendanceRevisionRead
 from app.context import AuditAction, Context
-from app.db import new_id
+from app.db import in_chunks, new_id
 from app.errors import NotFound
 from app.events.types import DomainEvent, EventType
 from app.scheduling.models import Appointment
 from app.scheduling.outcomes import Booking
 from app.vocabulary import ATTENDED, AttendanceStatus
-
-CHUNK = 1000  # ids per IN (…): well under every database's bound-parameter limit
-T = TypeVar("T")
-
-
-def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 @dataclass(frozen=True)
@@ -177,7 +169,7 @@ def reflag(ctx: Context, admissions: Sequence[Admission]) -> None:
     ones it does (a correction may move a day in or out). A few statements for any number of
     admissions."""
     rows_of: dict[uuid.UUID, list[Any]] = defaultdict(list)
-    for part in chunks([admission.id for admission in admissions]):
+    for part in in_chunks([admission.id for admission in admissions]):
         marks = ctx.session.execute(
             select(
                 AttendanceRecord.id,
@@ -205,7 +197,7 @@ def reflag(ctx: Context, admissions: Sequence[Admission]) -> None:
             if row.is_beyond_authorization != flag:
                 to_flag[flag].append(row.id)
     for flag, ids in to_flag.items():
-        for part in chunks(ids):
+        for part in in_chunks(ids):
             ctx.session.execute(
                 update(AttendanceRecord)
                 .where(AttendanceRecord.id.in_(part))
@@ -221,7 +213,7 @@ def read_attendance(
     records = _records_of(ctx, appointment_ids)
     history: dict[uuid.UUID, list[AttendanceRevisionRead]] = defaultdict(list)
     record_ids = [record.id for record in records.values()]
-    for part in chunks(record_ids):
+    for part in in_chunks(record_ids):
         for revision in ctx.session.scalars(
             ctx.select(AttendanceRevision)
             .where(AttendanceRevision.attendance_id.in_(part))
@@ -257,7 +249,7 @@ def _records_of(
     ctx: Context, appointment_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, AttendanceRecord]:
     found: dict[uuid.UUID, AttendanceRecord] = {}
-    for part in chunks(list(dict.fromkeys(appointment_ids))):
+    for part in in_chunks(list(dict.fromkeys(appointment_ids))):
         for record in ctx.session.scalars(
             ctx.select(AttendanceRecord)
             .where(AttendanceRecord.appointment_id.in_(part))

@@ -16,8 +16,8 @@ from app.admissions.models import Admission
 from app.attendance.models import AttendanceRecord, DrugScreen
 from app.attendance.rules import Authorization, Screen, SessionMark, Summary, summarize
 from app.attendance.schemas import AttendanceSummary, ReasonRead, WeekRead
-from app.attendance.service import chunks
 from app.context import AuditAction, Context
+from app.db import in_chunks
 from app.programs.models import Program
 from app.programs.service import program_today, settings_for
 from app.programs.settings import ProgramSettings
@@ -82,7 +82,7 @@ def _sessions_of(
     ctx: Context, admission_ids: Sequence[uuid.UUID], through: dt.date
 ) -> dict[uuid.UUID, list[SessionMark]]:
     sessions: dict[uuid.UUID, list[SessionMark]] = defaultdict(list)
-    for part in chunks(admission_ids):
+    for part in in_chunks(admission_ids):
         rows = ctx.session.execute(
             select(
                 Appointment.admission_id,
@@ -122,7 +122,7 @@ def _sessions_of(
 def _plan_ends(ctx: Context, admission_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, dt.date]:
     """The last day of each admission's current plan."""
     ends = {}
-    for part in chunks(admission_ids):
+    for part in in_chunks(admission_ids):
         rows = ctx.session.execute(
             select(TreatmentPlan.admission_id, TreatmentPlan.end_date).where(
                 *ctx.scope(TreatmentPlan),
@@ -146,7 +146,7 @@ def _authorization(terms: Terms | None) -> Authorization:
 def _latest_screens(ctx: Context, admission_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Screen]:
     """Each admission's latest drug screen by collection day (a few per admission)."""
     latest: dict[uuid.UUID, Screen] = {}
-    for part in chunks(admission_ids):
+    for part in in_chunks(admission_ids):
         rows = ctx.session.execute(
             select(
                 DrugScreen.admission_id, DrugScreen.id, DrugScreen.collected_on, DrugScreen.result

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from app.admissions.models import Admission
 from app.attendance import alerts
 from app.context import Context
+from app.db import in_chunks
 from app.flows import locks
 from app.vocabulary import AdmissionStatus
 
@@ -23,8 +24,8 @@ def sweep(ctx: Context) -> int:
         )
     )
     raised = 0
-    for start in range(0, len(admission_ids), locks.CHUNK):
-        admissions = locks.admissions(ctx, admission_ids[start : start + locks.CHUNK])
+    for part in in_chunks(admission_ids):
+        admissions = locks.admissions(ctx, part)
         still = [a for a in admissions if a.status in IN_TREATMENT]  # some may have closed
         raised += len(alerts.raise_alerts(ctx, still))
     return raised

@@ -169,15 +169,14 @@ def _record(
     admissions = {a.id: a for a in locks.admissions(ctx, admission_ids)}
     accepted, refused = attendance_service.check(entries, appointments, ctx.now)
     accepted = _start_treatment(ctx, admissions, accepted, refused)
-    # Read before the writes expire the appointments: afterwards each would be reloaded alone.
-    admission_of = {item.appointment.id: item.appointment.admission_id for item in accepted}
     stored = attendance_service.store(ctx, accepted)
     by_appointment = {item.appointment.id: item for item in accepted}
     outcomes.record_outcomes(
         ctx,
         {i: appointment_status_of(by_appointment[i].entry.status) for i in stored.changed},
     )
-    changed = [admissions[i] for i in sorted({admission_of[i] for i in stored.changed})]
+    changed_ids = {by_appointment[i].appointment.admission_id for i in stored.changed}
+    changed = [admissions[admission_id] for admission_id in sorted(changed_ids)]
     attendance_service.reflag(ctx, changed)
     alerts.raise_alerts(ctx, changed)
     return Recorded(stored, refused)

@@ -24,11 +24,10 @@ from app.admissions import service as admissions_service
 from app.admissions.lifecycle import AdmissionAction, closes
 from app.admissions.models import Admission
 from app.context import Context
+from app.db import in_chunks
 from app.groups import membership
 from app.groups.models import TherapyGroup
 from app.versioning import Precondition
-
-CHUNK = 1000  # ids per IN (…): well under every database's bound-parameter limit
 
 
 def group(ctx: Context, group_id: uuid.UUID) -> TherapyGroup:
@@ -58,18 +57,18 @@ def admissions(ctx: Context, admission_ids: Iterable[uuid.UUID]) -> list[Admissi
     """Several admissions (2.), in id order: a group meeting's or a batch's attendance, the
     daily sweep. One statement per thousand, each locking its rows as it returns them, in
     order."""
-    ids = sorted(set(admission_ids))
     locked: list[Admission] = []
-    for start in range(0, len(ids), CHUNK):
-        part = ids[start : start + CHUNK]
-        locked += ctx.session.scalars(
-            ctx.select(Admission)
-            .where(Admission.id.in_(part))
-            .order_by(Admission.id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
+    for part in in_chunks(sorted(set(admission_ids))):
+        found = list(
+            ctx.session.scalars(
+                ctx.select(Admission)
+                .where(Admission.id.in_(part))
+                .order_by(Admission.id)
+                .with_for_update()
+                .execution_options(populate_existing=True)
+            )
         )
-        if len(locked) < start + len(part):  # one is gone: answered as a single read would be
-            missing = set(part) - {a.id for a in locked}
-            ctx.get(Admission, min(missing))
+        if len(found) < len(part):  # one is gone: answered as a single read would answer
+            ctx.get(Admission, min(set(part) - {admission.id for admission in found}))
+        locked += found
     return locked

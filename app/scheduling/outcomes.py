@@ -9,11 +9,10 @@ from typing import Any
 from sqlalchemy import inspect, select, tuple_, update
 
 from app.context import Context
+from app.db import in_chunks
 from app.patients.models import PatientIdentifier
 from app.scheduling.models import Appointment
 from app.vocabulary import AppointmentStatus
-
-CHUNK = 1000  # ids per IN (…): well under every database's bound-parameter limit
 
 
 @dataclass(frozen=True)
@@ -59,8 +58,7 @@ _COLUMNS = (
 def bookings_by_id(ctx: Context, appointment_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Booking]:
     ids = list(dict.fromkeys(appointment_ids))
     found: dict[uuid.UUID, Booking] = {}
-    for start in range(0, len(ids), CHUNK):
-        part = ids[start : start + CHUNK]
+    for part in in_chunks(ids):
         rows = ctx.session.execute(
             select(*_COLUMNS).where(*ctx.scope(Appointment), Appointment.id.in_(part))
         )
@@ -78,8 +76,7 @@ def appointments_by_patient_identifier(
     found: dict[tuple[str, str, dt.datetime], list[uuid.UUID]] = {key: [] for key in keys}
     pairs = list(dict.fromkeys((system, value) for system, value, _ in keys))
     patients: dict[tuple[str, str], uuid.UUID] = {}
-    for start in range(0, len(pairs), CHUNK):
-        pairs_part = pairs[start : start + CHUNK]
+    for pairs_part in in_chunks(pairs):
         rows = ctx.session.execute(
             select(PatientIdentifier.system, PatientIdentifier.value, PatientIdentifier.patient_id)
             .where(*ctx.scope(PatientIdentifier))
@@ -92,8 +89,7 @@ def appointments_by_patient_identifier(
         if (system, value) in patients
     }
     wanted_times = list(by_patient_time)
-    for start in range(0, len(wanted_times), CHUNK):
-        part = wanted_times[start : start + CHUNK]
+    for part in in_chunks(wanted_times):
         rows = ctx.session.execute(
             select(Appointment.id, Appointment.patient_id, Appointment.starts_at)
             .where(*ctx.scope(Appointment))
@@ -121,10 +117,10 @@ def record_outcomes(ctx: Context, outcomes: Mapping[uuid.UUID, AppointmentStatus
     ctx.session.flush()
     for status in (AppointmentStatus.fulfilled, AppointmentStatus.noshow):
         ids = [appointment_id for appointment_id, s in outcomes.items() if s == status]
-        for start in range(0, len(ids), CHUNK):
+        for part in in_chunks(ids):
             ctx.session.execute(
                 update(Appointment)
-                .where(Appointment.id.in_(ids[start : start + CHUNK]))
+                .where(Appointment.id.in_(part))
                 .where(Appointment.status != status)
                 .values(status=status, version=Appointment.version + 1, updated_at=ctx.now)
                 .execution_options(synchronize_session=False)
