@@ -14,10 +14,13 @@ from sqlalchemy import Table, create_engine
 
 from app.access import service as access_service
 from app.access.schemas import ApiKeyCreate
-from app.admissions.models import Admission
+from app.admissions.assessment import Assessment
+from app.admissions.models import Admission, AdmissionAssessment
+from app.admissions.rules import evaluate_eligibility
 from app.config import Settings
 from app.db import create_db_engine, create_sessionmaker, new_id
 from app.patients.models import Patient
+from app.programs.settings import ProgramSettings
 from app.scheduling.models import Appointment
 from app.security import Role
 
@@ -33,6 +36,29 @@ GIVEN_NAMES = (
 APPOINTMENTS_PER_PATIENT = 10
 MONTH = (date(2026, 3, 1), date(2026, 3, 31))
 STARTS = datetime(2025, 6, 2, 22, tzinfo=UTC)  # 18:00 in New York, a Monday
+ASSESSED_ON = date(2026, 2, 27)
+# What the eligibility benchmark sends: the clinician's license number is missing.
+ASSESSMENT = json.dumps(
+    {
+        "age": 34,
+        "diagnoses": [
+            {
+                "code": "F11.20",
+                "diagnosed_by": {"name": "Dr. Ada Reyes", "credential": "MD"},
+                "diagnosed_on": "2026-02-20",
+            }
+        ],
+        "drug_screen": {"result": "positive", "collected_on": "2026-02-20"},
+        "withdrawal": {"needs_medical_management": False},
+        "asam": {
+            "edition": 3,
+            "dimensions": {"d1": 1, "d2": 1, "d3": 2, "d4": 1, "d5": 2, "d6": 1},
+        },
+        "suicide_risk": False,
+        "needs_24h_supervision": False,
+        "safe_housing": True,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -67,7 +93,15 @@ def load(
         "updated_at": now,
         "version": 1,
     }
-    patient_rows, admission_rows, appointment_rows = [], [], []
+    # The assessment each patient was admitted on: the benchmark's, complete.
+    assessment = Assessment.model_validate_json(ASSESSMENT)
+    [diagnosis] = assessment.diagnoses
+    licensed = diagnosis.diagnosed_by.model_copy(update={"license_number": "MD-204518"})
+    assessment = assessment.model_copy(
+        update={"diagnoses": [diagnosis.model_copy(update={"diagnosed_by": licensed})]}
+    )
+    decision = evaluate_eligibility(assessment, ProgramSettings(), ASSESSED_ON)
+    patient_rows, admission_rows, assessment_rows, appointment_rows = [], [], [], []
     featured: uuid.UUID | None = None
     for index in range(patients):
         given, family = rng.choice(GIVEN_NAMES), rng.choice(FAMILY_NAMES)
@@ -83,8 +117,18 @@ def load(
         admission_rows.append(
             common | {
                 "id": admission_id, "patient_id": patient_id, "program_id": program_id,
-                "status": "active", "settings_version": 1, "outcome": "eligible",
+                "status": "active", "settings_version": 1, "outcome": decision.outcome,
+                "recommended_level": decision.recommended_level,
                 "is_adolescent": False, "is_step_down": False,
+            }
+        )  # fmt: skip
+        # Every admission holds the assessment it was decided on, as the service stores it.
+        assessment_rows.append(
+            common | {
+                "id": new_id(), "admission_id": admission_id, "assessed_on": ASSESSED_ON,
+                "asam_edition": 3, "assessment": assessment.model_dump(mode="json"),
+                "decision": decision.model_dump(mode="json"), "outcome": decision.outcome,
+                "recommended_level": decision.recommended_level, "by_key_id": None,
             }
         )  # fmt: skip
         if index == patients // 2:
@@ -111,7 +155,8 @@ def load(
     engine = create_engine(database_url)
     with engine.begin() as connection:
         for model, rows in (
-            (Patient, patient_rows), (Admission, admission_rows), (Appointment, appointment_rows)
+            (Patient, patient_rows), (Admission, admission_rows),
+            (AdmissionAssessment, assessment_rows), (Appointment, appointment_rows),
         ):  # fmt: skip
             table: Table = model.__table__  # type: ignore[assignment]
             if engine.dialect.name == "postgresql":

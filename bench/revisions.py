@@ -39,8 +39,7 @@ PROGRAM = {
 
 def requests_of(patient_id: str) -> dict[str, tuple[str, str, str]]:
     """Made here, not in the driver, which imports only the revision it measures."""
-    from dataset import MONTH
-    from serving import ASSESSMENT
+    from dataset import ASSESSMENT, MONTH
 
     first, last = MONTH
     return {

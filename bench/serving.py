@@ -10,7 +10,6 @@ round (the median over rounds), with p50 and p99 latencies, as Markdown.
 
 import argparse
 import asyncio
-import json
 import os
 import platform
 import re
@@ -34,7 +33,7 @@ from sqlalchemy import create_engine, make_url, text
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from dataset import MONTH, create_clinic, load
+from dataset import ASSESSMENT, MONTH, create_clinic, load
 from enrollment import CLIENTS, SEATS, Rush, rush
 
 from app.config import Settings
@@ -44,27 +43,6 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 SECRET = "bench-secret-of-at-least-sixteen-chars"
 POSTGRES = os.environ.get("IOP_BENCH_POSTGRES_URL", "postgresql+psycopg://127.0.0.1:5432/postgres")
-ASSESSMENT = json.dumps(
-    {
-        "age": 34,
-        "diagnoses": [
-            {
-                "code": "F11.20",
-                "diagnosed_by": {"name": "Dr. Ada Reyes", "credential": "MD"},
-                "diagnosed_on": "2026-02-20",
-            }
-        ],
-        "drug_screen": {"result": "positive", "collected_on": "2026-02-20"},
-        "withdrawal": {"needs_medical_management": False},
-        "asam": {
-            "edition": 3,
-            "dimensions": {"d1": 1, "d2": 1, "d3": 2, "d4": 1, "d5": 2, "d6": 1},
-        },
-        "suicide_risk": False,
-        "needs_24h_supervision": False,
-        "safe_housing": True,
-    }
-)
 
 
 @dataclass(frozen=True)

@@ -136,7 +136,7 @@ def list_admissions(
         statement = statement.where(Admission.program_id == program_id)
     if statuses is not None:
         statement = statement.where(Admission.status.in_(list(statuses)))
-    statement = statement.order_by(Admission.created_at.desc(), Admission.id)
+    statement = statement.order_by(Admission.created_at.desc(), Admission.id.desc())
     admissions, total = fetch_page(ctx.session, statement, params)
     for admission in admissions:
         ctx.audit(AuditAction.list, "admission", admission.id, patient_id=admission.patient_id)

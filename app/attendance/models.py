@@ -58,7 +58,14 @@ class Alert(OrganizationScoped):
     __table_args__ = (
         # Never the same alert twice, however often the sweep runs.
         UniqueConstraint("organization_id", "dedupe_key"),
-        Index("ix_alert_organization_id_status", "organization_id", "status"),
+        # The worklist (`?status=open`) in its order: a page without sorting every alert.
+        Index(
+            "ix_alert_organization_id_status_raised_at",
+            "organization_id",
+            "status",
+            "raised_at",
+            "id",
+        ),
     )
 
     program_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("program.id"))

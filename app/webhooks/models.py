@@ -28,10 +28,18 @@ class WebhookDelivery(OrganizationScoped):
     __tablename__ = "webhook_delivery"
     __table_args__ = (
         Index("ix_webhook_delivery_status_next_attempt_at", "status", "next_attempt_at"),
+        # A subscription's deliveries, newest first, read backwards: a page without sorting
+        # every delivery the subscription ever had.
+        Index(
+            "ix_webhook_delivery_subscription_id_created_at",
+            "subscription_id",
+            "created_at",
+            "id",
+        ),
     )
 
     subscription_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("webhook_subscription.id", ondelete="CASCADE"), index=True
+        ForeignKey("webhook_subscription.id", ondelete="CASCADE")
     )
     event_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("domain_event.id"))
     event_type: Mapped[str] = mapped_column(String(60))

@@ -117,7 +117,7 @@ def list_deliveries(
     )
     if status is not None:
         statement = statement.where(WebhookDelivery.status == status)
-    statement = statement.order_by(WebhookDelivery.created_at.desc(), WebhookDelivery.id)
+    statement = statement.order_by(WebhookDelivery.created_at.desc(), WebhookDelivery.id.desc())
     deliveries, total = fetch_page(ctx.session, statement, params)
     logs = _attempt_logs(ctx, [delivery.id for delivery in deliveries])
     return [DeliveryRead.from_record(d, attempt_log=logs[d.id]) for d in deliveries], total

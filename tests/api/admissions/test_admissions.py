@@ -1,6 +1,7 @@
 """Admissions: evaluated and kept, then moved through their lifecycle, every move audited."""
 
 import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -9,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tests.api.admissions.test_eligibility import assessment as evaluation_body
+from tests.conftest import FixedClock
 from tests.factories import Clinic, audited, if_match, json_object, make_patient
 
 
@@ -254,3 +256,17 @@ def test_admissions_filter_by_patient_and_status(
     )
     assert found.json()["total"] == 1
     assert clinic.staff.get("/v1/admissions", params={"status": "active"}).json()["total"] == 0
+
+
+def test_admissions_list_newest_first_and_those_made_in_one_instant_latest_first(
+    app: FastAPI, clinic: Clinic, program: dict[str, Any], clock: FixedClock
+) -> None:
+    made = []
+    for hours in (0, 2, 2, 5):  # two admitted in the same instant of the clinic's clock
+        clock.now = datetime(2026, 3, 2, 14, tzinfo=UTC) + timedelta(hours=hours)
+        made.append(admit(clinic, make_patient(app, clinic), program["id"])["id"])
+
+    listed = clinic.staff.get("/v1/admissions", params={"limit": 3}).json()
+    rest = clinic.staff.get("/v1/admissions", params={"limit": 3, "offset": 3}).json()
+
+    assert [a["id"] for a in listed["items"] + rest["items"]] == made[::-1]
