@@ -78,6 +78,7 @@ def targets(patient_id: uuid.UUID) -> list[Target]:
         Target("a page of 50 patients", "/v1/patients?limit=50"),
         Target("a page of 50 patients, no total", "/v1/patients?limit=50&total=false"),
         Target("name search, no total", "/v1/patients?name=riv&limit=50&total=false"),
+        Target("a page of 50 admissions, no total", "/v1/admissions?limit=50&total=false"),
         Target("/healthz", "/healthz"),
     ]
 
