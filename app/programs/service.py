@@ -57,8 +57,7 @@ def list_programs(
     if is_active is not None:
         statement = statement.where(Program.is_active == is_active)
     programs, total = fetch_page(ctx.session, statement.order_by(Program.name, Program.id), params)
-    settings = current_settings_of(ctx, programs)
-    return [ProgramRead.from_record(p, settings=settings[p.id]) for p in programs], total
+    return program_reads(ctx, programs), total
 
 
 def update_program(
@@ -152,8 +151,8 @@ def list_settings_versions(ctx: Context, program_id: uuid.UUID) -> list[Settings
     return [SettingsVersionRead.model_validate(row) for row in rows]
 
 
-def current_settings_of(ctx: Context, programs: list[Program]) -> dict[uuid.UUID, ProgramSettings]:
-    """Each program's current settings, in one query for a page of programs."""
+def program_reads(ctx: Context, programs: list[Program]) -> list[ProgramRead]:
+    """Each program with its current settings, in one query for a page of programs."""
     rows = ctx.session.execute(
         select(ProgramSettingsVersion.program_id, ProgramSettingsVersion.settings).where(
             tuple_(ProgramSettingsVersion.program_id, ProgramSettingsVersion.number).in_(
@@ -161,11 +160,16 @@ def current_settings_of(ctx: Context, programs: list[Program]) -> dict[uuid.UUID
             )
         )
     )
-    return {row.program_id: ProgramSettings.model_validate(row.settings) for row in rows}
+    settings = {row.program_id: ProgramSettings.model_validate(row.settings) for row in rows}
+    for program in programs:
+        if program.id not in settings:
+            number = program.settings_version
+            raise NotFound(f"Program {program.id} has no settings version {number}.")
+    return [ProgramRead.from_record(p, settings=settings[p.id]) for p in programs]
 
 
 def program_read(ctx: Context, program: Program) -> ProgramRead:
-    return ProgramRead.from_record(program, settings=settings_for(ctx, program))
+    return program_reads(ctx, [program])[0]
 
 
 def create_staff(ctx: Context, body: StaffCreate) -> StaffRead:
