@@ -111,8 +111,28 @@ class Context:
         """Note patient-data access for the request's audit event, written in the request's
         own transaction just before it commits (`app.audit.trail`): no change without its
         event, and no event for a change that was rolled back."""
-        ids = [resource_ids] if isinstance(resource_ids, uuid.UUID) else list(resource_ids)
-        if not ids:
+        ids = [resource_ids] if isinstance(resource_ids, uuid.UUID) else resource_ids
+        self.audit_each(action, resource_type, ((resource_id, patient_id) for resource_id in ids))
+
+    def audit_each(
+        self,
+        action: AuditAction,
+        resource_type: str,
+        accessed: Iterable[tuple[uuid.UUID, uuid.UUID | None]],
+    ) -> None:
+        """`audit` of records of several patients at once: each record with its patient."""
+        accesses = [
+            (
+                action.value,
+                resource_type,
+                str(resource_id),
+                patient_id
+                if patient_id is not None
+                else (resource_id if resource_type == "patient" else None),
+            )
+            for resource_id, patient_id in accessed
+        ]
+        if not accesses:
             return
         note_access(
             self.session,
@@ -120,17 +140,7 @@ class Context:
             api_key_id=self.principal.key_id,
             request_id=self.request_id,
             occurred_at=self.now,
-            accesses=[
-                (
-                    action.value,
-                    resource_type,
-                    str(resource_id),
-                    patient_id
-                    if patient_id is not None
-                    else (resource_id if resource_type == "patient" else None),
-                )
-                for resource_id in ids
-            ],
+            accesses=accesses,
         )
 
     def emit(self, *events: DomainEvent) -> None:

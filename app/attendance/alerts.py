@@ -2,7 +2,6 @@
 resolved by someone. The clinic's daily worklist."""
 
 import uuid
-from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
@@ -80,11 +79,7 @@ def raise_reasons(
             for row in rows
         )
     )
-    by_patient: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
-    for row in rows:
-        by_patient[row["patient_id"]].append(row["id"])
-    for patient_id, ids in by_patient.items():
-        ctx.audit(AuditAction.create, "alert", ids, patient_id=patient_id)
+    ctx.audit_each(AuditAction.create, "alert", [(row["id"], row["patient_id"]) for row in rows])
     return [row["id"] for row in rows]
 
 

@@ -158,8 +158,11 @@ def store(ctx: Context, accepted: Sequence[Accepted]) -> Stored:
     # would reload each of them, one query apiece, when they are read below).
     for record in existing.values():
         ctx.session.expire(record)
-    _audit(ctx, AuditAction.create, [by_appointment[i] for i in stored.created])
-    _audit(ctx, AuditAction.update, [by_appointment[i] for i in stored.corrected])
+    for action, ids in (
+        (AuditAction.create, stored.created),
+        (AuditAction.update, stored.corrected),
+    ):
+        ctx.audit_each(action, "attendance", [(i, by_appointment[i].patient_id) for i in ids])
     _emit(ctx, [by_appointment[i] for i in stored.changed])
     return stored
 
@@ -297,14 +300,6 @@ def _revision_row(ctx: Context, record: AttendanceRecord) -> dict[str, Any]:
         "updated_at": ctx.now,
         "version": 1,
     }
-
-
-def _audit(ctx: Context, action: AuditAction, appointments: Sequence[Booking]) -> None:
-    by_patient: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
-    for appointment in appointments:
-        by_patient[appointment.patient_id].append(appointment.id)
-    for patient_id, ids in by_patient.items():
-        ctx.audit(action, "attendance", ids, patient_id=patient_id)
 
 
 def _emit(ctx: Context, appointments: Sequence[Booking]) -> None:

@@ -2,8 +2,7 @@
 
 import datetime as dt
 import uuid
-from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import replace
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -90,7 +89,9 @@ def search_appointments(
     if before is not None:
         statement = statement.where(Appointment.starts_at < before)
     appointments, total = fetch_page(ctx.session, statement, params)
-    audit_by_patient(ctx, AuditAction.list, [(a["patient_id"], a["id"]) for a in appointments])
+    ctx.audit_each(
+        AuditAction.list, "appointment", [(a["id"], a["patient_id"]) for a in appointments]
+    )
     return [AppointmentRead.from_record(a) for a in appointments], total
 
 
@@ -122,7 +123,9 @@ def day_sheet(
         if value is not None:
             statement = statement.where(getattr(Appointment, name) == value)
     appointments, total = fetch_page(ctx.session, statement, params)
-    audit_by_patient(ctx, AuditAction.list, [(a["patient_id"], a["id"]) for a in appointments])
+    ctx.audit_each(
+        AuditAction.list, "appointment", [(a["id"], a["patient_id"]) for a in appointments]
+    )
     return [AppointmentRead.from_record(a) for a in appointments], total
 
 
@@ -284,17 +287,6 @@ def _scoped(ctx: Context, status: str | None) -> Select[dict[str, Any]]:
     if status is not None:
         statement = statement.where(Appointment.status == status)
     return statement.order_by(Appointment.starts_at, Appointment.id)
-
-
-def audit_by_patient(
-    ctx: Context, action: AuditAction, appointments: Iterable[tuple[uuid.UUID, uuid.UUID]]
-) -> None:
-    """`appointments`: the patient's id and the appointment's id of each."""
-    by_patient: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
-    for patient_id, appointment_id in appointments:
-        by_patient[patient_id].append(appointment_id)
-    for patient_id, ids in by_patient.items():
-        ctx.audit(action, "appointment", ids, patient_id=patient_id)
 
 
 def audit_schedule(ctx: Context, patient_id: uuid.UUID) -> None:

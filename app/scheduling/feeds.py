@@ -16,7 +16,7 @@ from icalendar import Calendar, Event
 from app.context import AuditAction, Context
 from app.patients.service import get_live_patient
 from app.programs.models import Room, StaffMember
-from app.scheduling.appointments import audit_by_patient, audit_schedule
+from app.scheduling.appointments import audit_schedule
 from app.scheduling.models import Appointment
 from app.vocabulary import AppointmentStatus
 
@@ -42,7 +42,7 @@ def staff_calendar(ctx: Context, staff_id: uuid.UUID) -> bytes:
     """A staff member's sessions; a group's meeting is one event, however many attend."""
     staff = ctx.get(StaffMember, staff_id)
     appointments = _appointments(ctx, Appointment.staff_id == staff.id)
-    audit_by_patient(ctx, AuditAction.list, [(a.patient_id, a.id) for a in appointments])
+    ctx.audit_each(AuditAction.list, "appointment", [(a.id, a.patient_id) for a in appointments])
     meetings: dict[str, list[Appointment]] = defaultdict(list)
     for appointment in appointments:
         meetings[_meeting_uid(appointment)].append(appointment)
