@@ -1,11 +1,13 @@
 """API keys, roles and permissions: who is calling, and what that client may do."""
 
+import asyncio
 import hashlib
 import hmac
 import secrets
 import threading
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -125,23 +127,31 @@ BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bear
 
 
 @dataclass(frozen=True)
-class _KnownKey:
+class KnownKey:
     principal: Principal
     expires_at: datetime | None
     looked_up_at: float  # time.monotonic()
 
 
+_Found = KnownKey | None  # a shared lookup's answer: None when it found no key
+
+
 class KeyCache:
     """The keys this process looked up in the last `seconds`, by hash: a request with a known
     key needs no query to authenticate. Revoking a key forgets it here at once; other
-    processes stop accepting it within `seconds`. Unknown and revoked keys are never kept."""
+    processes stop accepting it within `seconds`. Unknown and revoked keys are never kept.
+
+    When a known key's time is up, every request in flight with it misses at once: they share
+    one lookup (`look_up_once`) instead of queueing a lookup each for the database."""
 
     def __init__(self, seconds: float, capacity: int = 10_000) -> None:
         self.seconds, self.capacity = seconds, capacity
-        self._keys: dict[str, _KnownKey] = {}
+        self._keys: dict[str, KnownKey] = {}
         self._lock = threading.Lock()
+        # Per event loop: a future belongs to the loop that made it.
+        self._lookups: dict[tuple[asyncio.AbstractEventLoop, str], asyncio.Future[_Found]] = {}
 
-    def get(self, key_hash: str) -> _KnownKey | None:
+    def get(self, key_hash: str) -> KnownKey | None:
         known = self._keys.get(key_hash)
         if known is None or time.monotonic() - known.looked_up_at >= self.seconds:
             return None
@@ -153,13 +163,38 @@ class KeyCache:
         with self._lock:
             if len(self._keys) >= self.capacity:
                 self._keys.clear()
-            self._keys[key_hash] = _KnownKey(principal, expires_at, time.monotonic())
+            self._keys[key_hash] = KnownKey(principal, expires_at, time.monotonic())
 
     def forget(self, key_id: uuid.UUID) -> None:
         with self._lock:
             for key_hash, known in list(self._keys.items()):
                 if known.principal.key_id == key_id:
                     del self._keys[key_hash]
+
+    async def look_up_once(
+        self, key_hash: str, look_up: Callable[[], Awaitable[KnownKey]]
+    ) -> KnownKey:
+        """`look_up()`, unless a lookup of the same key is already under way in this loop: then
+        its answer. Only a key found is shared. A lookup that fails (an unknown or revoked key,
+        a client guessing keys, a hang-up) leaves each waiting request to look the key up
+        itself, so that every failure is counted against its own client."""
+        loop = asyncio.get_running_loop()
+        under_way = self._lookups.get((loop, key_hash))
+        if under_way is not None:
+            # Shielded: a waiting client that hangs up must not cancel the shared lookup.
+            found = await asyncio.shield(under_way)
+            return found if found is not None else await look_up()
+        shared: asyncio.Future[_Found] = loop.create_future()
+        self._lookups[(loop, key_hash)] = shared
+        try:
+            known = await look_up()
+        except BaseException:
+            shared.set_result(None)
+            raise
+        finally:
+            del self._lookups[(loop, key_hash)]
+        shared.set_result(known)
+        return known
 
 
 def _key_hash(request: Request, credentials: HTTPAuthorizationCredentials | None) -> str:
@@ -169,17 +204,17 @@ def _key_hash(request: Request, credentials: HTTPAuthorizationCredentials | None
     return hash_api_key(credentials.credentials, secret)
 
 
-def _look_up(request: Request, session: Session, key_hash: str) -> _KnownKey:
+def _look_up(request: Request, session: Session, key_hash: str) -> KnownKey:
     _stop_guessing(request)
     key = session.scalar(select(ApiKey).where(ApiKey.key_hash == key_hash))
     if key is None or key.revoked_at is not None:
         _refuse_key(request, "The API key is unknown or revoked.")
     principal = Principal(key.id, key.organization_id, Role(key.role), key.payer_id, key.staff_id)
     request.app.state.key_cache.put(key_hash, principal, key.expires_at)
-    return _KnownKey(principal, key.expires_at, time.monotonic())
+    return KnownKey(principal, key.expires_at, time.monotonic())
 
 
-def _admit(request: Request, known: _KnownKey) -> Principal:
+def _admit(request: Request, known: KnownKey) -> Principal:
     """The key's expiry against the request clock, then its rate limit."""
     now = request.app.state.clock()
     if known.expires_at is not None and known.expires_at <= now:
@@ -204,9 +239,12 @@ async def authenticate_in_loop(
     """`authenticate` without a thread of its own when the key is known: only a lookup in the
     database (and a rate limit counted in Redis) goes to the thread pool."""
     key_hash = _key_hash(request, credentials)
-    known = request.app.state.key_cache.get(key_hash)
+    cache: KeyCache = request.app.state.key_cache
+    known = cache.get(key_hash)
     if known is None:
-        known = await run_in_threadpool(_look_up, request, session, key_hash)
+        known = await cache.look_up_once(
+            key_hash, lambda: run_in_threadpool(_look_up, request, session, key_hash)
+        )
     if request.app.state.rate_limiter.is_configured_shared():
         return await run_in_threadpool(_admit, request, known)
     return _admit(request, known)

@@ -1,13 +1,17 @@
 """API keys: 401 without a valid key, 403 when the role may not act, 404 across clinics."""
 
+import asyncio
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from app.access.models import ApiKey
 from app.security import KeyCache, Role
@@ -118,3 +122,61 @@ def test_a_key_revoked_by_another_process_stops_working_within_the_cache_time(
         assert client.get("/v1/patients").status_code == 401
     finally:
         app.state.key_cache = cache
+
+
+@contextmanager
+def slow_key_lookups(app: FastAPI) -> Iterator[list[str]]:
+    """Each key lookup's statement, each held long enough for the requests sent with it to
+    arrive while it is under way."""
+    lookups: list[str] = []
+
+    def held(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if "FROM api_key" in statement:
+            lookups.append(statement)
+            time.sleep(0.3)
+
+    event.listen(app.state.engine, "before_cursor_execute", held)
+    try:
+        yield lookups
+    finally:
+        event.remove(app.state.engine, "before_cursor_execute", held)
+
+
+TESTCLIENT_ADDRESS = ("testclient", 50000)  # where a TestClient's requests come from
+
+
+async def _at_once(app: FastAPI, key: str, requests: int) -> list[int]:
+    transport = httpx.ASGITransport(app=app, client=TESTCLIENT_ADDRESS)
+    headers = {"Authorization": f"Bearer {key}"}
+    async with httpx.AsyncClient(transport=transport, base_url="http://clinic") as client:
+        answers = await asyncio.gather(
+            *(client.get("/v1/patients?limit=1", headers=headers) for _ in range(requests))
+        )
+    return [answer.status_code for answer in answers]
+
+
+@pytest.mark.commits  # the requests run at once, each on a connection of its own
+def test_requests_that_find_their_key_unknown_at_once_share_one_lookup(
+    clinic: Clinic, app: FastAPI
+) -> None:
+    # A known key's time runs out under load for every request in flight at once: they wait
+    # for one lookup instead of each queueing one for the database.
+    key = make_key(app, clinic.organization_id, Role.staff)
+    with slow_key_lookups(app) as lookups:
+        assert asyncio.run(_at_once(app, key, 8)) == [200] * 8
+    assert len(lookups) == 1
+
+
+@pytest.mark.commits
+def test_requests_with_an_unknown_key_at_once_are_each_refused_and_counted(
+    app: FastAPI,
+) -> None:
+    # A key not found is not shared: each request looks for itself, so each failure counts
+    # against its client (four here, and the limit is reached after as many as it allows).
+    with slow_key_lookups(app) as lookups:
+        assert asyncio.run(_at_once(app, "iop_not-a-key", 4)) == [401] * 4
+    assert len(lookups) == 4
+    guesser = client_for(app, "iop_not-a-key")
+    limit = int(app.state.settings.failed_auth_limit.split("/")[0])
+    statuses = [guesser.get("/v1/me").status_code for _ in range(limit - 3)]
+    assert statuses == [401] * (limit - 4) + [429]
