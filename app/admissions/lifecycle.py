@@ -16,6 +16,7 @@ re-assessment that refers elsewhere stands until another one says IOP fits.
 """
 
 from enum import StrEnum
+from functools import cache
 
 from app.vocabulary import AdmissionStatus
 
@@ -70,11 +71,16 @@ def decision_allows(action: AdmissionAction, outcome: str) -> bool:
 
 def allowed_actions(current: AdmissionStatus, outcome: str) -> list[AdmissionAction]:
     """What may be done now: the state allows it and the latest decision does not forbid it."""
-    return [
+    return list(_allowed(current, outcome))
+
+
+@cache  # a handful of states and outcomes, asked for every admission of every page
+def _allowed(current: AdmissionStatus, outcome: str) -> tuple[AdmissionAction, ...]:
+    return tuple(
         action
         for action in AdmissionAction
         if next_status(current, action) is not None and decision_allows(action, outcome)
-    ]
+    )
 
 
 def after_reassessment(current: AdmissionStatus, outcome: str) -> AdmissionStatus:

@@ -3,6 +3,7 @@
 import uuid
 from collections.abc import Collection
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 
@@ -138,8 +139,7 @@ def list_admissions(
         statement = statement.where(Admission.status.in_(list(statuses)))
     statement = statement.order_by(Admission.created_at.desc(), Admission.id.desc())
     admissions, total = fetch_page(ctx.session, statement, params)
-    for admission in admissions:
-        ctx.audit(AuditAction.list, "admission", admission.id, patient_id=admission.patient_id)
+    ctx.audit_each(AuditAction.list, "admission", ((a.id, a.patient_id) for a in admissions))
     decisions = _latest_decisions(ctx, [admission.id for admission in admissions])
     terms = authorizations.terms_in_force_of(ctx, admissions)
     return [
@@ -446,7 +446,11 @@ def _latest_decisions(ctx: Context, admission_ids: list[uuid.UUID]) -> dict[uuid
         .where(AdmissionAssessment.admission_id.in_(admission_ids))
         .order_by(AdmissionAssessment.created_at, AdmissionAssessment.id)
     )
-    return {admission_id: Decision.model_validate(decision) for admission_id, decision in rows}
+    # Each admission's last assessment stays; only that one is validated.
+    latest: dict[uuid.UUID, Any] = dict(rows.all())
+    return {
+        admission_id: Decision.model_validate(decision) for admission_id, decision in latest.items()
+    }
 
 
 def _read(
