@@ -140,11 +140,7 @@ def list_admissions(
     statement = statement.order_by(Admission.created_at.desc(), Admission.id.desc())
     admissions, total = fetch_page(ctx.session, statement, params)
     ctx.audit_each(AuditAction.list, "admission", ((a.id, a.patient_id) for a in admissions))
-    decisions = _latest_decisions(ctx, [admission.id for admission in admissions])
-    terms = authorizations.terms_in_force_of(ctx, admissions)
-    return [
-        _read(ctx, admission, decisions[admission.id], terms) for admission in admissions
-    ], total
+    return _reads(ctx, admissions), total
 
 
 def approve(
@@ -453,16 +449,43 @@ def _latest_decisions(ctx: Context, admission_ids: list[uuid.UUID]) -> dict[uuid
     }
 
 
-def _read(
-    ctx: Context,
+def _read(ctx: Context, admission: Admission, decision: Decision | None = None) -> AdmissionRead:
+    """`decision`: the latest, when the caller has just made it."""
+    if decision is None:
+        return _reads(ctx, [admission])[0]
+    in_force = authorizations.terms_in_force(ctx, admission)
+    return _read_model(admission, decision, in_force, _approvers(ctx, [admission]))
+
+
+def _reads(ctx: Context, admissions: list[Admission]) -> list[AdmissionRead]:
+    """Read models of a page of admissions: their latest decisions, the authorizations in
+    force and the approvers take a query each for the whole page, not one per admission."""
+    decisions = _latest_decisions(ctx, [admission.id for admission in admissions])
+    terms = authorizations.terms_in_force_of(ctx, admissions)
+    approvers = _approvers(ctx, admissions)
+    return [
+        _read_model(admission, decisions[admission.id], terms[admission.id], approvers)
+        for admission in admissions
+    ]
+
+
+def _approvers(ctx: Context, admissions: list[Admission]) -> dict[uuid.UUID, ApprovedBy]:
+    staff_ids = {a.approved_by_staff_id for a in admissions} - {None}
+    if not staff_ids:
+        return {}
+    rows = ctx.session.scalars(ctx.select_rows(StaffMember).where(StaffMember.id.in_(staff_ids)))
+    return {
+        row["id"]: ApprovedBy(staff_id=row["id"], name=row["name"], credential=row["credential"])
+        for row in rows
+    }
+
+
+def _read_model(
     admission: Admission,
-    decision: Decision | None = None,
-    terms: dict[uuid.UUID, Terms | None] | None = None,
+    decision: Decision,
+    in_force: Terms | None,
+    approvers: dict[uuid.UUID, ApprovedBy],
 ) -> AdmissionRead:
-    """`terms`: the authorizations in force of a page of admissions, read at once."""
-    in_force = (
-        terms[admission.id] if terms is not None else authorizations.terms_in_force(ctx, admission)
-    )
     authorization = None
     if in_force is not None:
         authorization = Authorization(
@@ -482,15 +505,14 @@ def _read(
     status = AdmissionStatus(admission.status)
     approved_by = None
     if admission.approved_by_staff_id is not None:
-        staff = ctx.session.get_one(StaffMember, admission.approved_by_staff_id)
-        approved_by = ApprovedBy(staff_id=staff.id, name=staff.name, credential=staff.credential)
+        approved_by = approvers[admission.approved_by_staff_id]
     return AdmissionRead(
         id=admission.id,
         patient_id=admission.patient_id,
         program_id=admission.program_id,
         status=status,
         allowed_actions=allowed_actions(status, admission.outcome),
-        decision=decision or _latest_decisions(ctx, [admission.id])[admission.id],
+        decision=decision,
         settings_version=admission.settings_version,
         is_adolescent=admission.is_adolescent,
         is_step_down=admission.is_step_down,

@@ -175,3 +175,27 @@ def test_approval_settings_default_to_the_references_licensed_professionals(
     assert versions[0]["settings"]["approving_credentials"] == [
         "MD", "DO", "NP", "PMHNP", "APRN", "PhD", "PsyD", "LCSW", "LPC", "LADC", "LCADC",
     ]  # fmt: skip
+
+
+def test_a_page_of_admissions_names_each_ones_approver_as_its_own_read_does(
+    app: FastAPI, clinic: Clinic
+) -> None:
+    program = make_program(clinic)
+    urls = []
+    for name, credential in (("Dr. Ada Reyes", "M.D."), ("Sam Ortiz", "LCSW")):
+        staff = make_staff(clinic, name=name, credential=credential, license_number=name[-5:])
+        approver = client_for(app, clinician_key_for(clinic, staff).json()["key"])
+        url = pending_admission(app, clinic, program)
+        approved = approver.post(
+            f"{url}/approve", json=APPROVAL, headers=if_match(approver, f"{url}/approve")
+        )
+        assert approved.status_code == 200, approved.text
+        urls.append(url)
+    urls.append(pending_admission(app, clinic, program))  # not approved: no approver
+
+    listed = clinic.staff.get("/v1/admissions", params={"program_id": program["id"]}).json()
+
+    assert listed["items"] == [clinic.staff.get(url).json() for url in reversed(urls)]
+    assert [item["approved_by"] and item["approved_by"]["name"] for item in listed["items"]] == [
+        None, "Sam Ortiz", "Dr. Ada Reyes",
+    ]  # fmt: skip
