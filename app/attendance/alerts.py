@@ -98,8 +98,7 @@ def list_alerts(
     if code is not None:
         statement = statement.where(Alert.code == code)
     alerts, total = fetch_page(ctx.session, statement.order_by(Alert.raised_at, Alert.id), page)
-    for alert in alerts:
-        ctx.audit(AuditAction.list, "alert", alert["id"], patient_id=alert["patient_id"])
+    ctx.audit_each(AuditAction.list, "alert", [(a["id"], a["patient_id"]) for a in alerts])
     return [AlertRead.from_record(alert) for alert in alerts], total
 
 

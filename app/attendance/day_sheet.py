@@ -48,12 +48,14 @@ def day_sheet(ctx: Context, program_id: uuid.UUID, day: dt.date) -> DaySheet:
             Appointment.id,
         )
     ).all()
+    ctx.audit_each(
+        AuditAction.read,
+        "appointment",
+        [(row.Appointment.id, row.Appointment.patient_id) for row in rows],
+    )
     entries = []
     for row in rows:
         appointment: Appointment = row.Appointment
-        ctx.audit(
-            AuditAction.read, "appointment", appointment.id, patient_id=appointment.patient_id
-        )
         entries.append(
             DaySheetEntry(
                 appointment_id=appointment.id,

@@ -65,8 +65,7 @@ def search_coverages(
         statement = statement.where(Coverage.member_id == member_id)
     statement = statement.order_by(Coverage.created_at.desc(), Coverage.id.desc())
     coverages, total = fetch_page(ctx.session, statement, params)
-    for coverage in coverages:
-        ctx.audit(AuditAction.list, "coverage", coverage["id"], patient_id=coverage["patient_id"])
+    ctx.audit_each(AuditAction.list, "coverage", [(c["id"], c["patient_id"]) for c in coverages])
     return [CoverageRead.from_record(c) for c in coverages], total
 
 

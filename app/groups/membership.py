@@ -195,10 +195,9 @@ def list_members(
     )
     memberships, total = fetch_page(ctx.session, statement, params)
     places = positions(ctx, group.id)
-    for membership in memberships:
-        ctx.audit(
-            AuditAction.list, "group_membership", membership.id, patient_id=membership.patient_id
-        )
+    ctx.audit_each(
+        AuditAction.list, "group_membership", [(m.id, m.patient_id) for m in memberships]
+    )
     return [_read(m, places.get(m.id)) for m in memberships], total
 
 
@@ -215,11 +214,11 @@ def seated_members_of(
             GroupMembership.status.in_([MembershipStatus.enrolled, MembershipStatus.left]),
         )
         .order_by(GroupMembership.enrolled_at, GroupMembership.requested_at, GroupMembership.id)
+    ).all()
+    ctx.audit_each(
+        AuditAction.read, "group_membership", [(m.id, m.patient_id) for m in memberships]
     )
     for membership in memberships:
-        ctx.audit(
-            AuditAction.read, "group_membership", membership.id, patient_id=membership.patient_id
-        )
         found[membership.group_id].append(_read(membership, None))
     return found
 

@@ -78,13 +78,11 @@ def promote_waitlisted(ctx: Context, group: TherapyGroup, book: Booking) -> Prom
         promotion.passed_over.extend(_unfit(entry, criteria) for entry in entries)
     # Their records were read to judge them (and a removal's answer names them): an access to
     # audit. The promoted have their transition; those never reached were not judged.
-    for passed in promotion.passed_over:
-        ctx.audit(
-            AuditAction.read,
-            "group_membership",
-            waiting[str(passed.patient_id)].id,
-            patient_id=passed.patient_id,
-        )
+    ctx.audit_each(
+        AuditAction.read,
+        "group_membership",
+        [(waiting[str(p.patient_id)].id, p.patient_id) for p in promotion.passed_over],
+    )
     return promotion
 
 

@@ -100,8 +100,7 @@ def partner_list(
     if status is not None:
         statement = statement.where(InsuranceVerification.status == status)
     rows, total = fetch_page(ctx.session, statement.order_by(InsuranceVerification.id), params)
-    for row in rows:
-        ctx.audit(AuditAction.list, RESOURCE, row.id, patient_id=row.patient_id)
+    ctx.audit_each(AuditAction.list, RESOURCE, [(row.id, row.patient_id) for row in rows])
     return partner_reads(ctx, rows), total
 
 
