@@ -13,7 +13,7 @@ from sqlalchemy.orm import DictBundle, Session
 
 from app.audit.models import AuditChainHead, AuditEvent
 from app.audit.trail import note_access
-from app.db import OrganizationScoped, SoftDeletable, new_id, request_session
+from app.db import OrganizationScoped, OrganizationTally, SoftDeletable, new_id, request_session
 from app.errors import NotFound
 from app.events.models import DomainEventRecord
 from app.events.types import DomainEvent
@@ -27,7 +27,9 @@ from app.security import (
 
 T = TypeVar("T")
 ScopedT = TypeVar("ScopedT", bound=OrganizationScoped)
-OwnedT = TypeVar("OwnedT", bound=OrganizationScoped | AuditEvent | AuditChainHead)
+OwnedT = TypeVar(
+    "OwnedT", bound=OrganizationScoped | OrganizationTally | AuditEvent | AuditChainHead
+)
 
 
 class AuditAction(StrEnum):

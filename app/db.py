@@ -103,6 +103,18 @@ class OrganizationScoped(Entity):
     )
 
 
+class OrganizationTally(Base):
+    """A count of an organization's rows (by whatever else the subclass keys it), kept by
+    triggers in the database as the rows change, never written by the service: a list's total
+    read from a few rows instead of counted over every row, which grows with the table."""
+
+    __abstract__ = True
+
+    organization_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("organization.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
 class SoftDeletable:
     """A record that is never removed: deleting it stamps `deleted_at`, and it leaves every
     list and read (`Context.scope`) while staying in the database."""

@@ -24,7 +24,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-TARGETS = ("eligibility", "month", "page", "page_no_total", "admissions_no_total", "healthz")
+TARGETS = (
+    "eligibility", "month", "page", "page_no_total", "admissions", "admissions_no_total", "healthz",
+)  # fmt: skip
 SECRET = "bench-secret-of-at-least-sixteen-chars"
 POSTGRES = os.environ.get("IOP_BENCH_POSTGRES_URL", "postgresql+psycopg://127.0.0.1:5432/postgres")
 PROGRAM = {
@@ -47,6 +49,7 @@ def requests_of(patient_id: str) -> dict[str, tuple[str, str, str]]:
         "month": ("GET", f"/v1/patients/{patient_id}/appointments?from={first}&to={last}", ""),
         "page": ("GET", "/v1/patients?limit=50", ""),
         "page_no_total": ("GET", "/v1/patients?limit=50&total=false", ""),
+        "admissions": ("GET", "/v1/admissions?limit=50", ""),
         "admissions_no_total": ("GET", "/v1/admissions?limit=50&total=false", ""),
         "healthz": ("GET", "/healthz", ""),
     }

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import OrganizationScoped
+from app.db import OrganizationScoped, OrganizationTally
 
 _OPEN_SQL = "status IN ('pending', 'approved', 'active', 'on_hold')"
 
@@ -48,6 +48,20 @@ class Admission(OrganizationScoped):
     discharge_type: Mapped[str | None] = mapped_column(String(20))
     discharged_on: Mapped[date | None]
     discharge_reason: Mapped[str | None] = mapped_column(String(1000))
+
+
+class AdmissionTally(OrganizationTally):
+    """How many admissions an organization has in each program and status: the total of its
+    admissions list, filtered by program or status or not, is a sum over a few rows. Kept by
+    triggers on `admission` (migration 0022)."""
+
+    __tablename__ = "admission_tally"
+
+    program_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("program.id", ondelete="CASCADE"), primary_key=True
+    )
+    status: Mapped[str] = mapped_column(String(20), primary_key=True)
+    admissions: Mapped[int] = mapped_column(default=0)
 
 
 class AdmissionTransition(OrganizationScoped):

@@ -5,7 +5,7 @@ from collections.abc import Collection
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.admissions import authorizations
 from app.admissions.assessment import Assessment, Decision
@@ -18,7 +18,12 @@ from app.admissions.lifecycle import (
     initial_status,
     next_status,
 )
-from app.admissions.models import Admission, AdmissionAssessment, AdmissionTransition
+from app.admissions.models import (
+    Admission,
+    AdmissionAssessment,
+    AdmissionTally,
+    AdmissionTransition,
+)
 from app.admissions.rules import AgeContradiction, contradictions_of_age, evaluate_eligibility
 from app.admissions.schemas import (
     AdmissionCreate,
@@ -138,9 +143,25 @@ def list_admissions(
     if statuses is not None:
         statement = statement.where(Admission.status.in_(list(statuses)))
     statement = statement.order_by(Admission.created_at.desc(), Admission.id.desc())
-    admissions, total = fetch_page(ctx.session, statement, params)
+    # A patient's admissions are few and found by index: counted. Any other filter's total is
+    # a sum over the tally's few rows, where a count would read every admission it keeps.
+    tally = None if patient_id is not None else (lambda: _tallied(ctx, program_id, statuses))
+    admissions, total = fetch_page(ctx.session, statement, params, count=tally)
     ctx.audit_each(AuditAction.list, "admission", ((a.id, a.patient_id) for a in admissions))
     return _reads(ctx, admissions), total
+
+
+def _tallied(
+    ctx: Context, program_id: uuid.UUID | None, statuses: Collection[AdmissionStatus] | None
+) -> int:
+    statement = select(func.coalesce(func.sum(AdmissionTally.admissions), 0)).where(
+        *ctx.scope(AdmissionTally)
+    )
+    if program_id is not None:
+        statement = statement.where(AdmissionTally.program_id == program_id)
+    if statuses is not None:
+        statement = statement.where(AdmissionTally.status.in_(list(statuses)))
+    return int(ctx.session.scalar(statement) or 0)
 
 
 def approve(

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import Base, OrganizationScoped, SoftDeletable
+from app.db import OrganizationScoped, OrganizationTally, SoftDeletable
 
 
 class Patient(OrganizationScoped, SoftDeletable):
@@ -56,16 +56,12 @@ class Patient(OrganizationScoped, SoftDeletable):
     guardian: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
-class PatientTally(Base):
-    """How many live patients an organization has: the total of its unfiltered list, read
-    from one row instead of counted over every patient. Kept by triggers on `patient`
-    (migration 0020), never written by the service."""
+class PatientTally(OrganizationTally):
+    """How many live patients an organization has: the total of its unfiltered list. Kept by
+    triggers on `patient` (migration 0020)."""
 
     __tablename__ = "patient_tally"
 
-    organization_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("organization.id", ondelete="CASCADE"), primary_key=True
-    )
     live: Mapped[int] = mapped_column(default=0)
 
 

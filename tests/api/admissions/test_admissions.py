@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from tests.api.admissions.test_eligibility import assessment as evaluation_body
 from tests.conftest import FixedClock
-from tests.factories import Clinic, audited, if_match, json_object, make_patient
+from tests.factories import Clinic, audited, if_match, json_object, make_patient, make_program
 
 
 def assessment(*ratings: int, **overrides: object) -> dict[str, Any]:
@@ -256,6 +256,36 @@ def test_admissions_filter_by_patient_and_status(
     )
     assert found.json()["total"] == 1
     assert clinic.staff.get("/v1/admissions", params={"status": "active"}).json()["total"] == 0
+
+
+def test_the_admissions_total_follows_every_admission_through_its_states(
+    app: FastAPI, clinic: Clinic, program: dict[str, Any]
+) -> None:
+    # Totals past a full page come from a tally the database keeps; each must equal what the
+    # whole list holds, whatever the filter and whatever moved since.
+    other = make_program(clinic, name="Adult IOP – Day")
+    evening = [admit(clinic, make_patient(app, clinic), program["id"]) for _ in range(3)]
+    day = [admit(clinic, make_patient(app, clinic), other["id"]) for _ in range(2)]
+    assert act(clinic, evening[0], "approve", APPROVAL, role="clinician").status_code == 200
+    assert act(clinic, day[0], "cancel").status_code == 200
+
+    def totals(**filters: str) -> tuple[int, int]:
+        paged = clinic.staff.get("/v1/admissions", params={"limit": 1, **filters}).json()
+        whole = clinic.staff.get("/v1/admissions", params={"limit": 200, **filters}).json()
+        return paged["total"], len(whole["items"])
+
+    expected = {
+        (): 5,
+        (("program_id", program["id"]),): 3,
+        (("program_id", other["id"]),): 2,
+        (("status", "pending"),): 3,
+        (("status", "approved"),): 1,
+        (("status", "cancelled"),): 1,
+        (("program_id", program["id"]), ("status", "pending")): 2,
+        (("program_id", other["id"]), ("status", "approved")): 0,
+    }
+    for filters, count in expected.items():
+        assert totals(**dict(filters)) == (count, count), filters
 
 
 def test_admissions_list_newest_first_and_those_made_in_one_instant_latest_first(
