@@ -41,22 +41,31 @@ _SQLITE_TRIGGERS = (
         {_SQLITE_LEAVE}
     END""",
 )
+_POSTGRESQL_ADD = """
+CREATE FUNCTION admission_tally_add(organization uuid, program uuid, state text, change integer)
+RETURNS void LANGUAGE sql AS $$
+    INSERT INTO admission_tally (organization_id, program_id, status, admissions)
+    VALUES (organization, program, state, change)
+    ON CONFLICT (organization_id, program_id, status)
+    DO UPDATE SET admissions = admission_tally.admissions + EXCLUDED.admissions
+$$"""
+# A move locks the row it leaves and the row it joins until the commit, always in the rows'
+# order: two moves in opposite directions (a hold and a resume in one program) then queue on
+# the same row instead of each holding the row the other waits for (a deadlock). SQLite has
+# one writer at a time, so there the order does not matter.
 _POSTGRESQL_FUNCTION = """
 CREATE FUNCTION admission_tally_follow() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'UPDATE' AND OLD.status = NEW.status AND OLD.program_id = NEW.program_id THEN
-        RETURN NULL;
-    END IF;
-    IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        UPDATE admission_tally SET admissions = admissions - 1
-        WHERE organization_id = OLD.organization_id AND program_id = OLD.program_id
-            AND status = OLD.status;
-    END IF;
-    IF TG_OP IN ('INSERT', 'UPDATE') THEN
-        INSERT INTO admission_tally (organization_id, program_id, status, admissions)
-        VALUES (NEW.organization_id, NEW.program_id, NEW.status, 1)
-        ON CONFLICT (organization_id, program_id, status)
-        DO UPDATE SET admissions = admission_tally.admissions + 1;
+    IF TG_OP = 'INSERT' THEN
+        PERFORM admission_tally_add(NEW.organization_id, NEW.program_id, NEW.status, 1);
+    ELSIF TG_OP = 'DELETE' THEN
+        PERFORM admission_tally_add(OLD.organization_id, OLD.program_id, OLD.status, -1);
+    ELSIF (OLD.program_id, OLD.status) < (NEW.program_id, NEW.status) THEN
+        PERFORM admission_tally_add(OLD.organization_id, OLD.program_id, OLD.status, -1);
+        PERFORM admission_tally_add(NEW.organization_id, NEW.program_id, NEW.status, 1);
+    ELSIF (OLD.program_id, OLD.status) > (NEW.program_id, NEW.status) THEN
+        PERFORM admission_tally_add(NEW.organization_id, NEW.program_id, NEW.status, 1);
+        PERFORM admission_tally_add(OLD.organization_id, OLD.program_id, OLD.status, -1);
     END IF;
     RETURN NULL;
 END $$"""
@@ -94,6 +103,7 @@ def upgrade() -> None:
         " GROUP BY organization_id, program_id, status"
     )
     if op.get_bind().dialect.name == "postgresql":
+        op.execute(_POSTGRESQL_ADD)
         op.execute(_POSTGRESQL_FUNCTION)
         op.execute(_POSTGRESQL_TRIGGER)
     else:
@@ -105,6 +115,7 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP TRIGGER admission_tally_follow ON admission")
         op.execute("DROP FUNCTION admission_tally_follow()")
+        op.execute("DROP FUNCTION admission_tally_add(uuid, uuid, text, integer)")
     else:
         for name in ("on_insert", "on_update", "on_delete"):
             op.execute(f"DROP TRIGGER admission_tally_{name}")
