@@ -13,12 +13,25 @@ from app.migrations import alembic_config
 AT = datetime(2026, 3, 2, 15, tzinfo=UTC).replace(tzinfo=None)
 
 
-def before(url: str, migration: str) -> str:
+def revision_before(url: str, migration: str) -> str:
     """The revision before the migration whose file ends with `migration`."""
     script = ScriptDirectory.from_config(alembic_config(url))
     found = next(r for r in script.walk_revisions() if r.path.endswith(migration))
     assert isinstance(found.down_revision, str)
     return found.down_revision
+
+
+def migrated_to_just_before(url: str, migration: str) -> Engine:
+    command.upgrade(alembic_config(url), revision_before(url, migration))
+    return create_engine(url)
+
+
+def migrate(url: str) -> None:
+    command.upgrade(alembic_config(url), "head")
+
+
+def migrated_back(url: str, migration: str) -> None:
+    command.downgrade(alembic_config(url), revision_before(url, migration))
 
 
 def stored(engine: Engine, value: uuid.UUID) -> object:
@@ -64,10 +77,7 @@ def add_patient(
 def test_the_patient_tally_starts_from_the_live_patients_of_each_organization(
     empty_database: str,
 ) -> None:
-    config = alembic_config(empty_database)
-    previous = before(empty_database, "_patient_tally.py")
-    command.upgrade(config, previous)
-    engine = create_engine(empty_database)
+    engine = migrated_to_just_before(empty_database, "_patient_tally.py")
     riverbend, harbor = uuid.uuid4(), uuid.uuid4()
     with engine.begin() as connection:
         add_organizations(connection, engine, riverbend, harbor)
@@ -78,7 +88,7 @@ def test_the_patient_tally_starts_from_the_live_patients_of_each_organization(
         ]  # fmt: skip
     live = "SELECT organization_id, live FROM patient_tally"
 
-    command.upgrade(config, "head")
+    migrate(empty_database)
     assert counted(engine, live) == {(riverbend.hex,): 2, (harbor.hex,): 1}
 
     with engine.begin() as connection:
@@ -89,16 +99,13 @@ def test_the_patient_tally_starts_from_the_live_patients_of_each_organization(
             text("DELETE FROM patient WHERE id = :id"), {"id": stored(engine, ids[0])}
         )
     assert counted(engine, live) == {(riverbend.hex,): 2, (harbor.hex,): 0}
-    command.downgrade(config, previous)
+    migrated_back(empty_database, "_patient_tally.py")
 
 
 def test_the_admission_tally_starts_from_the_admissions_of_each_program_and_status(
     empty_database: str,
 ) -> None:
-    config = alembic_config(empty_database)
-    previous = before(empty_database, "_admission_tally.py")
-    command.upgrade(config, previous)
-    engine = create_engine(empty_database)
+    engine = migrated_to_just_before(empty_database, "_admission_tally.py")
     clinic, evening, day = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     admissions: list[uuid.UUID] = []
 
@@ -133,7 +140,7 @@ def test_the_admission_tally_starts_from_the_admissions_of_each_program_and_stat
             admit(connection, program_id, status)
     tally = "SELECT organization_id, program_id, status, admissions FROM admission_tally"
 
-    command.upgrade(config, "head")
+    migrate(empty_database)
     assert counted(engine, tally) == {
         (clinic.hex, evening.hex, "pending"): 2,
         (clinic.hex, day.hex, "active"): 1,
@@ -155,4 +162,4 @@ def test_the_admission_tally_starts_from_the_admissions_of_each_program_and_stat
         (clinic.hex, day.hex, "active"): 1,
         (clinic.hex, day.hex, "on_hold"): 1,
     }
-    command.downgrade(config, previous)
+    migrated_back(empty_database, "_admission_tally.py")
