@@ -21,7 +21,7 @@ from app.security import (
     BearerCredentials,
     Permission,
     Principal,
-    authenticate_in_loop,
+    authenticate,
     refuse_unless_granted,
 )
 
@@ -212,8 +212,9 @@ def _select_rows(model: type[Any], organization_id: uuid.UUID) -> Select[dict[st
     return _kept("rows", model, organization_id, build)
 
 
-def context_with(permission: Permission) -> Any:
-    """Dependency: authenticate, check `permission`, and hand the service its context.
+def context_with(permission: Permission | None) -> Any:
+    """Dependency: authenticate, check `permission` (None: any key will do), and hand the
+    service its context.
 
     One dependency on the event loop for the whole request (`app.db.request_session`): a
     known key is checked without a query, and only work that waits on the database goes to
@@ -221,8 +222,9 @@ def context_with(permission: Permission) -> Any:
 
     async def build(request: Request, credentials: BearerCredentials) -> AsyncIterator[Context]:
         async with request_session(request) as session:
-            principal = await authenticate_in_loop(request, session, credentials)
-            refuse_unless_granted(principal, permission)
+            principal = await authenticate(request, session, credentials)
+            if permission is not None:
+                refuse_unless_granted(principal, permission)
             clock: Callable[[], datetime] = request.app.state.clock
             yield Context(
                 session=session,

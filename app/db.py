@@ -7,10 +7,10 @@ from collections import deque
 from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
-from typing import Annotated, Any, TypeVar
+from typing import Any, TypeVar
 
 import anyio
-from fastapi import Depends, Request
+from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import DateTime, Engine, ForeignKey, MetaData, Uuid, create_engine, event
 from sqlalchemy.engine import Dialect
@@ -253,9 +253,12 @@ def create_sessionmaker(engine: Engine) -> make_sessionmaker[Session]:
 
 @asynccontextmanager
 async def request_session(request: Request) -> AsyncIterator[Session]:
-    """`get_session` for a dependency that runs on the event loop: the session's statements
-    run where its caller runs them, and the commit or rollback goes to the thread pool only
-    if a transaction began (a stateless evaluation never touches the database)."""
+    """The request's session, for its one dependency (`Context`, declared with
+    `scope="function"` so that the commit happens before the response is sent: a failed
+    commit becomes an error answer, never a 201 for data that was not stored). It runs on the
+    event loop: the session's statements run where its caller runs them, and the commit or
+    rollback goes to the thread pool only if a transaction began (a stateless evaluation
+    never touches the database)."""
     session = request.app.state.sessionmaker()
     try:
         yield session
@@ -276,21 +279,3 @@ def _roll_back_and_close(session: Session) -> None:
         session.rollback()
     finally:
         session.close()
-
-
-def get_session(request: Request) -> Iterator[Session]:
-    """The request owns the transaction: commit when the handler succeeds, else roll back.
-
-    Declared with `scope="function"` so the commit happens before the response is sent: a
-    failed commit becomes an error answer, never a 201 for data that was not stored.
-    """
-    with request.app.state.sessionmaker() as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-
-
-SessionDep = Annotated[Session, Depends(get_session, scope="function")]

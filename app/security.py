@@ -20,7 +20,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.access.models import ApiKey
-from app.db import SessionDep
 from app.errors import Forbidden, RateLimited, Unauthorized
 from app.ratelimit import RateLimiter
 
@@ -225,19 +224,12 @@ def _admit(request: Request, known: KnownKey) -> Principal:
     return principal
 
 
-def authenticate(
-    request: Request, session: SessionDep, credentials: BearerCredentials
-) -> Principal:
-    key_hash = _key_hash(request, credentials)
-    known = request.app.state.key_cache.get(key_hash) or _look_up(request, session, key_hash)
-    return _admit(request, known)
-
-
-async def authenticate_in_loop(
+async def authenticate(
     request: Request, session: Session, credentials: HTTPAuthorizationCredentials | None
 ) -> Principal:
-    """`authenticate` without a thread of its own when the key is known: only a lookup in the
-    database (and a rate limit counted in Redis) goes to the thread pool."""
+    """The request's principal, from its key. Without a thread of its own when the key is
+    known: only a lookup in the database (and a rate limit counted in Redis) goes to the thread
+    pool."""
     key_hash = _key_hash(request, credentials)
     cache: KeyCache = request.app.state.key_cache
     known = cache.get(key_hash)
@@ -287,9 +279,6 @@ def _enforce_rate_limit(request: Request, principal: Principal, now: datetime) -
     if not verdict.allowed:
         limit = request.app.state.settings.rate_limit
         raise RateLimited(f"This key may make {limit} requests.", retry_after=verdict.retry_after)
-
-
-PrincipalDep = Annotated[Principal, Depends(authenticate)]
 
 
 def refuse_unless_granted(principal: Principal, permission: Permission) -> None:

@@ -6,21 +6,21 @@ from fastapi import APIRouter, Request, status
 from app.access import service
 from app.access.schemas import ApiKeyCreate, ApiKeyIssued, ApiKeyRead, Me
 from app.context import Context, context_with
-from app.db import SessionDep
 from app.flows import keys
 from app.openapi import problem_responses
 from app.pagination import PageDep, page_body
 from app.schemas import Page
-from app.security import Permission, PrincipalDep
+from app.security import Permission
 
 router = APIRouter(tags=["access"])
 
 KeyAdmin = Annotated[Context, context_with(Permission.keys_manage)]
+AnyKey = Annotated[Context, context_with(None)]
 
 
 @router.get("/me", summary="Who this API key is: organization, role and permissions")
-def get_me(principal: PrincipalDep, session: SessionDep) -> Me:
-    return service.describe_key(session, principal)
+def get_me(ctx: AnyKey) -> Me:
+    return service.describe_key(ctx.session, ctx.principal)
 
 
 @router.post(
