@@ -472,16 +472,19 @@ def _latest_decisions(ctx: Context, admission_ids: list[uuid.UUID]) -> dict[uuid
 
 def _read(ctx: Context, admission: Admission, decision: Decision | None = None) -> AdmissionRead:
     """`decision`: the latest, when the caller has just made it."""
-    if decision is None:
-        return _reads(ctx, [admission])[0]
-    in_force = authorizations.terms_in_force(ctx, admission)
-    return _read_model(admission, decision, in_force, _approvers(ctx, [admission]))
+    return _reads(ctx, [admission], None if decision is None else {admission.id: decision})[0]
 
 
-def _reads(ctx: Context, admissions: list[Admission]) -> list[AdmissionRead]:
-    """Read models of a page of admissions: their latest decisions, the authorizations in
-    force and the approvers take a query each for the whole page, not one per admission."""
-    decisions = _latest_decisions(ctx, [admission.id for admission in admissions])
+def _reads(
+    ctx: Context,
+    admissions: list[Admission],
+    decisions: dict[uuid.UUID, Decision] | None = None,
+) -> list[AdmissionRead]:
+    """Read models of a page of admissions: their latest decisions (unless the caller knows
+    them), the authorizations in force and the approvers take a query each for the whole
+    page, not one per admission."""
+    if decisions is None:
+        decisions = _latest_decisions(ctx, [admission.id for admission in admissions])
     terms = authorizations.terms_in_force_of(ctx, admissions)
     approvers = _approvers(ctx, admissions)
     return [
