@@ -22,10 +22,11 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Literal
 
 import httpx
 from sqlalchemy import create_engine, make_url, text
@@ -50,7 +51,9 @@ class Target:
     name: str
     path: str
     body: str | None = None  # a POST body, else GET
-    on_floor: bool = False  # served by `bench/floor.py`, not by the service
+    # Who answers it: the service, `bench/floor.py` (the evaluation's rules on bare FastAPI)
+    # or `bench/month_floor.py` (the month's statements and audit with no framework).
+    served_by: Literal["service", "floor", "month floor"] = "service"
 
 
 @dataclass(frozen=True)
@@ -61,20 +64,26 @@ class Measure:
     failures: int
 
 
-def targets(patient_id: uuid.UUID) -> list[Target]:
+def targets(patient_id: uuid.UUID, database: str) -> list[Target]:
     first, last = MONTH
+    month = f"/v1/patients/{patient_id}/appointments?from={first}&to={last}"
+    ceilings = [
+        Target(
+            "a patient's month, its statements and audit alone, no framework (the ceiling)",
+            month,
+            served_by="month floor",
+        )
+    ]
     return [
         Target("eligibility evaluation", "/v1/eligibility/evaluations", ASSESSMENT),
         Target(
             "eligibility rules alone, bare FastAPI (the ceiling)",
             "/v1/eligibility/evaluations",
             ASSESSMENT,
-            on_floor=True,
+            served_by="floor",
         ),
-        Target(
-            "a patient's month of appointments",
-            f"/v1/patients/{patient_id}/appointments?from={first}&to={last}",
-        ),
+        Target("a patient's month of appointments", month),
+        *(ceilings if database == "postgresql" else []),
         Target("a page of 50 patients", "/v1/patients?limit=50"),
         Target("a page of 50 patients, no total", "/v1/patients?limit=50&total=false"),
         Target("name search, no total", "/v1/patients?name=riv&limit=50&total=false"),
@@ -230,19 +239,21 @@ class Row:
 @dataclass(frozen=True)
 class Servers:
     base: str  # the bare endpoint
-    floor: str  # the evaluation's rules alone (`bench/floor.py`)
+    by_name: dict[str, str]  # the URL of each of `Target.served_by`
+
+    def of(self, target: Target) -> str:
+        return self.by_name[target.served_by]
 
 
 def measure(
-    app_url: str, servers: Servers, key: str, chosen: list[Target], args: argparse.Namespace,
+    servers: Servers, key: str, chosen: list[Target], args: argparse.Namespace,
     connections: int, database: str, patients: int,
 ) -> list[Row]:  # fmt: skip
     runs: dict[str, list[tuple[float, Measure]]] = {t.name: [] for t in chosen}
     for _ in range(args.rounds):
         for target in chosen:
             baseline = drive(servers.base, None, key, args.seconds, connections)
-            url = servers.floor if target.on_floor else app_url
-            measured = drive(url, target, key, args.seconds, connections)
+            measured = drive(servers.of(target), target, key, args.seconds, connections)
             runs[target.name].append((measured.rps / max(baseline.rps, 1e-9), measured))
     rows = []
     for target in chosen:
@@ -261,9 +272,13 @@ def measure(
 
 
 def bench_database(
-    database: str, patients: int, args: argparse.Namespace, servers: Servers
+    database: str, patients: int, args: argparse.Namespace, shared: Servers
 ) -> list[Row]:
-    with tempfile.TemporaryDirectory() as folder, fresh_database(database, Path(folder)) as url:
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        fresh_database(database, Path(folder)) as url,
+        ExitStack() as running,
+    ):
         upgrade_to_head(url)
         settings = Settings(database_url=url, key_secret=SECRET, log_level="WARNING")
         organization_id, key = create_clinic(settings)
@@ -271,35 +286,39 @@ def bench_database(
             "IOP_DATABASE_URL": url, "IOP_KEY_SECRET": SECRET, "IOP_LOG_LEVEL": "WARNING",
             "IOP_RATE_LIMIT": "1000000000/minute", "IOP_DB_POOL_SIZE": "5",
         }  # fmt: skip
-        with server("app.main:create_app", env, "--factory") as app_url:
-            program = httpx.post(
-                app_url + "/v1/programs",
-                headers={"Authorization": f"Bearer {key}"},
-                json={
-                    "name": "Adult IOP – Evening", "track": "evening",
-                    "time_zone": "America/New_York", "country": "US", "subdivision": "MA",
-                    "operating_hours": {
-                        day: {"opens": "17:00", "closes": "21:00"}
-                        for day in ("monday", "tuesday", "wednesday", "thursday", "friday")
-                    },
+        app_url = running.enter_context(server("app.main:create_app", env, "--factory"))
+        program = httpx.post(
+            app_url + "/v1/programs",
+            headers={"Authorization": f"Bearer {key}"},
+            json={
+                "name": "Adult IOP – Evening", "track": "evening",
+                "time_zone": "America/New_York", "country": "US", "subdivision": "MA",
+                "operating_hours": {
+                    day: {"opens": "17:00", "closes": "21:00"}
+                    for day in ("monday", "tuesday", "wednesday", "thursday", "friday")
                 },
-                timeout=30,
-            )  # fmt: skip
-            program.raise_for_status()
-            started = time.perf_counter()
-            patient_id = load(url, organization_id, uuid.UUID(program.json()["id"]), patients)
-            loaded = time.perf_counter() - started
-            print(f"{database}: {patients} patients loaded in {loaded:.1f} s", flush=True)
-            chosen = targets(patient_id)
-            for target in chosen:
-                check(servers.floor if target.on_floor else app_url, target, key)
-            rows = measure(
-                app_url, servers, key, chosen, args, args.connections, database, patients
-            )
-            if database == "sqlite" and args.connections != 1:
-                reads = [t for t in chosen if t.body is None and t.name != "/healthz"]
-                rows += measure(app_url, servers, key, reads, args, 1, database, patients)
-            return rows
+            },
+            timeout=30,
+        )  # fmt: skip
+        program.raise_for_status()
+        started = time.perf_counter()
+        patient_id = load(url, organization_id, uuid.UUID(program.json()["id"]), patients)
+        loaded = time.perf_counter() - started
+        print(f"{database}: {patients} patients loaded in {loaded:.1f} s", flush=True)
+        by_name = shared.by_name | {"service": app_url}
+        if database == "postgresql":
+            floor_env = env | {"BENCH_ORGANIZATION_ID": str(organization_id)}
+            month_floor = server("month_floor:app", floor_env, "--app-dir", str(ROOT / "bench"))
+            by_name["month floor"] = running.enter_context(month_floor)
+        servers = Servers(shared.base, by_name)
+        chosen = targets(patient_id, database)
+        for target in chosen:
+            check(servers.of(target), target, key)
+        rows = measure(servers, key, chosen, args, args.connections, database, patients)
+        if database == "sqlite" and args.connections != 1:
+            reads = [t for t in chosen if t.body is None and t.name != "/healthz"]
+            rows += measure(servers, key, reads, args, 1, database, patients)
+        return rows
 
 
 def bench_enrollment() -> Rush:
@@ -395,7 +414,7 @@ def report(rows: list[Row], args: argparse.Namespace) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="seconds, small data, SQLite (CI)")
+    parser.add_argument("--quick", action="store_true", help="seconds, small data (CI)")
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--sizes", default="10000,100000", help="patients, comma-separated")
     parser.add_argument("--seconds", type=float, default=5.0, help="per target and round")
@@ -405,7 +424,7 @@ def main() -> None:
     parser.add_argument("--output", type=Path, default=None, help="Markdown file to write")
     args = parser.parse_args()
     if args.quick:
-        args.databases, args.sizes, args.seconds, args.rounds = "sqlite", "200,2000", 1.0, 1
+        args.sizes, args.seconds, args.rounds = "200,2000", 1.0, 1
     if shutil.which("wrk") is None:
         print("wrk is not installed (Debian: apt-get install wrk): using an asyncio client")
     rows: list[Row] = []
@@ -413,7 +432,7 @@ def main() -> None:
     with server("baseline:app", {}, *bench) as base, server("floor:app", {}, *bench) as floor:
         for database in args.databases.split(","):
             for size in (int(s) for s in args.sizes.split(",")):
-                rows += bench_database(database, size, args, Servers(base, floor))
+                rows += bench_database(database, size, args, Servers(base, {"floor": floor}))
     markdown = report(rows, args)
     print(markdown, flush=True)
     if args.output is not None:
