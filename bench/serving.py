@@ -52,8 +52,8 @@ class Target:
     path: str
     body: str | None = None  # a POST body, else GET
     # Who answers it: the service, `bench/floor.py` (the evaluation's rules on bare FastAPI)
-    # or `bench/month_floor.py` (the month's statements and audit with no framework).
-    served_by: Literal["service", "floor", "month floor"] = "service"
+    # or `bench/reads_floor.py` (a read's statements and audit with no framework).
+    served_by: Literal["service", "floor", "reads floor"] = "service"
 
 
 @dataclass(frozen=True)
@@ -67,13 +67,15 @@ class Measure:
 def targets(patient_id: uuid.UUID, database: str) -> list[Target]:
     first, last = MONTH
     month = f"/v1/patients/{patient_id}/appointments?from={first}&to={last}"
-    ceilings = [
-        Target(
-            "a patient's month, its statements and audit alone, no framework (the ceiling)",
-            month,
-            served_by="month floor",
-        )
-    ]
+    page = "/v1/patients?limit=50"
+
+    def ceiling(name: str, path: str) -> list[Target]:
+        """The read's own work with no framework (`bench/reads_floor.py`), on PostgreSQL."""
+        if database != "postgresql":
+            return []
+        name += ", its statements and audit alone, no framework (the ceiling)"
+        return [Target(name, path, served_by="reads floor")]
+
     return [
         Target("eligibility evaluation", "/v1/eligibility/evaluations", ASSESSMENT),
         Target(
@@ -83,9 +85,10 @@ def targets(patient_id: uuid.UUID, database: str) -> list[Target]:
             served_by="floor",
         ),
         Target("a patient's month of appointments", month),
-        *(ceilings if database == "postgresql" else []),
-        Target("a page of 50 patients", "/v1/patients?limit=50"),
-        Target("a page of 50 patients, no total", "/v1/patients?limit=50&total=false"),
+        *ceiling("a patient's month", month),
+        Target("a page of 50 patients", page),
+        *ceiling("a page of 50 patients", page),
+        Target("a page of 50 patients, no total", page + "&total=false"),
         Target("name search, no total", "/v1/patients?name=riv&limit=50&total=false"),
         Target("a page of 50 admissions, no total", "/v1/admissions?limit=50&total=false"),
         Target("/healthz", "/healthz"),
@@ -308,8 +311,8 @@ def bench_database(
         by_name = shared.by_name | {"service": app_url}
         if database == "postgresql":
             floor_env = env | {"BENCH_ORGANIZATION_ID": str(organization_id)}
-            month_floor = server("month_floor:app", floor_env, "--app-dir", str(ROOT / "bench"))
-            by_name["month floor"] = running.enter_context(month_floor)
+            reads_floor = server("reads_floor:app", floor_env, "--app-dir", str(ROOT / "bench"))
+            by_name["reads floor"] = running.enter_context(reads_floor)
         servers = Servers(shared.base, by_name)
         chosen = targets(patient_id, database)
         for target in chosen:
