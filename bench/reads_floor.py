@@ -36,6 +36,8 @@ from app.scheduling.schemas import AppointmentRead
 from app.schemas import Page
 
 LIMIT = 50
+# Kept: pydantic caches a parametrized model only while something holds it.
+APPOINTMENTS, PATIENTS_PAGE = Page[AppointmentRead], Page[PatientRead]
 CONNECTIONS = 8
 APPOINTMENT_COLUMNS = list(AppointmentRead.model_fields)
 PATIENT_COLUMNS = [name for name in PatientRead.model_fields if name != "identifiers"]
@@ -118,7 +120,7 @@ class ReadsFloor:
         accesses = [("read", "patient_schedule", patient_id)]
         accesses += [("list", "appointment", item.id) for item in items]
         await self.audit(connection, accesses, [patient_id] * len(accesses))
-        page = Page[AppointmentRead](items=items, total=len(items), limit=LIMIT, offset=0)
+        page = APPOINTMENTS(items=items, total=len(items), limit=LIMIT, offset=0)
         return page.model_dump_json().encode()
 
     async def page(self, connection: Connection) -> bytes:
@@ -138,7 +140,7 @@ class ReadsFloor:
         await self.audit(connection, [("list", "patient", id_) for id_ in ids], ids)
         total = tally[0] if tally else 0
         return (
-            Page[PatientRead](items=items, total=total, limit=LIMIT, offset=0)
+            PATIENTS_PAGE(items=items, total=total, limit=LIMIT, offset=0)
             .model_dump_json()
             .encode()
         )
