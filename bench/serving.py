@@ -5,7 +5,10 @@ a fresh database with the migrations, loads it set-based (`bench/dataset.py`), s
 server (uvicorn, one worker) and the baseline app (`bench/baseline.py`) on 127.0.0.1, and drives
 them in interleaved rounds: every target, then the baseline, round after round, so a noisy
 neighbour slows both. It reports requests per second as a ratio to the baseline of the same
-round (the median over rounds), with p50 and p99 latencies, as Markdown.
+round (the median over rounds), with p50 and p99 latencies, as Markdown. Beside the service it
+serves the ceilings, each request's own work with nothing of the service around it:
+`bench/floor.py` (the evaluation on bare FastAPI) and, on PostgreSQL, `bench/reads_floor.py`
+(the month and the page of patients with no framework).
 """
 
 import argparse
