@@ -29,8 +29,7 @@ import psycopg
 from sqlalchemy import make_url
 from sqlalchemy.dialects import postgresql
 
-from app.audit.chain import canonical_form
-from app.audit.trail import _APPEND_ON_POSTGRESQL, _CREATE_HEAD
+from app.audit.trail import _APPEND_ON_POSTGRESQL, _CREATE_HEAD, Access, PendingEvent, _canonical
 from app.patients.schemas import Identifier, PatientRead
 from app.scheduling.schemas import AppointmentRead
 from app.schemas import Page
@@ -62,7 +61,6 @@ APPEND = str(_APPEND_ON_POSTGRESQL.compile(dialect=DIALECT))
 CREATE_HEAD = _CREATE_HEAD.compile(dialect=DIALECT)
 
 Connection = psycopg.AsyncConnection[Any]
-Access = tuple[str, str, uuid.UUID]  # action, resource type and id; the patient is the record's
 
 
 class ReadsFloor:
@@ -97,7 +95,7 @@ class ReadsFloor:
         for _ in range(CONNECTIONS):
             self.idle.put_nowait(await psycopg.AsyncConnection.connect(self.dsn))
         async with await psycopg.AsyncConnection.connect(self.dsn) as connection:
-            head = {"organization_id": self.organization_id} | CREATE_HEAD.params
+            head = CREATE_HEAD.params | {"organization_id": self.organization_id}
             await connection.execute(str(CREATE_HEAD), head)
         await send({"type": "lifespan.startup.complete"})
         await receive()
@@ -117,9 +115,9 @@ class ReadsFloor:
             AppointmentRead.model_validate(dict(zip(APPOINTMENT_COLUMNS, row, strict=True)))
             for row in await rows.fetchall()
         ]
-        accesses = [("read", "patient_schedule", patient_id)]
-        accesses += [("list", "appointment", item.id) for item in items]
-        await self.audit(connection, accesses, [patient_id] * len(accesses))
+        accesses: list[Access] = [("read", "patient_schedule", str(patient_id), patient_id)]
+        accesses += [("list", "appointment", str(item.id), patient_id) for item in items]
+        await self.audit(connection, accesses)
         page = APPOINTMENTS(items=items, total=len(items), limit=LIMIT, offset=0)
         return page.model_dump_json().encode()
 
@@ -137,7 +135,7 @@ class ReadsFloor:
             PatientRead.model_validate(patient | {"identifiers": identifiers[patient["id"]]})
             for patient in patients
         ]
-        await self.audit(connection, [("list", "patient", id_) for id_ in ids], ids)
+        await self.audit(connection, [("list", "patient", str(id_), id_) for id_ in ids])
         total = tally[0] if tally else 0
         return (
             PATIENTS_PAGE(items=items, total=total, limit=LIMIT, offset=0)
@@ -145,30 +143,24 @@ class ReadsFloor:
             .encode()
         )
 
-    async def audit(
-        self, connection: Connection, accesses: list[Access], patients: list[uuid.UUID]
-    ) -> None:
-        """The service's event for the request (each access of `accesses` is to the record of
-        the patient at its place in `patients`), appended as one link of the chain."""
-        listed = [
-            {"action": action, "resource_type": kind, "resource_id": str(record),
-             "patient_id": str(patient)}
-            for (action, kind, record), patient in zip(accesses, patients, strict=True)
-        ]  # fmt: skip
-        event_id, now, request_id = uuid.uuid4(), datetime.now(UTC), uuid.uuid4().hex
-        canonical = canonical_form(
-            event_id=event_id, organization_id=self.organization_id, occurred_at=now,
-            api_key_id=None, request_id=request_id, accesses=listed,
+    async def audit(self, connection: Connection, accesses: list[Access]) -> None:
+        """The service's event for the request, appended as one link of the chain."""
+        event = PendingEvent(
+            self.organization_id, None, uuid.uuid4().hex, datetime.now(UTC),
+            dict.fromkeys(accesses),
         )  # fmt: skip
-        await connection.execute(
+        event_id = uuid.uuid4()
+        appended = await connection.execute(
             APPEND,
             {
-                "event_id": event_id, "organization_id": self.organization_id,
-                "occurred_at": now, "api_key_id": None, "request_id": request_id,
-                "accesses": json.dumps(listed), "patient_ids": list(dict.fromkeys(patients)),
-                "canonical": canonical,
+                "event_id": event_id, "organization_id": event.organization_id,
+                "occurred_at": event.occurred_at, "api_key_id": None,
+                "request_id": event.request_id, "accesses": json.dumps(event.access_list()),
+                "patient_ids": event.patient_ids(), "canonical": _canonical(event, event_id),
             },
         )  # fmt: skip
+        if await appended.fetchone() is None:  # no chain head: the lifespan starts it
+            raise RuntimeError("the organization's audit chain has no head")
 
 
 async def answer(send: Any, status: int, body: bytes) -> None:
