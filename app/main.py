@@ -177,7 +177,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
         FrontDoor,
         max_bytes=settings.max_body_bytes,
         batch_max_bytes=settings.batch_max_body_bytes,
-        concurrency=settings.max_concurrent_requests,
+        concurrency=settings.admitted_at_once,
         hsts_seconds=settings.hsts_seconds,
     )
     return app

@@ -1,8 +1,8 @@
 """The front door: the one ASGI layer every request passes before routing.
 
 It gives each request an id, writes its access log line and metrics, adds the security headers
-every answer carries, admits at most so many requests at once, bounds and screens the body
-(no NUL character, as PostgreSQL text cannot store it) and the query. One layer, not five:
+every answer carries, bounds and screens the body (no NUL character, as PostgreSQL text cannot
+store it) and the query, and admits at most so many requests at once. One layer, not five:
 each layer of ASGI middleware costs every request a few nested calls and closures."""
 
 import asyncio
@@ -41,13 +41,36 @@ DOCS_PATHS = ("/docs", "/redoc")
 # Where NUL is refused with a problem document; FHIR answers OperationOutcomes of its own.
 SCREENED_PREFIX = "/v1/"
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Liveness, readiness and metrics answer even while every place is taken (`Admission`).
+PROBE_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 # Threads kept free beyond the admitted requests: for answers, commits and background work.
 THREADS_SPARE = 8
 
 
+class Admission:
+    """A request's place among those the process works on at once: taken once its body is in,
+    given back when its answer starts (or it fails), so that a client that sends or reads
+    slowly holds none. Probes take none (`semaphore` None): they answer while others queue."""
+
+    def __init__(self, semaphore: anyio.Semaphore | None) -> None:
+        self._semaphore = semaphore
+        self._held = False
+
+    async def enter(self) -> None:
+        if self._semaphore is not None:
+            await self._semaphore.acquire()
+            self._held = True
+
+    def leave(self) -> None:
+        if self._held:
+            self._held = False
+            assert self._semaphore is not None
+            self._semaphore.release()
+
+
 class FrontDoor:
-    """Request ids and access logs, security headers, the concurrency limit, the body size
-    limit and the NUL screen (see the module's docstring), in that order.
+    """Request ids and access logs, security headers, the body size limit, the NUL screen and
+    the concurrency limit (see the module's docstring), in that order.
 
     - The id is the client's `X-Request-ID` when well-formed, else a new one; it is echoed.
       The log line and metrics name the route template, never the concrete path: paths and
@@ -58,10 +81,13 @@ class FrontDoor:
       were taken by requests waiting for a row lock (a rush on a group's last seats), the
       request holding the lock could not get the thread it needs to commit, and everything
       would stall until the connection pool timed out. Admitting fewer requests than the
-      pool has threads leaves that thread free, for every route that locks rows.
+      pool has threads leaves that thread free, for every route that locks rows. A request
+      holds its place (`Admission`) from when its body is in until its answer starts: the
+      limit bounds the work in the process, and a client slow to send or to read holds none.
+      On SQLite the default is one at a time (`Settings.admitted_at_once`).
     - Bodies above the limit are refused whether announced by Content-Length or streamed: the
       413 is raised from `receive`, as an `HTTPException` FastAPI answers as a problem
-      document. A body of `/v1` is read whole (within the limit) and screened for NUL, then
+      document. A body is read whole (within the limit), a body of `/v1` screened for NUL, and
       handed on unchanged."""
 
     def __init__(
@@ -102,10 +128,12 @@ class FrontDoor:
         started, status = time.perf_counter(), 500
         added = self._docs_headers if scope["path"].startswith(DOCS_PATHS) else self._api_headers
         added = [*added, (b"x-request-id", request_id.encode())]
+        admission = Admission(None if scope["path"] in PROBE_PATHS else self._semaphore())
 
         async def send_with_headers(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
+                admission.leave()  # the answer is ready: sending it is the network's work
                 status = message["status"]
                 headers = message.setdefault("headers", [])
                 present = {name.lower() for name, _ in headers}
@@ -113,9 +141,9 @@ class FrontDoor:
             await send(message)
 
         try:
-            async with self._semaphore():
-                await self._admitted(scope, receive, send_with_headers)
+            await self._admitted(scope, receive, send_with_headers, admission)
         finally:
+            admission.leave()
             seconds = time.perf_counter() - started
             route = route_template(scope, status)
             record_request(scope["method"], route, status, seconds)
@@ -128,31 +156,35 @@ class FrontDoor:
             )
             structlog.contextvars.unbind_contextvars("request_id")
 
-    async def _admitted(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _admitted(
+        self, scope: Scope, receive: Receive, send: Send, admission: Admission
+    ) -> None:
         # A batch (`…/batch`: 10,000 attendance records from an EHR) is larger by design.
         limit = self.batch_max_bytes if scope["path"].endswith("/batch") else self.max_bytes
         too_large = HTTPException(413, f"Request bodies are limited to {limit} bytes.")
         announced = header(scope, b"content-length")
         if announced is not None and announced.isdigit() and int(announced) > limit:
-            await self.app(scope, raising(too_large), send)
-            return
-        screened = scope["path"].startswith(SCREENED_PREFIX)
-        if not (screened and scope["method"] in _BODY_METHODS):
-            errors = _nul_in_query(scope) if screened else []
+            receive = raising(too_large)
+        elif scope["method"] in _BODY_METHODS:
+            # Read before the request is admitted, so that a slow upload holds no place.
+            body = await _read_body(receive, limit)
+            if body is None:
+                receive = raising(too_large)
+            else:
+                if scope["path"].startswith(SCREENED_PREFIX):
+                    errors = _nul_in_query(scope) + _nul_in_body(scope, body)
+                    if errors:
+                        await _refuse(scope, receive, send, errors)
+                        return
+                receive = replaying(body, receive)
+        else:
+            errors = _nul_in_query(scope) if scope["path"].startswith(SCREENED_PREFIX) else []
             if errors:
                 await _refuse(scope, receive, send, errors)
                 return
-            await self.app(scope, _counting(receive, limit, too_large), send)
-            return
-        body = await _read_body(receive, limit)
-        if body is None:
-            await self.app(scope, raising(too_large), send)
-            return
-        errors = _nul_in_query(scope) + _nul_in_body(scope, body)
-        if errors:
-            await _refuse(scope, receive, send, errors)
-            return
-        await self.app(scope, replaying(body, receive), send)
+            receive = _counting(receive, limit, too_large)
+        await admission.enter()
+        await self.app(scope, receive, send)
 
     def _semaphore(self) -> anyio.Semaphore:
         loop = asyncio.get_running_loop()
