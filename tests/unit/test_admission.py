@@ -6,11 +6,10 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
+from starlette.types import Message
 
 from app.config import Settings
 from app.middleware import FrontDoor
-
-Message = dict[str, Any]
 
 
 class Handlers:
@@ -40,7 +39,7 @@ class Handlers:
 
 def front_door(app: Handlers, concurrency: int) -> FrontDoor:
     return FrontDoor(
-        app,  # type: ignore[arg-type]
+        app,
         max_bytes=1_000,
         batch_max_bytes=1_000,
         concurrency=concurrency,
@@ -81,8 +80,14 @@ async def settle() -> None:
         await asyncio.sleep(0)
 
 
+async def answered(door: FrontDoor, app: Handlers, path: str) -> None:
+    """A request to `path`, whose handler answers at once, gets its answer within seconds."""
+    app.gate(path).set()
+    assert status_of(await asyncio.wait_for(request(door, path), 5)) == 200
+
+
 def status_of(messages: list[Message]) -> int:
-    return next(m["status"] for m in messages if m["type"] == "http.response.start")
+    return int(next(m["status"] for m in messages if m["type"] == "http.response.start"))
 
 
 def test_one_place_admits_the_next_request_only_once_the_first_answers() -> None:
@@ -121,12 +126,10 @@ def test_a_client_reading_its_answer_slowly_holds_no_place() -> None:
         app = Handlers()
         door = front_door(app, concurrency=1)
         app.gate("/v1/slow-reader").set()
-        app.gate("/v1/next").set()
         reading = asyncio.Event()
         slow = request(door, "/v1/slow-reader", send_body=reading)
         await settle()
-        nxt = request(door, "/v1/next")
-        assert status_of(await asyncio.wait_for(nxt, 5)) == 200
+        await answered(door, app, "/v1/next")
         assert not slow.done()
         reading.set()
         assert status_of(await slow) == 200
@@ -139,7 +142,6 @@ def test_a_client_sending_its_body_slowly_holds_no_place() -> None:
         app = Handlers()
         door = front_door(app, concurrency=1)
         app.gate("/v1/upload").set()
-        app.gate("/v1/next").set()
         rest_of_body = asyncio.Event()
         parts = [b'{"a": ', b"1}"]
 
@@ -150,8 +152,7 @@ def test_a_client_sending_its_body_slowly_holds_no_place() -> None:
 
         upload = request(door, "/v1/upload", method="POST", receive=slow_upload)
         await settle()
-        nxt = request(door, "/v1/next")
-        assert status_of(await asyncio.wait_for(nxt, 5)) == 200
+        await answered(door, app, "/v1/next")
         assert app.started == ["/v1/next"]
         rest_of_body.set()
         answer = await upload
@@ -182,8 +183,7 @@ def test_probes_answer_while_every_place_is_taken(probe: str) -> None:
         door = front_door(app, concurrency=1)
         busy = request(door, "/v1/busy")
         await settle()
-        app.gate(probe).set()
-        assert status_of(await asyncio.wait_for(request(door, probe), 5)) == 200
+        await answered(door, app, probe)
         assert not busy.done()
         app.gate("/v1/busy").set()
         await busy
