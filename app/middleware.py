@@ -11,6 +11,7 @@ import re
 import time
 import uuid
 import weakref
+from typing import NamedTuple
 from urllib.parse import parse_qsl
 
 import anyio
@@ -45,6 +46,14 @@ _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 PROBE_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 # Threads kept free beyond the admitted requests: for answers, commits and background work.
 THREADS_SPARE = 8
+# Bodies read at once, before their requests are admitted: the memory they take stays within
+# this many times the body limit however many clients send at once (`FrontDoor._places`).
+BODIES_AT_ONCE = 32
+
+
+class _Places(NamedTuple):
+    intake: anyio.Semaphore  # bodies being read
+    admission: anyio.Semaphore  # requests being worked on
 
 
 class Admission:
@@ -88,7 +97,8 @@ class FrontDoor:
     - Bodies above the limit are refused whether announced by Content-Length or streamed: the
       413 is raised from `receive`, as an `HTTPException` FastAPI answers as a problem
       document. A body is read whole (within the limit), a body of `/v1` screened for NUL, and
-      handed on unchanged."""
+      handed on unchanged. At most `BODIES_AT_ONCE` bodies are read at once, which bounds the
+      memory they take now that reading one holds no place."""
 
     def __init__(
         self,
@@ -113,9 +123,9 @@ class FrontDoor:
             fixed.append((b"strict-transport-security", hsts))
         self._api_headers = [*fixed, (b"content-security-policy", API_CSP.encode())]
         self._docs_headers = [*fixed, (b"content-security-policy", DOCS_CSP.encode())]
-        # One semaphore per event loop: a server process has one loop, but a test client may
-        # run each request on a loop of its own, and a semaphore belongs to its loop.
-        self._semaphores: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.Semaphore]
+        # Places per event loop: a server process has one loop, but a test client may run each
+        # request on a loop of its own, and a semaphore belongs to its loop.
+        self._semaphores: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Places]
         self._semaphores = weakref.WeakKeyDictionary()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -128,7 +138,7 @@ class FrontDoor:
         started, status = time.perf_counter(), 500
         added = self._docs_headers if scope["path"].startswith(DOCS_PATHS) else self._api_headers
         added = [*added, (b"x-request-id", request_id.encode())]
-        admission = Admission(None if scope["path"] in PROBE_PATHS else self._semaphore())
+        admission = Admission(None if scope["path"] in PROBE_PATHS else self._places().admission)
 
         async def send_with_headers(message: Message) -> None:
             nonlocal status
@@ -167,7 +177,8 @@ class FrontDoor:
             receive = raising(too_large)
         elif scope["method"] in _BODY_METHODS:
             # Read before the request is admitted, so that a slow upload holds no place.
-            body = await _read_body(receive, limit)
+            async with self._places().intake:
+                body = await _read_body(receive, limit)
             if body is None:
                 receive = raising(too_large)
             else:
@@ -186,10 +197,11 @@ class FrontDoor:
         await admission.enter()
         await self.app(scope, receive, send)
 
-    def _semaphore(self) -> anyio.Semaphore:
+    def _places(self) -> _Places:
         loop = asyncio.get_running_loop()
         if loop not in self._semaphores:
-            self._semaphores[loop] = anyio.Semaphore(self.concurrency)
+            places = _Places(anyio.Semaphore(BODIES_AT_ONCE), anyio.Semaphore(self.concurrency))
+            self._semaphores[loop] = places
             # The pool must stay larger than the admitted requests, whatever its default.
             threads = anyio.to_thread.current_default_thread_limiter()
             threads.total_tokens = max(threads.total_tokens, self.concurrency + THREADS_SPARE)

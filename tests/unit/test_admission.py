@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from starlette.types import Message
 
+from app import middleware
 from app.config import Settings
 from app.middleware import FrontDoor
 
@@ -157,6 +158,47 @@ def test_a_client_sending_its_body_slowly_holds_no_place() -> None:
         rest_of_body.set()
         answer = await upload
         assert answer[-1]["body"].endswith(b'{"a": 1}')
+
+    asyncio.run(scenario())
+
+
+def test_bodies_read_at_once_are_bounded_but_hold_back_no_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(middleware, "BODIES_AT_ONCE", 1)
+
+    async def scenario() -> None:
+        app = Handlers()
+        door = front_door(app, concurrency=4)
+        app.gate("/v1/first-upload").set()
+        app.gate("/v1/second-upload").set()
+        rest_of_first = asyncio.Event()
+        read: list[str] = []
+
+        def uploading(path: str, wait: asyncio.Event | None) -> Callable[[], Awaitable[Message]]:
+            async def receive() -> Message:
+                read.append(path)
+                if wait is not None:
+                    await wait.wait()
+                return {"type": "http.request", "body": b"{}", "more_body": False}
+
+            return receive
+
+        first = request(
+            door, "/v1/first-upload", method="POST",
+            receive=uploading("/v1/first-upload", rest_of_first),
+        )  # fmt: skip
+        await settle()
+        second = request(
+            door, "/v1/second-upload", method="POST",
+            receive=uploading("/v1/second-upload", None),
+        )  # fmt: skip
+        await settle()
+        assert read == ["/v1/first-upload"]  # the second body waits for the first's
+        await answered(door, app, "/v1/read")
+        rest_of_first.set()
+        await asyncio.gather(first, second)
+        assert app.started == ["/v1/read", "/v1/first-upload", "/v1/second-upload"]
 
     asyncio.run(scenario())
 
