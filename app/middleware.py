@@ -138,7 +138,8 @@ class FrontDoor:
         started, status = time.perf_counter(), 500
         added = self._docs_headers if scope["path"].startswith(DOCS_PATHS) else self._api_headers
         added = [*added, (b"x-request-id", request_id.encode())]
-        admission = Admission(None if scope["path"] in PROBE_PATHS else self._places().admission)
+        places = self._places()
+        admission = Admission(None if scope["path"] in PROBE_PATHS else places.admission)
 
         async def send_with_headers(message: Message) -> None:
             nonlocal status
@@ -151,7 +152,9 @@ class FrontDoor:
             await send(message)
 
         try:
-            await self._admitted(scope, receive, send_with_headers, admission)
+            await self._screen_then_admit(
+                scope, receive, send_with_headers, places.intake, admission
+            )
         finally:
             admission.leave()
             seconds = time.perf_counter() - started
@@ -166,8 +169,13 @@ class FrontDoor:
             )
             structlog.contextvars.unbind_contextvars("request_id")
 
-    async def _admitted(
-        self, scope: Scope, receive: Receive, send: Send, admission: Admission
+    async def _screen_then_admit(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        intake: anyio.Semaphore,
+        admission: Admission,
     ) -> None:
         # A batch (`…/batch`: 10,000 attendance records from an EHR) is larger by design.
         limit = self.batch_max_bytes if scope["path"].endswith("/batch") else self.max_bytes
@@ -177,7 +185,7 @@ class FrontDoor:
             receive = raising(too_large)
         elif scope["method"] in _BODY_METHODS:
             # Read before the request is admitted, so that a slow upload holds no place.
-            async with self._places().intake:
+            async with intake:
                 body = await _read_body(receive, limit)
             if body is None:
                 receive = raising(too_large)
