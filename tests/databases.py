@@ -40,12 +40,12 @@ def reachable_postgres_or_skip() -> str:
     return url
 
 
-def create_postgres_database(server: str) -> str:
-    """The URL of a new, empty database on `server`."""
+def create_postgres_database(server: str, options: str = "") -> str:
+    """The URL of a new, empty database on `server`, made with `CREATE DATABASE`'s `options`."""
     name = f"iop_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}" {options}'))
     admin.dispose()
     return make_url(server).set(database=name).render_as_string(hide_password=False)
 
@@ -59,9 +59,9 @@ def drop_postgres_database(url: str, server: str | None = None) -> None:
 
 
 @contextmanager
-def fresh_postgres_database(server: str) -> Iterator[str]:
+def fresh_postgres_database(server: str, options: str = "") -> Iterator[str]:
     """A new, empty database on `server`, dropped afterwards."""
-    url = create_postgres_database(server)
+    url = create_postgres_database(server, options)
     try:
         yield url
     finally:

@@ -9,12 +9,19 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import OrganizationScoped, OrganizationTally, SoftDeletable
 
+# A folded name compares by code point on every database: SQLite's text always does, and on
+# PostgreSQL the "C" collation does whatever the database's own. So the list's order is the same
+# on both, and the names that start with `riv` are one range of the order's index (`riv` up to
+# `riw`), read in the list's order: a name search's page is its first matches, not a sort of them
+# all.
+FoldedName = String(100).with_variant(String(100, collation="C"), "postgresql")
+
 
 class Patient(OrganizationScoped, SoftDeletable):
     __tablename__ = "patient"
     __table_args__ = (
-        # The list's order, whole: a page is the first rows of the index (and a name search
-        # stops at its page's last match), however many patients the organization has.
+        # The list's order, whole: a page is the first rows of the index, however many patients
+        # the organization has. A name search by family name reads its range of this index.
         Index(
             "ix_patient_organization_id_name_order",
             "organization_id",
@@ -22,28 +29,17 @@ class Patient(OrganizationScoped, SoftDeletable):
             "given_name_folded",
             "id",
         ),
-        # A name search: the patients whose family or given name starts with a word, read
-        # from these instead of the whole list (`text_pattern_ops`: PostgreSQL's `LIKE 'riv%'`
-        # takes the index whatever the database's collation; SQLite takes a range).
+        # A name search by given name reads its range of this one.
         Index(
-            "ix_patient_organization_id_family_name_prefix",
-            "organization_id",
-            "family_name_folded",
-            postgresql_ops={"family_name_folded": "text_pattern_ops"},
-        ),
-        Index(
-            "ix_patient_organization_id_given_name_prefix",
-            "organization_id",
-            "given_name_folded",
-            postgresql_ops={"given_name_folded": "text_pattern_ops"},
+            "ix_patient_organization_id_given_name_prefix", "organization_id", "given_name_folded"
         ),
     )
 
     given_name: Mapped[str] = mapped_column(String(100))
     family_name: Mapped[str] = mapped_column(String(100))
-    # Lower-cased copy for indexed, case-insensitive search on every database.
-    family_name_folded: Mapped[str] = mapped_column(String(100))
-    given_name_folded: Mapped[str] = mapped_column(String(100))
+    # Case-folded copies, for an indexed, case-insensitive search and the list's order.
+    family_name_folded: Mapped[str] = mapped_column(FoldedName)
+    given_name_folded: Mapped[str] = mapped_column(FoldedName)
     date_of_birth: Mapped[date] = mapped_column(index=True)
     sex: Mapped[str | None] = mapped_column(String(20))
     gender_identity: Mapped[str | None] = mapped_column(String(40))

@@ -72,12 +72,11 @@ def search_patients(
     first instant and before the second (either bound may be open)."""
     statement = ctx.select_rows(Patient)
     words = name.casefold().split() if name else []
-    dialect = ctx.session.get_bind().dialect.name
     for word in words:
         statement = statement.where(
             or_(
-                _starts_with(Patient.family_name_folded, word, dialect),
-                _starts_with(Patient.given_name_folded, word, dialect),
+                _starts_with(Patient.family_name_folded, word),
+                _starts_with(Patient.given_name_folded, word),
             )
         )
     if date_of_birth is not None:
@@ -105,7 +104,7 @@ def search_patients(
     statement = statement.order_by(
         Patient.family_name_folded, Patient.given_name_folded, Patient.id
     )
-    narrowed = _first_matches(statement, words[0], dialect, params) if words else None
+    narrowed = _first_matches(statement, words[0], params) if words else None
     filtered = words or identifier or date_of_birth or any(born) or any(updated)
     tally = None if filtered else (lambda: live_patients(ctx))
     patients, total = fetch_page(ctx.session, statement, params, narrowed=narrowed, count=tally)
@@ -115,33 +114,43 @@ def search_patients(
     return [patient_read(p, identifiers[p["id"]]) for p in patients], total
 
 
-def _starts_with(
-    column: InstrumentedAttribute[str], prefix: str, dialect: str
-) -> ColumnElement[bool]:
-    """`column` starts with `prefix`, in a form an index answers. SQLite compares text by its
-    bytes, so the prefix's names are exactly the range from `prefix` up to its successor (`riv`
-    up to `riw`): a range of the name indexes, no `LIKE` (which SQLite indexes only when it is
-    case-sensitive). PostgreSQL's collation may order otherwise, so it keeps `LIKE`, which its
-    trigram indexes on the folded names answer."""
-    if dialect == "sqlite" and prefix[-1] != chr(sys.maxunicode):
-        return and_(column >= prefix, column < prefix[:-1] + chr(ord(prefix[-1]) + 1))
-    escaped = prefix.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
-    return column.like(escaped + "%", escape="\\")
+def _starts_with(column: InstrumentedAttribute[str], prefix: str) -> ColumnElement[bool]:
+    """`column` starts with `prefix`, as a range of texts (`riv` up to `riw`), which the name
+    indexes answer on every database: folded names compare by code point on both
+    (`app.patients.models.FoldedName`). No `LIKE`: SQLite indexes it only when it is
+    case-sensitive."""
+    following = past_prefix(prefix)
+    if following is None:
+        return column >= prefix
+    return and_(column >= prefix, column < following)
+
+
+def past_prefix(prefix: str) -> str | None:
+    """The first text, in code point order, after every text that starts with `prefix` (None:
+    no text comes after them all). `riv` → `riw`."""
+    stem = prefix.rstrip(chr(sys.maxunicode))  # nothing follows the last code point
+    if not stem:
+        return None
+    following = ord(stem[-1]) + 1
+    if 0xD800 <= following <= 0xDFFF:
+        following = 0xE000  # surrogates are no text: after U+D7FF comes U+E000
+    return stem[:-1] + chr(following)
 
 
 def _first_matches(
-    statement: Select[dict[str, Any]], word: str, dialect: str, params: PageParams
+    statement: Select[dict[str, Any]], word: str, params: PageParams
 ) -> Select[dict[str, Any]]:
     """The search narrowed to the matches a page can hold, found from both ends of the name.
 
-    A match's family name or given name starts with `word`. The matches by family name come
-    first in the list's order out of its own index, whichever the table's size; the matches by
-    given name out of the given-name index. The page is among the first `offset + limit` of
-    each, so the search reads at most that many of each instead of the organization's whole
-    list up to its page."""
+    A match's family name or given name starts with `word`, and the page is among the first
+    `offset + limit` of each kind. The matches by family name are a range of the list's own
+    index, read in its order: only those first ones are read, whatever the table's size. The
+    matches by given name come from the given-name index and are sorted, since a given name
+    says nothing of the list's order; they are as many as the names that start with `word`,
+    never the organization's whole list."""
     wanted = params.offset + params.limit
     firsts = [
-        statement.where(_starts_with(column, word, dialect))
+        statement.where(_starts_with(column, word))
         .with_only_columns(Patient.id)
         .limit(wanted)
         .subquery()

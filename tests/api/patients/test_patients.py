@@ -101,6 +101,7 @@ def test_a_name_search_pages_through_family_and_given_name_matches_in_the_list_o
     assert found("øde") == ["Ødis"]
     assert found("ØD") == ["Ødis"]
     assert found("rix") == []
+    assert found("ri\ud7ff") == found("ri\U0010ffff") == []  # at the edges of Unicode
 
 
 def test_an_identifier_belongs_to_one_patient_per_organization(
