@@ -98,9 +98,17 @@ class Context:
             statement = statement.with_for_update().execution_options(populate_existing=True)
         record = self.session.scalar(statement)
         if record is None:
-            label = model.__tablename__.replace("_", " ")
-            raise NotFound(f"No {label} with id {record_id} in your organization.")
+            raise _not_found(model, record_id)
         return record
+
+    def check_found(self, model: type[ScopedT], record_id: uuid.UUID) -> None:
+        """`get`'s 404 without loading the record: for a request that only names it (a
+        patient's appointments need the patient to be there, not its fields)."""
+        found = self.session.scalar(
+            select(model.id).where(*self.scope(model), model.id == record_id)
+        )
+        if found is None:
+            raise _not_found(model, record_id)
 
     def audit(
         self,
@@ -166,6 +174,11 @@ class Context:
                 for event in events
             ],
         )
+
+
+def _not_found(model: type[Any], record_id: uuid.UUID) -> NotFound:
+    label = model.__tablename__.replace("_", " ")
+    return NotFound(f"No {label} with id {record_id} in your organization.")
 
 
 # Statements are immutable and each change makes a copy, so one organization's scoped

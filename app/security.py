@@ -118,7 +118,7 @@ def new_api_key() -> str:
 
 
 def hash_api_key(key: str, secret: str) -> str:
-    return hmac.new(secret.encode(), key.encode(), hashlib.sha256).hexdigest()
+    return hmac.digest(secret.encode(), key.encode(), hashlib.sha256).hex()
 
 
 _bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer iop_…`")

@@ -124,11 +124,11 @@ def delete_coverage(
 
 def _coverage(ctx: Context, coverage_id: uuid.UUID, patient_id: uuid.UUID | None) -> Coverage:
     if patient_id is not None:
-        get_live_patient(ctx, patient_id)
+        ctx.check_found(Patient, patient_id)
     coverage = ctx.get(Coverage, coverage_id)
     if patient_id is not None and coverage.patient_id != patient_id:
         raise NotFound(f"Patient {patient_id} has no coverage {coverage_id}.")
-    get_live_patient(ctx, coverage.patient_id)  # a deleted patient's coverages are gone too
+    ctx.check_found(Patient, coverage.patient_id)  # a deleted patient's coverages are gone too
     return coverage
 
 

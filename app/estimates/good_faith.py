@@ -18,6 +18,7 @@ from app.estimates.schemas import Provider as ProviderSchema
 from app.estimates.service import check_day_shape, program_of, treatment_days
 from app.estimates.wording import money
 from app.events.types import DomainEvent, EventType
+from app.patients.models import Patient
 from app.patients.service import get_live_patient
 from app.programs.models import Program
 from app.programs.service import program_today, settings_for
@@ -139,7 +140,7 @@ def issue_good_faith_estimate(ctx: Context, body: GoodFaithEstimateCreate) -> Go
 
 def read_good_faith_estimate(ctx: Context, estimate_id: uuid.UUID) -> GoodFaithEstimateRead:
     estimate = ctx.get(GoodFaithEstimate, estimate_id)
-    get_live_patient(ctx, estimate.patient_id)
+    ctx.check_found(Patient, estimate.patient_id)
     ctx.audit(AuditAction.read, "good_faith_estimate", estimate.id, patient_id=estimate.patient_id)
     return GoodFaithEstimateRead.model_validate(estimate.document)
 

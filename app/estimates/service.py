@@ -20,7 +20,7 @@ from app.estimates.schemas import (
     TreatmentDays,
 )
 from app.events.types import DomainEvent, EventType
-from app.patients.service import get_live_patient
+from app.patients.models import Patient
 from app.programs.models import Program
 from app.programs.service import program_today, settings_for
 from app.programs.settings import ProgramSettings
@@ -233,7 +233,8 @@ def _one_patient(
     if not patients:
         return None
     [patient] = patients
-    return get_live_patient(ctx, patient).id
+    ctx.check_found(Patient, patient)
+    return patient
 
 
 def _unprocessable(field: str, code: str, message: str) -> Unprocessable:

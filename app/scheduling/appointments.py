@@ -14,7 +14,7 @@ from app.errors import FieldError, InvalidTransition, Unprocessable
 from app.events.types import DomainEvent, EventType
 from app.groups.models import TherapyGroup
 from app.pagination import PageParams, fetch_page
-from app.patients.service import get_live_patient
+from app.patients.models import Patient
 from app.programs.models import Program
 from app.programs.service import settings_for
 from app.scheduling.errors import AppointmentConflicts
@@ -49,16 +49,16 @@ def list_patient_appointments(
             "The date range is reversed: `from` is later than `to`.",
             errors=[FieldError(field="query.from", code="after_to", message="later than `to`")],
         )
-    patient = get_live_patient(ctx, patient_id)
-    audit_schedule(ctx, patient.id)
-    statement = _scoped(ctx, status).where(Appointment.patient_id == patient.id)
+    ctx.check_found(Patient, patient_id)
+    audit_schedule(ctx, patient_id)
+    statement = _scoped(ctx, status).where(Appointment.patient_id == patient_id)
     if first is not None:
         statement = statement.where(Appointment.local_date >= first)
     if last is not None:
         statement = statement.where(Appointment.local_date <= last)
     appointments, total = fetch_page(ctx.session, statement, params)
     ids = [appointment["id"] for appointment in appointments]
-    ctx.audit(AuditAction.list, "appointment", ids, patient_id=patient.id)
+    ctx.audit(AuditAction.list, "appointment", ids, patient_id=patient_id)
     return [AppointmentRead.from_record(a) for a in appointments], total
 
 
