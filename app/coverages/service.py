@@ -126,9 +126,10 @@ def _coverage(ctx: Context, coverage_id: uuid.UUID, patient_id: uuid.UUID | None
     if patient_id is not None:
         ctx.check_found(Patient, patient_id)
     coverage = ctx.get(Coverage, coverage_id)
-    if patient_id is not None and coverage.patient_id != patient_id:
+    if patient_id is None:
+        ctx.check_found(Patient, coverage.patient_id)  # a deleted patient's coverages are gone too
+    elif coverage.patient_id != patient_id:
         raise NotFound(f"Patient {patient_id} has no coverage {coverage_id}.")
-    ctx.check_found(Patient, coverage.patient_id)  # a deleted patient's coverages are gone too
     return coverage
 
 
