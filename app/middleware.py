@@ -125,8 +125,8 @@ class FrontDoor:
         self._docs_headers = [*fixed, (b"content-security-policy", DOCS_CSP.encode())]
         # Places per event loop: a server process has one loop, but a test client may run each
         # request on a loop of its own, and a semaphore belongs to its loop.
-        self._semaphores: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Places]
-        self._semaphores = weakref.WeakKeyDictionary()
+        self._places_by_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Places]
+        self._places_by_loop = weakref.WeakKeyDictionary()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -207,13 +207,13 @@ class FrontDoor:
 
     def _places(self) -> _Places:
         loop = asyncio.get_running_loop()
-        if loop not in self._semaphores:
+        if loop not in self._places_by_loop:
             places = _Places(anyio.Semaphore(BODIES_AT_ONCE), anyio.Semaphore(self.concurrency))
-            self._semaphores[loop] = places
+            self._places_by_loop[loop] = places
             # The pool must stay larger than the admitted requests, whatever its default.
             threads = anyio.to_thread.current_default_thread_limiter()
             threads.total_tokens = max(threads.total_tokens, self.concurrency + THREADS_SPARE)
-        return self._semaphores[loop]
+        return self._places_by_loop[loop]
 
 
 def header(scope: Scope, name: bytes) -> str | None:
