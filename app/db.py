@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import anyio
 from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
-from sqlalchemy import DateTime, Engine, ForeignKey, MetaData, Uuid, create_engine, event
+from sqlalchemy import DateTime, Engine, ForeignKey, MetaData, Uuid, create_engine, event, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapped_column
 from sqlalchemy.orm import sessionmaker as make_sessionmaker
@@ -120,6 +120,13 @@ class SoftDeletable:
     list and read (`Context.scope`) while staying in the database."""
 
     deleted_at: Mapped[datetime | None]
+
+    @staticmethod
+    def live_only() -> dict[str, Any]:
+        """An index's options that keep it to the records not deleted, the only ones a scoped
+        query reads: it answers such a query alone, with no look at the table's rows."""
+        live = text("deleted_at IS NULL")
+        return {"sqlite_where": live, "postgresql_where": live}
 
 
 @event.listens_for(Session, "before_flush")

@@ -25,7 +25,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS = (
-    "eligibility", "month", "page", "page_no_total", "admissions", "admissions_no_total", "healthz",
+    "eligibility", "month", "page", "page_no_total", "search", "search_given", "admissions",
+    "admissions_no_total", "healthz",
 )  # fmt: skip
 SECRET = "bench-secret-of-at-least-sixteen-chars"
 POSTGRES = os.environ.get("IOP_BENCH_POSTGRES_URL", "postgresql+psycopg://127.0.0.1:5432/postgres")
@@ -49,6 +50,9 @@ def requests_of(patient_id: str) -> dict[str, tuple[str, str, str]]:
         "month": ("GET", f"/v1/patients/{patient_id}/appointments?from={first}&to={last}", ""),
         "page": ("GET", "/v1/patients?limit=50", ""),
         "page_no_total": ("GET", "/v1/patients?limit=50&total=false", ""),
+        # `riv`: a family name's prefix; `ma`: a given name's, one patient in twenty.
+        "search": ("GET", "/v1/patients?name=riv&limit=50&total=false", ""),
+        "search_given": ("GET", "/v1/patients?name=ma&limit=50&total=false", ""),
         "admissions": ("GET", "/v1/admissions?limit=50", ""),
         "admissions_no_total": ("GET", "/v1/admissions?limit=50&total=false", ""),
         "healthz": ("GET", "/healthz", ""),
@@ -152,13 +156,15 @@ def drop(url: str) -> None:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
-def report(revisions: list[str], timed: dict[str, dict[str, list[list[float]]]]) -> str:
+def report(
+    revisions: list[str], targets: list[str], timed: dict[str, dict[str, list[list[float]]]]
+) -> str:
     first = revisions[0]
     lines = [
         "| request | " + " | ".join(f"`{r}` CPU ms (wall)" for r in revisions) + " |",
         "|---|" + "---:|" * len(revisions),
     ]
-    for target in TARGETS:
+    for target in targets:
         cells = []
         base = min(run[0] for run in timed[first][target])
         for revision in revisions:
@@ -177,8 +183,14 @@ def main() -> None:
     parser.add_argument("--patients", type=int, default=2000)
     parser.add_argument("--requests", type=int, default=300, help="per target and round")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--targets", default=",".join(TARGETS), help=f"some of {','.join(TARGETS)}"
+    )
     parser.add_argument("--drive", nargs=3, metavar=("ROOT", "REQUESTS", "KEY"), help="internal")
     args = parser.parse_args()
+    targets = args.targets.split(",")
+    if unknown := set(targets) - set(TARGETS):
+        parser.error(f"unknown targets: {', '.join(sorted(unknown))}")
     if args.drive:
         root, requests, key = args.drive
         print(json.dumps(drive(root, requests, key, args.requests)))
@@ -187,7 +199,7 @@ def main() -> None:
     sys.path.insert(0, str(ROOT / "bench"))
     with tempfile.TemporaryDirectory() as folder:
         url, key, patient_id = prepare(args.database, Path(folder), args.patients)
-        requests = requests_of(patient_id)
+        requests = {t: r for t, r in requests_of(patient_id).items() if t in targets}
         roots = {}
         for revision in args.revisions:
             roots[revision] = f"{folder}/rev-{len(roots)}"
@@ -216,7 +228,7 @@ def main() -> None:
             drop(url)
     print(f"{args.database}, {args.patients:,} patients, {args.requests} requests per target,")
     print(f"best of {args.rounds} rounds; CPU time per request, wall time in brackets:\n")
-    print(report(args.revisions, timed))
+    print(report(args.revisions, targets, timed))
 
 
 if __name__ == "__main__":

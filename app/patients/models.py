@@ -29,9 +29,15 @@ class Patient(OrganizationScoped, SoftDeletable):
             "given_name_folded",
             "id",
         ),
-        # A name search by given name reads its range of this one.
+        # A name search by given name reads its range of this one, index alone: the ids in
+        # the list's order, of live patients only (`app.patients.search`).
         Index(
-            "ix_patient_organization_id_given_name_prefix", "organization_id", "given_name_folded"
+            "ix_patient_live_given_name",
+            "organization_id",
+            "given_name_folded",
+            "family_name_folded",
+            "id",
+            **SoftDeletable.live_only(),
         ),
     )
 

@@ -1,13 +1,12 @@
 """Patients: records, search, soft delete, identifiers and Part 2 consents. All audited."""
 
-import sys
 import uuid
 from collections import defaultdict
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, delete, or_, select, union
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy import delete, or_, select
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
 from app.context import AuditAction, Context
@@ -23,6 +22,7 @@ from app.patients.schemas import (
     PatientRead,
     PatientUpdate,
 )
+from app.patients.search import first_matches, starts_with
 from app.patients.tally import live_patients
 from app.versioning import Precondition, check_version
 
@@ -75,8 +75,8 @@ def search_patients(
     for word in words:
         statement = statement.where(
             or_(
-                _starts_with(Patient.family_name_folded, word),
-                _starts_with(Patient.given_name_folded, word),
+                starts_with(Patient.family_name_folded, word),
+                starts_with(Patient.given_name_folded, word),
             )
         )
     if date_of_birth is not None:
@@ -104,7 +104,7 @@ def search_patients(
     statement = statement.order_by(
         Patient.family_name_folded, Patient.given_name_folded, Patient.id
     )
-    narrowed = _first_matches(statement, words[0], params) if words else None
+    narrowed = first_matches(statement, words[0], params) if words else None
     filtered = words or identifier or date_of_birth or any(born) or any(updated)
     tally = None if filtered else (lambda: live_patients(ctx))
     patients, total = fetch_page(ctx.session, statement, params, narrowed=narrowed, count=tally)
@@ -112,54 +112,6 @@ def search_patients(
     ctx.audit(AuditAction.list, "patient", ids)
     identifiers = identifiers_of(ctx.session, ids)
     return [patient_read(p, identifiers[p["id"]]) for p in patients], total
-
-
-def _starts_with(column: InstrumentedAttribute[str], prefix: str) -> ColumnElement[bool]:
-    """`column` starts with `prefix`, as a range of texts (`riv` up to `riw`), which the name
-    indexes answer on every database: folded names compare by code point on both
-    (`app.patients.models.FoldedName`). No `LIKE`: SQLite indexes it only when it is
-    case-sensitive."""
-    following = past_prefix(prefix)
-    if following is None:
-        return column >= prefix
-    return and_(column >= prefix, column < following)
-
-
-def past_prefix(prefix: str) -> str | None:
-    """The first text, in code point order, after every text that starts with `prefix` (None:
-    no text comes after them all). `riv` → `riw`."""
-    stem = prefix.rstrip(chr(sys.maxunicode))  # nothing follows the last code point
-    if not stem:
-        return None
-    following = ord(stem[-1]) + 1
-    if 0xD800 <= following <= 0xDFFF:
-        following = 0xE000  # surrogates are no text: after U+D7FF comes U+E000
-    return stem[:-1] + chr(following)
-
-
-def _first_matches(
-    statement: Select[dict[str, Any]], word: str, params: PageParams
-) -> Select[dict[str, Any]]:
-    """The search narrowed to the matches a page can hold, found from both ends of the name.
-
-    A match's family name or given name starts with `word`, and the page is among the first
-    `offset + limit` of each kind. The matches by family name are a range of the list's own
-    index, read in its order: only those first ones are read, whatever the table's size. The
-    matches by given name come from the given-name index and are sorted, since a given name
-    says nothing of the list's order; they are as many as the names that start with `word`,
-    never the organization's whole list."""
-    wanted = params.offset + params.limit
-    firsts = [
-        statement.where(_starts_with(column, word))
-        .with_only_columns(Patient.id)
-        .limit(wanted)
-        .subquery()
-        for column in (Patient.family_name_folded, Patient.given_name_folded)
-    ]
-    either = union(*(select(first.c.id) for first in firsts)).subquery()
-    # A join, not `id IN (…)`: SQLite then reads the few ids first and looks each up, rather
-    # than walking the whole list's index to skip its sort.
-    return statement.join(either, Patient.id == either.c.id)
 
 
 def update_patient(

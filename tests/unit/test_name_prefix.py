@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.patients.service import past_prefix
+from app.patients.search import past_prefix
 
 LAST = chr(sys.maxunicode)
 # Letters at the edges of code point order, often enough to meet each other.

@@ -1,5 +1,6 @@
 """Patients: records, search, concurrency-safe updates, soft delete, Part 2 consents, audit."""
 
+import uuid
 from typing import Any
 
 import pytest
@@ -102,6 +103,42 @@ def test_a_name_search_pages_through_family_and_given_name_matches_in_the_list_o
     assert found("ØD") == ["Ødis"]
     assert found("rix") == []
     assert found("ri\ud7ff") == found("ri\U0010ffff") == []  # at the edges of Unicode
+
+
+def test_given_name_matches_page_in_the_list_order_without_deleted_patients(
+    clinic: Clinic,
+) -> None:
+    """Given names say nothing of the list's order: their matches, spread across it, page as
+    one page of every match holds them, and a deleted patient is none of them."""
+    common = 15
+    givens = ["Maria", "Mateo", "Malik", "María", "Max"]
+    families = ["Okafor", "Abbott", "Zhou", "Lee", "Nguyen", "Brennan", "Ortiz"]
+    names = [(givens[n % 5], families[n * 3 % 7]) for n in range(common)]
+    names += [("Sam", "Marsh"), ("Ada", "Mäkelä"), ("Omar", "Lee"), ("Alex", "Abbott")]
+    registered = [
+        register(clinic.staff, given_name=given, family_name=family, identifiers=[])
+        for given, family in names
+    ]
+    deleted = f"/v1/patients/{registered.pop(7)['id']}"
+    assert clinic.admin.delete(deleted, headers={"If-Match": '"1"'}).status_code == 204
+
+    def order(patient: dict[str, Any]) -> tuple[str, str, uuid.UUID]:
+        given, family = patient["given_name"].casefold(), patient["family_name"].casefold()
+        return family, given, uuid.UUID(patient["id"])
+
+    expected = [
+        patient["id"]
+        for patient in sorted(registered, key=order)
+        if any(name.casefold().startswith("ma") for name in order(patient)[:2])
+    ]
+
+    def found(**page: str) -> list[str]:
+        answer = clinic.staff.get("/v1/patients", params={"name": "MA"} | page).json()
+        return [patient["id"] for patient in answer["items"]]
+
+    assert found(limit="100") == expected
+    pages = [found(limit="2", offset=str(offset)) for offset in range(0, len(expected) + 2, 2)]
+    assert [patient for page in pages for patient in page] == expected
 
 
 def test_an_identifier_belongs_to_one_patient_per_organization(
