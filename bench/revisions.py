@@ -183,9 +183,7 @@ def main() -> None:
     parser.add_argument("--patients", type=int, default=2000)
     parser.add_argument("--requests", type=int, default=300, help="per target and round")
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument(
-        "--targets", default=",".join(TARGETS), help=f"some of {','.join(TARGETS)}"
-    )
+    parser.add_argument("--targets", default=",".join(TARGETS), help=f"some of {','.join(TARGETS)}")
     parser.add_argument("--drive", nargs=3, metavar=("ROOT", "REQUESTS", "KEY"), help="internal")
     args = parser.parse_args()
     targets = args.targets.split(",")
