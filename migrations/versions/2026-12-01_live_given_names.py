@@ -1,6 +1,6 @@
-"""A name search by given name counts and reads its matches from one index alone: the live
-patients' given names, with the family name and id that order the list. It replaces the plain
-given-name index.
+"""A name search by given name sorts its matches out of one index alone, with no look at the
+table: the live patients' given names, with the family name and id that order the list. It
+replaces the plain given-name index.
 
 Revision ID: 0024
 Revises: 0023

@@ -110,10 +110,9 @@ def test_given_name_matches_page_in_the_list_order_without_deleted_patients(
 ) -> None:
     """Given names say nothing of the list's order: their matches, spread across it, page as
     one page of every match holds them, and a deleted patient is none of them."""
-    common = 15
     givens = ["Maria", "Mateo", "Malik", "María", "Max"]
     families = ["Okafor", "Abbott", "Zhou", "Lee", "Nguyen", "Brennan", "Ortiz"]
-    names = [(givens[n % 5], families[n * 3 % 7]) for n in range(common)]
+    names = [(givens[n % 5], families[n * 3 % 7]) for n in range(15)]
     names += [("Sam", "Marsh"), ("Ada", "Mäkelä"), ("Omar", "Lee"), ("Alex", "Abbott")]
     registered = [
         register(clinic.staff, given_name=given, family_name=family, identifiers=[])
