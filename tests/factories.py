@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-import httpx
+import httpx2
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
@@ -57,7 +57,7 @@ def make_licensed_staff(session: Session, organization_id: uuid.UUID) -> uuid.UU
     return staff.id
 
 
-def json_object(response: httpx.Response) -> dict[str, Any]:
+def json_object(response: httpx2.Response) -> dict[str, Any]:
     """The JSON object a response carries."""
     body: dict[str, Any] = response.json()
     return body

@@ -4,7 +4,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -48,10 +48,10 @@ def act(
     action: str,
     body: dict[str, Any] | None = None,
     role: str = "staff",
-) -> httpx.Response:
+) -> httpx2.Response:
     client: TestClient = getattr(clinic, role)
     url = f"/v1/admissions/{admission['id']}/{action}"
-    response: httpx.Response = client.post(
+    response: httpx2.Response = client.post(
         url, json=body or {"reason": "r"}, headers=if_match(client, url)
     )
     return response

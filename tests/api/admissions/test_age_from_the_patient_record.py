@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from fastapi import FastAPI
 
@@ -17,14 +17,14 @@ SIXTEEN = date(2010, 1, 5)  # 16 on 2026-03-02
 
 def admit_as(
     clinic: Clinic, patient_id: object, program: dict[str, Any], **typed: object
-) -> httpx.Response:
+) -> httpx2.Response:
     body = {
         "patient_id": str(patient_id),
         "program_id": program["id"],
         "assessment": assessment(1, 1, 2, 1, 2, 1, **typed),
         "part2_notice_given_on": "2026-03-02",
     }
-    response: httpx.Response = clinic.staff.post("/v1/admissions", json=body)
+    response: httpx2.Response = clinic.staff.post("/v1/admissions", json=body)
     return response
 
 

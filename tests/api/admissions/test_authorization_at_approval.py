@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
-from httpx import Response
+from httpx2 import Response
 
 from tests.factories import Clinic, if_match, make_admission, make_patient, make_program
 

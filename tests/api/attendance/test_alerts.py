@@ -22,7 +22,7 @@ def mark(clinic: Clinic, patient: Any, day: str, status: str) -> None:
 
 
 def open_alerts(clinic: Clinic, **params: str) -> list[dict[str, Any]]:
-    response = clinic.staff.get("/v1/alerts", params={"status": "open", "limit": 200} | params)
+    response = clinic.staff.get("/v1/alerts", params={"status": "open", "limit": "200"} | params)
     assert response.status_code == 200, response.text
     return response.json()["items"]  # type: ignore[no-any-return]
 

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from fhir.resources.R4B import get_fhir_model_class
-from httpx import Response
+from httpx2 import Response
 
 FHIR_JSON = "application/fhir+json"
 BASE = "/fhir/R4"

@@ -48,7 +48,7 @@ def test_what_an_ehr_reads_by_fhir_is_in_the_audit_trail(app: FastAPI, clinic: C
     patient_id = make_patient(app, clinic)
 
     fhir(clinic.ehr.get(f"{BASE}/Patient/{patient_id}"))
-    fhir(clinic.ehr.get(f"{BASE}/Appointment", params={"patient": patient_id}))
+    fhir(clinic.ehr.get(f"{BASE}/Appointment", params={"patient": str(patient_id)}))
 
     accesses = audited(clinic, patient_id=str(patient_id))
     assert [(a["action"], a["resource_type"]) for a in accesses] == [("read", "patient")]

@@ -168,7 +168,7 @@ def test_an_attended_session_is_a_finished_encounter_with_the_minutes_attended(
     record_attendance(app, monday["id"], "fulfilled")
     record_attendance(app, wednesday["id"], "noshow")
 
-    bundle = fhir(clinic.ehr.get(f"{BASE}/Encounter", params={"patient": planned.patient_id}))
+    bundle = fhir(clinic.ehr.get(f"{BASE}/Encounter", params={"patient": str(planned.patient_id)}))
     encounter = fhir(clinic.ehr.get(f"{BASE}/Encounter/{monday['id']}"))
 
     assert bundle["total"] == 1
@@ -182,7 +182,7 @@ def test_an_attended_session_is_a_finished_encounter_with_the_minutes_attended(
     assert encounter["appointment"] == [{"reference": f"Appointment/{monday['id']}"}]
     assert encounter["episodeOfCare"] == [{"reference": f"EpisodeOfCare/{planned.admission_id}"}]
     outcome(clinic.ehr.get(f"{BASE}/Encounter/{wednesday['id']}"), 404)
-    search = {"patient": planned.patient_id, "status": "cancelled"}
+    search = {"patient": str(planned.patient_id), "status": "cancelled"}
     assert fhir(clinic.ehr.get(f"{BASE}/Encounter", params=search))["total"] == 0
 
 

@@ -4,7 +4,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -14,7 +14,7 @@ from tests.factories import Clinic, json_object
 PROBLEM = "application/problem+json"
 
 
-def assert_problem(response: httpx.Response, status: int, slug: str) -> dict[str, Any]:
+def assert_problem(response: httpx2.Response, status: int, slug: str) -> dict[str, Any]:
     assert response.status_code == status, response.text
     assert response.headers["content-type"] == PROBLEM
     body = json_object(response)

@@ -192,7 +192,7 @@ def test_groups_are_found_by_program_and_specialization(
     make_group(clinic, program, name="General")
     make_group(clinic, other_program, name="Other veterans", specialization="veterans")
 
-    def names(**params: object) -> list[str]:
+    def names(**params: str) -> list[str]:
         page = clinic.staff.get("/v1/groups", params=params).json()
         return [g["name"] for g in page["items"]]
 

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
@@ -273,12 +273,12 @@ def object_route(route: Route) -> bool:
 MATRIX = [route for route, roles in EXPECTED.items() if roles is not PUBLIC]
 
 
-def call(client: TestClient, route: Route, dataset: Dataset, body_ids: Dataset) -> httpx.Response:
+def call(client: TestClient, route: Route, dataset: Dataset, body_ids: Dataset) -> httpx2.Response:
     method, template = route
     body = BODIES.get(route)
     if body is None and method in ("POST", "PUT", "PATCH"):
         body = {}
-    response: httpx.Response = client.request(
+    response: httpx2.Response = client.request(
         method, dataset.path(template), json=body_ids.fill(body), params=QUERIES.get(route)
     )
     return response

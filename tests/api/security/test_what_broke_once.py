@@ -49,7 +49,7 @@ def test_an_if_match_that_is_no_etag_of_ours_is_refused(clinic: Clinic, if_match
     response = clinic.staff.patch(
         f"/v1/patients/{patient['id']}",
         json={"phone": "+1 413 555 0100"},
-        headers={"If-Match": if_match.encode()},
+        headers={b"If-Match": if_match.encode()},
     )
     assert response.status_code in (412, 422), response.text
     assert clinic.staff.get(f"/v1/patients/{patient['id']}").json()["version"] == 1
@@ -139,7 +139,7 @@ def test_every_401_names_the_bearer_scheme(
 def test_an_unsafe_or_long_request_id_is_replaced(client: TestClient, request_id: str) -> None:
     response = client.get(
         "/healthz",
-        headers={"X-Request-ID": request_id.encode()},
+        headers={b"X-Request-ID": request_id.encode()},
     )
     echoed = response.headers["x-request-id"]
     assert echoed != request_id
