@@ -124,7 +124,7 @@ class SoftDeletable:
     @staticmethod
     def live_only() -> dict[str, Any]:
         """An index's options that keep it to the records not deleted, the only ones a scoped
-        query reads: it answers such a query alone, with no look at the table's rows."""
+        query reads: such a query then needs no look at the table to leave the others out."""
         live = text("deleted_at IS NULL")
         return {"sqlite_where": live, "postgresql_where": live}
 

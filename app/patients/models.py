@@ -29,8 +29,8 @@ class Patient(OrganizationScoped, SoftDeletable):
             "given_name_folded",
             "id",
         ),
-        # A name search by given name reads its range of this one, index alone: the ids in
-        # the list's order, of live patients only (`app.patients.search`).
+        # A name search by given name sorts its range of this one without a look at the table:
+        # it holds the rest of the list's order, and live patients only (`app.patients.search`).
         Index(
             "ix_patient_live_given_name",
             "organization_id",
