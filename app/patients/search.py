@@ -4,14 +4,22 @@ page of matches is read from the name indexes in the list's order."""
 import sys
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, select, union
+from sqlalchemy import ColumnElement, Select, and_, or_, select, union
 from sqlalchemy.orm import InstrumentedAttribute
 
 from app.pagination import PageParams
 from app.patients.models import Patient
 
 
-def starts_with(column: InstrumentedAttribute[str], prefix: str) -> ColumnElement[bool]:
+def name_matches(word: str) -> ColumnElement[bool]:
+    """A patient whose family name or given name starts with `word` (case-folded)."""
+    return or_(
+        _starts_with(Patient.family_name_folded, word),
+        _starts_with(Patient.given_name_folded, word),
+    )
+
+
+def _starts_with(column: InstrumentedAttribute[str], prefix: str) -> ColumnElement[bool]:
     """`column` starts with `prefix`, as a range of texts (`riv` up to `riw`), which the name
     indexes answer on every database: folded names compare by code point on both
     (`app.patients.models.FoldedName`). No `LIKE`: SQLite indexes it only when it is
@@ -48,7 +56,7 @@ def first_matches(
     organization's whole list."""
     wanted = params.offset + params.limit
     firsts = [
-        statement.where(starts_with(column, word))
+        statement.where(_starts_with(column, word))
         .with_only_columns(Patient.id)
         .limit(wanted)
         .subquery()

@@ -5,7 +5,7 @@ from collections import defaultdict
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -22,7 +22,7 @@ from app.patients.schemas import (
     PatientRead,
     PatientUpdate,
 )
-from app.patients.search import first_matches, starts_with
+from app.patients.search import first_matches, name_matches
 from app.patients.tally import live_patients
 from app.versioning import Precondition, check_version
 
@@ -73,12 +73,7 @@ def search_patients(
     statement = ctx.select_rows(Patient)
     words = name.casefold().split() if name else []
     for word in words:
-        statement = statement.where(
-            or_(
-                starts_with(Patient.family_name_folded, word),
-                starts_with(Patient.given_name_folded, word),
-            )
-        )
+        statement = statement.where(name_matches(word))
     if date_of_birth is not None:
         statement = statement.where(Patient.date_of_birth == date_of_birth)
     born_from, born_until = born
