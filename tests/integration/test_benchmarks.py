@@ -25,6 +25,20 @@ def test_the_attendance_benchmark_runs_and_reports_its_ratios() -> None:
     assert re.search(r"latency with [\d,]+ rows ÷ with [\d,]+\s+\d+\.\d{2}", finished.stdout)
 
 
+@pytest.mark.postgres
+def test_the_audit_chain_benchmark_reports_both_kinds_at_each_connection_count() -> None:
+    server = reachable_postgres_or_skip()
+    command = [sys.executable, "bench/audit_chain.py", "--quick", "--server", server]
+
+    finished = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+
+    assert finished.returncode == 0, finished.stderr
+    for connections in (1, 8):
+        assert re.search(
+            rf"^\| {connections} \| [\d,]+ \| [\d,]+ \| \d+\.\d{{2}} \|$", finished.stdout, re.M
+        ), finished.stdout
+
+
 def test_the_revisions_benchmark_measures_a_revision_and_reports_it() -> None:
     command = [sys.executable, "bench/revisions.py", "HEAD", "--patients", "30"]
     command += ["--requests", "3", "--rounds", "1"]
