@@ -15,7 +15,7 @@ from app.verifications.schemas import VerificationCreate
 
 
 def convert(ctx: Context, inquiry_id: uuid.UUID, body: InquiryConversion) -> InquiryConverted:
-    inquiry = inquiries.inquiry_to_convert(ctx, inquiry_id)  # locked: converted once only
+    inquiry = inquiries.open_inquiry(ctx, inquiry_id)  # locked: converted once only
     patient = patients.create_patient(
         ctx,
         PatientCreate(

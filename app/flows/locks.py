@@ -1,8 +1,9 @@
 """The one lock order. Every request takes the row locks it needs in this order, so two
 requests that meet wait for each other instead of deadlocking:
 
-0. an insurance inquiry (`inquiries.service.inquiry_to_convert`): converted once only, before
-   the patient, coverage and verification request it becomes exist;
+0. an insurance inquiry (`inquiries.service.open_inquiry`): assigned, converted or closed
+   only while open, and converted once only, before the patient, coverage and verification
+   request it becomes exist;
 1. therapy groups, several in id order (`groups.membership.lock_group`, `lock_groups_of`):
    a group's seats and waitlist, dated under it (`Context.clock`, not the request's `now`) so
    their times follow the order in which requests got the lock;

@@ -1,4 +1,5 @@
-"""Examples of the website's insurance inquiry and of its conversion, for the OpenAPI document."""
+"""Examples of the website's insurance inquiry, its conversion and its closure, for the OpenAPI
+document."""
 
 from typing import Any
 
@@ -19,6 +20,11 @@ CONVERSION: dict[str, Any] = {
     "group_number": "GRP-0042",
     "service_starts_on": "2026-03-09",
     "service_ends_on": "2026-06-05",
+}
+
+CLOSURE: dict[str, Any] = {
+    "reason": "unreachable",
+    "note": "Three calls and an email over two weeks, no answer.",
 }
 
 ACCEPTED: dict[str, Any] = {"id": "0195f2c4-8d9e-7f0a-9b1c-2d3e4f5a6b7c", "status": "received"}

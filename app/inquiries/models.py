@@ -24,8 +24,11 @@ class InsuranceInquiry(OrganizationScoped):
     payer_name: Mapped[str] = mapped_column(String(200))
     member_id: Mapped[str] = mapped_column(String(80))
     consents_to_contact: Mapped[bool]
-    status: Mapped[str] = mapped_column(String(20), index=True)  # new, assigned, converted
+    status: Mapped[str] = mapped_column(String(20), index=True)  # `schemas.InquiryStatus`
     assigned_to_staff_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff_member.id"))
     assigned_at: Mapped[datetime | None] = mapped_column(UtcDateTime(timezone=True))
     patient_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("patient.id"))
     converted_at: Mapped[datetime | None] = mapped_column(UtcDateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(timezone=True))
+    close_reason: Mapped[str | None] = mapped_column(String(20))  # `schemas.CloseReason`
+    close_note: Mapped[str | None] = mapped_column(String(500))

@@ -8,6 +8,7 @@ from app.flows import inquiries as inquiry_flows
 from app.inquiries import examples, service
 from app.inquiries.schemas import (
     InquiryAssignment,
+    InquiryClosure,
     InquiryConversion,
     InquiryConverted,
     InquiryStatus,
@@ -99,3 +100,21 @@ def convert_insurance_inquiry(
     ctx: Writer,
 ) -> InquiryConverted:
     return inquiry_flows.convert(ctx, inquiry_id, body)
+
+
+@router.post(
+    f"{INQUIRY}/close",
+    summary="Close an inquiry that will not become a patient",
+    description="Final: a closed inquiry can no longer be assigned or converted. It stays"
+    " readable, with its reason, until the retention period deletes it.",
+    responses=problem_responses(404, 409),
+)
+def close_insurance_inquiry(
+    inquiry_id: uuid.UUID,
+    body: Annotated[
+        InquiryClosure,
+        Body(openapi_examples={"unreachable": {"summary": "No answer", "value": examples.CLOSURE}}),
+    ],
+    ctx: Writer,
+) -> InsuranceInquiryRead:
+    return service.close(ctx, inquiry_id, body)

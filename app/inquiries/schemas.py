@@ -10,7 +10,9 @@ from app.coverages.schemas import CoverageRead, PayerType
 from app.patients.schemas import PatientRead, Sex
 from app.schemas import Date, Schema
 
-InquiryStatus = Literal["new", "assigned", "converted"]
+InquiryStatus = Literal["new", "assigned", "converted", "closed"]
+# Why an inquiry ends without becoming a patient.
+CloseReason = Literal["unreachable", "declined", "not_eligible", "duplicate", "other"]
 
 
 class InsuranceInquiryCreate(Schema):
@@ -64,6 +66,9 @@ class InsuranceInquiryRead(Schema):
     assigned_at: datetime | None
     patient_id: uuid.UUID | None = Field(description="The patient it was converted to.")
     converted_at: datetime | None
+    closed_at: datetime | None
+    close_reason: CloseReason | None
+    close_note: str | None
     received_at: datetime
     deleted_after: date = Field(
         description="The day after which the daily sweep deletes it (the organization's"
@@ -74,6 +79,27 @@ class InsuranceInquiryRead(Schema):
 
 class InquiryAssignment(Schema):
     staff_member_id: uuid.UUID = Field(description="The staff member who follows it up.")
+
+
+class InquiryClosure(Schema):
+    """Why the inquiry ends without a patient. It stays readable, closed, until the retention
+    period deletes it like any other."""
+
+    reason: CloseReason = Field(
+        examples=["unreachable"],
+        description="`unreachable`: no answer at the contact given; `declined`: the person chose"
+        " not to go on; `not_eligible`: the payer or the program does not fit; `duplicate`:"
+        " another inquiry of the same person is followed up; `other`: the note says why.",
+    )
+    note: str | None = Field(
+        None, min_length=1, max_length=500, examples=["Three calls and an email, no answer."]
+    )
+
+    @model_validator(mode="after")
+    def _other_says_why(self) -> Self:
+        if self.reason == "other" and self.note is None:
+            raise ValueError("a closure for another reason needs a note saying why")
+        return self
 
 
 class InquiryConversion(Schema):

@@ -3,6 +3,7 @@ the organization's retention period is over. Every read and change is audited.""
 
 import uuid
 from datetime import date, timedelta
+from typing import cast
 
 from sqlalchemy import Select, delete, select
 
@@ -11,7 +12,9 @@ from app.context import AuditAction, Context
 from app.errors import FieldError, InvalidTransition, Unprocessable
 from app.inquiries.models import InsuranceInquiry
 from app.inquiries.schemas import (
+    CloseReason,
     InquiryAssignment,
+    InquiryClosure,
     InquiryStatus,
     InsuranceInquiryAccepted,
     InsuranceInquiryCreate,
@@ -58,9 +61,7 @@ def read_inquiry(ctx: Context, inquiry_id: uuid.UUID) -> InsuranceInquiryRead:
 
 
 def assign(ctx: Context, inquiry_id: uuid.UUID, body: InquiryAssignment) -> InsuranceInquiryRead:
-    inquiry = ctx.get(InsuranceInquiry, inquiry_id, for_update=True)
-    if inquiry.status == "converted":
-        raise InvalidTransition("The inquiry was converted to a patient; nothing to follow up.")
+    inquiry = open_inquiry(ctx, inquiry_id)
     staff_member = ctx.get(StaffMember, body.staff_member_id)
     inquiry.assigned_to_staff_id = staff_member.id
     inquiry.assigned_at = ctx.now
@@ -70,12 +71,32 @@ def assign(ctx: Context, inquiry_id: uuid.UUID, body: InquiryAssignment) -> Insu
     return inquiry_read(inquiry, retention_days(ctx))
 
 
-def inquiry_to_convert(ctx: Context, inquiry_id: uuid.UUID) -> InsuranceInquiry:
-    """The inquiry, locked, if it was not converted already."""
+def close(ctx: Context, inquiry_id: uuid.UUID, body: InquiryClosure) -> InsuranceInquiryRead:
+    """End an inquiry that will not become a patient. Closing is final: should the person come
+    back, staff register them as a patient, or the website takes a new inquiry."""
+    inquiry = open_inquiry(ctx, inquiry_id)
+    inquiry.status = "closed"
+    inquiry.closed_at = ctx.now
+    inquiry.close_reason = body.reason
+    inquiry.close_note = body.note
+    ctx.session.flush()
+    ctx.audit(AuditAction.transition, RESOURCE, inquiry.id)
+    return inquiry_read(inquiry, retention_days(ctx))
+
+
+def open_inquiry(ctx: Context, inquiry_id: uuid.UUID) -> InsuranceInquiry:
+    """The inquiry, locked, if staff still follow it up (to assign, convert or close it); a
+    converted or closed one is done."""
     inquiry = ctx.get(InsuranceInquiry, inquiry_id, for_update=True)
     if inquiry.status == "converted":
         raise InvalidTransition(
-            f"The inquiry was already converted to patient {inquiry.patient_id}."
+            f"The inquiry was converted to patient {inquiry.patient_id}; nothing to follow up.",
+            current_state="converted",
+        )
+    if inquiry.status == "closed":
+        raise InvalidTransition(
+            f"The inquiry was closed ({inquiry.close_reason}); nothing to follow up.",
+            current_state="closed",
         )
     return inquiry
 
@@ -130,12 +151,14 @@ def inquiry_read(inquiry: InsuranceInquiry, retention: int) -> InsuranceInquiryR
         payer_name=inquiry.payer_name,
         member_id=inquiry.member_id,
         consents_to_contact=inquiry.consents_to_contact,
-        status="new" if inquiry.status == "new" else
-        "assigned" if inquiry.status == "assigned" else "converted",
+        status=cast(InquiryStatus, inquiry.status),
         assigned_to_staff_id=inquiry.assigned_to_staff_id,
         assigned_at=inquiry.assigned_at,
         patient_id=inquiry.patient_id,
         converted_at=inquiry.converted_at,
+        closed_at=inquiry.closed_at,
+        close_reason=cast(CloseReason | None, inquiry.close_reason),
+        close_note=inquiry.close_note,
         received_at=inquiry.created_at,
         deleted_after=received_on + timedelta(days=retention),
         version=inquiry.version,

@@ -1,5 +1,6 @@
 """The clinic website's "check your insurance": an intake key submits and reads nothing; staff
-list, assign and convert; every inquiry is deleted when its retention period is over."""
+list, assign, and convert or close; every inquiry is deleted when its retention period is
+over."""
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -58,7 +59,7 @@ def test_an_intake_key_cannot_read_anything_not_even_its_own_inquiry(
     assert len(routes) > 40
     answers = {url: clinic.intake.get(url).status_code for url in routes}
     assert {url: code for url, code in answers.items() if code != 403} == {}
-    for action in ("assign", "convert"):
+    for action in ("assign", "convert", "close"):
         posted = clinic.intake.post(f"/v1/insurance-inquiries/{own}/{action}", json={})
         assert posted.status_code == 403
 
@@ -136,6 +137,86 @@ def test_a_conversion_that_fails_halfway_leaves_nothing_behind(clinic: Clinic) -
     assert response.status_code == 422, response.text
     assert clinic.staff.get("/v1/patients", params={"name": "Whitaker"}).json()["total"] == 0
     assert clinic.staff.get(f"/v1/insurance-inquiries/{inquiry_id}").json()["status"] == "new"
+
+
+def test_staff_close_an_inquiry_that_will_not_become_a_patient(
+    clinic: Clinic, clock: FixedClock
+) -> None:
+    followed, waiting = submit(clinic), submit(clinic, given_name="Casey")
+    counselor = make_staff(clinic)
+    clinic.staff.post(
+        f"/v1/insurance-inquiries/{followed}/assign", json={"staff_member_id": counselor["id"]}
+    )
+    clock.now += timedelta(days=12)
+    note = "Three calls and an email over two weeks, no answer."
+
+    response = clinic.staff.post(
+        f"/v1/insurance-inquiries/{followed}/close", json={"reason": "unreachable", "note": note}
+    )
+
+    assert response.status_code == 200, response.text
+    closed = response.json()
+    assert (closed["status"], closed["close_reason"], closed["close_note"]) == (
+        "closed",
+        "unreachable",
+        note,
+    )
+    assert closed["closed_at"] == "2026-03-14T15:00:00Z"
+    assert closed["assigned_to_staff_id"] == counselor["id"]  # who followed it up, kept
+    assert closed["deleted_after"] == "2026-04-01"  # retained like any other
+    queue = clinic.staff.get("/v1/insurance-inquiries", params={"status": "closed"}).json()
+    assert [item["id"] for item in queue["items"]] == [followed]
+    assigned = clinic.staff.get("/v1/insurance-inquiries", params={"status": "assigned"}).json()
+    assert assigned["total"] == 0
+    read = clinic.staff.get(f"/v1/insurance-inquiries/{waiting}").json()
+    assert (read["status"], read["closed_at"], read["close_reason"]) == ("new", None, None)
+    accesses = audited(clinic, resource_type="insurance_inquiry", resource_id=followed)
+    assert "transition" in [access["action"] for access in accesses]
+
+
+def test_a_closed_inquiry_is_done_and_a_converted_one_cannot_be_closed(clinic: Clinic) -> None:
+    closed, converted = submit(clinic), submit(clinic, given_name="Casey")
+    close = {"reason": "duplicate"}
+    assert clinic.staff.post(f"/v1/insurance-inquiries/{closed}/close", json=close).is_success
+    counselor = make_staff(clinic)
+    attempts = {
+        "assign": {"staff_member_id": counselor["id"]},
+        "convert": CONVERSION,
+        "close": {"reason": "declined"},
+    }
+    for action, body in attempts.items():
+        refused = clinic.staff.post(f"/v1/insurance-inquiries/{closed}/{action}", json=body)
+        assert refused.status_code == 409, (action, refused.text)
+        assert refused.json()["type"].endswith("/invalid-transition")
+        assert refused.json()["current_state"] == "closed"
+    read = clinic.staff.get(f"/v1/insurance-inquiries/{closed}").json()
+    assert (read["status"], read["close_reason"]) == ("closed", "duplicate")
+    assert clinic.staff.get("/v1/patients", params={"name": "Whitaker"}).json()["total"] == 0
+
+    made = clinic.staff.post(f"/v1/insurance-inquiries/{converted}/convert", json=CONVERSION)
+    assert made.status_code == 201, made.text
+    refused = clinic.staff.post(f"/v1/insurance-inquiries/{converted}/close", json=close)
+    assert (refused.status_code, refused.json()["current_state"]) == (409, "converted")
+    read = clinic.staff.get(f"/v1/insurance-inquiries/{converted}").json()
+    assert (read["status"], read["closed_at"]) == ("converted", None)
+
+
+def test_a_closure_names_a_known_reason_and_another_reason_says_why(clinic: Clinic) -> None:
+    inquiry_id = submit(clinic)
+    for body in (
+        {"reason": "other"},
+        {"reason": "spam"},
+        {"reason": "declined", "note": ""},
+        {"reason": "declined", "note": "x" * 501},
+        {},
+    ):
+        refused = clinic.staff.post(f"/v1/insurance-inquiries/{inquiry_id}/close", json=body)
+        assert refused.status_code == 422, (body, refused.text)
+        assert refused.json()["errors"], refused.text
+    assert clinic.staff.get(f"/v1/insurance-inquiries/{inquiry_id}").json()["status"] == "new"
+    because = {"reason": "other", "note": "Asked for a residential program; referred."}
+    closed = clinic.staff.post(f"/v1/insurance-inquiries/{inquiry_id}/close", json=because)
+    assert closed.json()["close_note"] == because["note"]
 
 
 def purge(app: FastAPI, clinic: Clinic) -> int:

@@ -135,6 +135,7 @@ EXPECTED: dict[Route, frozenset[Role] | None] = {
     ("GET", "/v1/insurance-inquiries/{inquiry_id}"): RUN,
     ("POST", "/v1/insurance-inquiries/{inquiry_id}/assign"): RUN,
     ("POST", "/v1/insurance-inquiries/{inquiry_id}/convert"): RUN,
+    ("POST", "/v1/insurance-inquiries/{inquiry_id}/close"): RUN,
     ("PUT", "/v1/appointments/{appointment_id}/attendance"): RUN,
     ("GET", "/v1/appointments/{appointment_id}/attendance"): READ,
     ("PUT", "/v1/groups/{group_id}/meetings/{date}/attendance"): RUN,
@@ -230,6 +231,7 @@ BODIES: dict[Route, Any] = {
     ("POST", "/v1/insurance-inquiries/{inquiry_id}/assign"): {"staff_member_id": "{staff_id}"},
     ("POST", "/v1/insurance-inquiries/{inquiry_id}/convert"): {
         "payer_type": "commercial", "payer_id": "payer-demo"},
+    ("POST", "/v1/insurance-inquiries/{inquiry_id}/close"): {"reason": "duplicate"},
 }  # fmt: skip
 
 # Query parameters a route requires.
