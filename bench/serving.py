@@ -420,7 +420,33 @@ def report(rows: list[Row], args: argparse.Namespace) -> str:
                         f"| {row.database} | {row.target} | {row.connections} |"
                         f" {other.ratio / max(row.ratio, 1e-9):.2f} |"
                     )
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + report_connections(rows)) + "\n"
+
+
+def report_connections(rows: list[Row]) -> list[str]:
+    """Each target measured at several connection counts: its throughput at the most against
+    at the fewest (medians over rounds), which is above 1 when clients waiting on one another
+    cost less than they overlap."""
+    by_key: dict[tuple[str, int, str], dict[int, Row]] = {}
+    for row in rows:
+        by_key.setdefault((row.database, row.patients, row.target), {})[row.connections] = row
+    pairs = {key: counts for key, counts in by_key.items() if len(counts) > 1}
+    if not pairs:
+        return []
+    most = max(count for counts in pairs.values() for count in counts)
+    fewest = min(count for counts in pairs.values() for count in counts)
+    lines = [
+        "",
+        f"## Throughput at {most} connections against {fewest}",
+        "",
+        "| database | patients | target | requests per second, ratio |",
+        "|---|---:|---|---:|",
+    ]
+    for (database, patients, target), counts in pairs.items():
+        if most in counts and fewest in counts:
+            ratio = counts[most].rps / max(counts[fewest].rps, 1e-9)
+            lines.append(f"| {database} | {patients:,} | {target} | {ratio:.2f} |")
+    return lines
 
 
 def main() -> None:
