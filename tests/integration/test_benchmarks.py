@@ -13,30 +13,29 @@ from tests.databases import reachable_postgres_or_skip
 ROOT = Path(__file__).parents[2]
 
 
+def quick_run_on_postgres(script: str) -> str:
+    """What a PostgreSQL benchmark's quick mode prints, on a database of its own."""
+    command = [sys.executable, script, "--quick", "--server", reachable_postgres_or_skip()]
+    finished = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert finished.returncode == 0, finished.stderr
+    return finished.stdout
+
+
 @pytest.mark.postgres
 def test_the_attendance_benchmark_runs_and_reports_its_ratios() -> None:
-    server = reachable_postgres_or_skip()
-    command = [sys.executable, "bench/attendance.py", "--quick", "--server", server]
+    printed = quick_run_on_postgres("bench/attendance.py")
 
-    finished = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
-
-    assert finished.returncode == 0, finished.stderr
-    assert re.search(r"batch / COPY\s+\d+\.\d{3}", finished.stdout), finished.stdout
-    assert re.search(r"latency with [\d,]+ rows ÷ with [\d,]+\s+\d+\.\d{2}", finished.stdout)
+    assert re.search(r"batch / COPY\s+\d+\.\d{3}", printed), printed
+    assert re.search(r"latency with [\d,]+ rows ÷ with [\d,]+\s+\d+\.\d{2}", printed)
 
 
 @pytest.mark.postgres
 def test_the_audit_chain_benchmark_reports_both_kinds_at_each_connection_count() -> None:
-    server = reachable_postgres_or_skip()
-    command = [sys.executable, "bench/audit_chain.py", "--quick", "--server", server]
+    printed = quick_run_on_postgres("bench/audit_chain.py")
 
-    finished = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
-
-    assert finished.returncode == 0, finished.stderr
     for connections in (1, 8):
-        assert re.search(
-            rf"^\| {connections} \| [\d,]+ \| [\d,]+ \| \d+\.\d{{2}} \|$", finished.stdout, re.M
-        ), finished.stdout
+        row = rf"^\| {connections} \| [\d,]+ \| [\d,]+ \| \d+\.\d{{2}} \|$"
+        assert re.search(row, printed, re.M), printed
 
 
 def test_the_revisions_benchmark_measures_a_revision_and_reports_it() -> None:
