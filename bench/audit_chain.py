@@ -24,7 +24,6 @@ figures are noise, not results.
 
 import argparse
 import asyncio
-import json
 import statistics
 import time
 import uuid
@@ -38,7 +37,13 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from app.access.service import create_organization
-from app.audit.trail import _APPEND_ON_POSTGRESQL, _CREATE_HEAD, Access, PendingEvent, _canonical
+from app.audit.trail import (
+    _APPEND_ON_POSTGRESQL,
+    _CREATE_HEAD,
+    Access,
+    PendingEvent,
+    append_parameters,
+)
 from app.migrations import upgrade_to_head
 
 CONNECTIONS = (1, 8)
@@ -70,13 +75,7 @@ def event_parameters(organization_id: uuid.UUID, patient_id: uuid.UUID) -> dict[
     event = PendingEvent(
         organization_id, None, uuid.uuid4().hex, datetime.now(UTC), dict.fromkeys(accesses)
     )
-    event_id = uuid.uuid4()
-    return {
-        "event_id": event_id, "organization_id": organization_id,
-        "occurred_at": event.occurred_at, "api_key_id": None, "request_id": event.request_id,
-        "accesses": json.dumps(event.access_list()), "patient_ids": event.patient_ids(),
-        "canonical": _canonical(event, event_id),
-    }  # fmt: skip
+    return append_parameters(event, uuid.uuid4())
 
 
 async def commits_per_second(

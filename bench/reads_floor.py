@@ -17,7 +17,6 @@ the same transaction.
 """
 
 import asyncio
-import json
 import os
 import uuid
 from collections import defaultdict
@@ -29,7 +28,13 @@ import psycopg
 from sqlalchemy import make_url
 from sqlalchemy.dialects import postgresql
 
-from app.audit.trail import _APPEND_ON_POSTGRESQL, _CREATE_HEAD, Access, PendingEvent, _canonical
+from app.audit.trail import (
+    _APPEND_ON_POSTGRESQL,
+    _CREATE_HEAD,
+    Access,
+    PendingEvent,
+    append_parameters,
+)
 from app.patients.schemas import Identifier, PatientRead
 from app.scheduling.schemas import AppointmentRead
 from app.schemas import Page
@@ -149,16 +154,7 @@ class ReadsFloor:
             self.organization_id, None, uuid.uuid4().hex, datetime.now(UTC),
             dict.fromkeys(accesses),
         )  # fmt: skip
-        event_id = uuid.uuid4()
-        appended = await connection.execute(
-            APPEND,
-            {
-                "event_id": event_id, "organization_id": event.organization_id,
-                "occurred_at": event.occurred_at, "api_key_id": None,
-                "request_id": event.request_id, "accesses": json.dumps(event.access_list()),
-                "patient_ids": event.patient_ids(), "canonical": _canonical(event, event_id),
-            },
-        )  # fmt: skip
+        appended = await connection.execute(APPEND, append_parameters(event, uuid.uuid4()))
         if await appended.fetchone() is None:  # no chain head: the lifespan starts it
             raise RuntimeError("the organization's audit chain has no head")
 

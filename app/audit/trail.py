@@ -151,9 +151,10 @@ SELECT sequence FROM head
 """)
 
 
-def _append_on_postgresql(session: Session, noted: PendingEvent) -> None:
-    event_id = new_id()
-    parameters = {
+def append_parameters(noted: PendingEvent, event_id: uuid.UUID) -> dict[str, Any]:
+    """The bound values of `_APPEND_ON_POSTGRESQL` for the event `noted` (the benchmarks that
+    run the statement on the driver alone bind the same)."""
+    return {
         "event_id": event_id,
         "organization_id": noted.organization_id,
         "occurred_at": noted.occurred_at,
@@ -163,6 +164,10 @@ def _append_on_postgresql(session: Session, noted: PendingEvent) -> None:
         "patient_ids": noted.patient_ids(),
         "canonical": _canonical(noted, event_id),
     }
+
+
+def _append_on_postgresql(session: Session, noted: PendingEvent) -> None:
+    parameters = append_parameters(noted, new_id())
     if session.execute(_APPEND_ON_POSTGRESQL, parameters).first() is None:
         # The organization's first event: start its chain, then append.
         session.execute(_CREATE_HEAD, {"organization_id": noted.organization_id})
